@@ -1,0 +1,38 @@
+# seqforge — the two commands of the README, and the benchmarks.
+#   make demo   set up a fresh Debian machine and run the whole pipeline on the bundled data
+#   make test   every test (fast loop + QEMU parity on every target)
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.package-lock.json
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+SEQFORGE := node bin/seqforge.js
+OUT := out
+
+.PHONY: setup deps build test test-fast test-qemu demo bench bench-train bench-quant clean
+
+# System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
+deps:
+	@if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v qemu-system-arm >/dev/null \
+	   || [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/librdimon.a ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+build: $(NODE_MODULES)
+	npx tsc -p tsconfig.json
+
+setup: deps build
+
+test: setup
+	npx vitest run
+
+test-fast: build
+	npx vitest run --project fast
+
+test-qemu: setup
+	npx vitest run --project qemu
+
+clean:
+	rm -rf dist $(OUT)

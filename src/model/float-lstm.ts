@@ -1,0 +1,100 @@
+/**
+ * The float64 reference: one step of the model, the truth every other stage is measured
+ * against. Stages (the same names in the simulator and the C):
+ *   gates      z = wx·x + wh·h + b                 (4H pre-activations, order i, f, g, o)
+ *   activate   i, f, o = sigmoid(z);  g = tanh(z)
+ *   cell       standard: c = f*c + i*g;  h = o*tanh(c)
+ *              seed:     c = g*i + c*f;  h = c*o       (no tanh: h is not bounded by 1)
+ *   head       y = w·h_last + b
+ * All values here are normalised (inputs and outputs); see normalize.ts for the units.
+ */
+import type { Architecture, FloatModel, LayerWeights } from "./model-file.js";
+
+export interface FloatState {
+  /** h[l] and c[l] of each layer, length H. */
+  h: Float64Array[];
+  c: Float64Array[];
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+export function createFloatState(arch: Architecture): FloatState {
+  const h: Float64Array[] = [];
+  const c: Float64Array[] = [];
+  for (let l = 0; l < arch.layers; l++) {
+    h.push(new Float64Array(arch.hiddenSize));
+    c.push(new Float64Array(arch.hiddenSize));
+  }
+  return { h, c };
+}
+
+export function resetFloatState(state: FloatState): void {
+  for (const v of state.h) v.fill(0);
+  for (const v of state.c) v.fill(0);
+}
+
+/** Pre-activations of one layer: z[r] = b[r] + Σ wx[r,:]·x + Σ wh[r,:]·h. */
+export function gatePreactivations(
+  w: LayerWeights,
+  x: ArrayLike<number>,
+  h: ArrayLike<number>,
+  z: Float64Array,
+): void {
+  const I = x.length;
+  const H = h.length;
+  for (let r = 0; r < 4 * H; r++) {
+    let acc = w.b[r]!;
+    const ox = r * I;
+    for (let k = 0; k < I; k++) acc += w.wx[ox + k]! * x[k]!;
+    const oh = r * H;
+    for (let k = 0; k < H; k++) acc += w.wh[oh + k]! * h[k]!;
+    z[r] = acc;
+  }
+}
+
+/** Nonlinearities and cell update of one layer, in place on c and h. */
+export function cellUpdate(cell: Architecture["cell"], z: Float64Array, c: Float64Array, h: Float64Array): void {
+  const H = c.length;
+  for (let j = 0; j < H; j++) {
+    const i = sigmoid(z[j]!);
+    const f = sigmoid(z[H + j]!);
+    const g = Math.tanh(z[2 * H + j]!);
+    const o = sigmoid(z[3 * H + j]!);
+    if (cell === "standard") {
+      c[j] = f * c[j]! + i * g;
+      h[j] = o * Math.tanh(c[j]!);
+    } else {
+      c[j] = g * i + c[j]! * f;
+      h[j] = c[j]! * o;
+    }
+  }
+}
+
+/** Runs the dense head on the last layer's h. */
+export function head(model: FloatModel, h: ArrayLike<number>, y: Float64Array): void {
+  const { w, b } = model.weights.head;
+  const H = h.length;
+  for (let o = 0; o < y.length; o++) {
+    let acc = b[o]!;
+    for (let k = 0; k < H; k++) acc += w[o * H + k]! * h[k]!;
+    y[o] = acc;
+  }
+}
+
+/**
+ * One step through all layers; state advances. When `y` is given the head runs too.
+ * `x` is the normalised input of this step.
+ */
+export function floatStep(model: FloatModel, state: FloatState, x: ArrayLike<number>, y?: Float64Array): void {
+  const arch = model.architecture;
+  const z = new Float64Array(4 * arch.hiddenSize);
+  let input: ArrayLike<number> = x;
+  for (let l = 0; l < arch.layers; l++) {
+    gatePreactivations(model.weights.layers[l]!, input, state.h[l]!, z);
+    cellUpdate(arch.cell, z, state.c[l]!, state.h[l]!);
+    input = state.h[l]!;
+  }
+  if (y) head(model, input, y);
+}

@@ -1,0 +1,14 @@
+/** Per-feature normalisation: n = (raw - mean) / scale, and its inverse for outputs. */
+import type { Normalization } from "./model-file.js";
+
+export function normalizeRow(raw: ArrayLike<number>, norm: Normalization): Float64Array {
+  const out = new Float64Array(raw.length);
+  for (let k = 0; k < raw.length; k++) out[k] = (raw[k]! - norm.mean[k]!) / norm.scale[k]!;
+  return out;
+}
+
+export function denormalizeRow(n: ArrayLike<number>, norm: Normalization): Float64Array {
+  const out = new Float64Array(n.length);
+  for (let k = 0; k < n.length; k++) out[k] = n[k]! * norm.scale[k]! + norm.mean[k]!;
+  return out;
+}

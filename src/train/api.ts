@@ -1,0 +1,74 @@
+/**
+ * The contract between the data stage (which turns a CSV into normalised samples and writes the
+ * model file) and the trainer (which only sees numbers). Implemented in ./trainer.ts.
+ */
+import type { CellKind, HeadWeights, LayerWeights, RunMode } from "../model/model-file.js";
+
+export interface TrainConfig {
+  cell: CellKind;
+  hidden: number;
+  layers: number;
+  epochs: number;
+  lr: number;
+  optimizer: "adam" | "sgd";
+  /** Samples per update (window mode: windows; stream mode: parallel chunks of the stream). */
+  batch: number;
+  seed: number;
+  /** `mse`: mean squared error of the head's outputs; `seed`: the seed's squared error on h[0] (no head). */
+  loss: "mse" | "seed";
+  /** Global-norm gradient clipping; 0 turns it off. */
+  clip: number;
+  /** Early stopping: epochs without a better validation loss before stopping (best weights kept). */
+  patience: number;
+  /** Initial forget-gate bias (standard cell). */
+  forgetBias: number;
+  mode: RunMode;
+  /** Window length N (window mode) or truncated-BPTT chunk length (stream mode). */
+  window: number;
+}
+
+/** Window mode: independent windows, one target each (sequence to one). Values normalised. */
+export interface WindowSamples {
+  kind: "window";
+  inputSize: number;
+  outputSize: number;
+  /** x[s] holds N steps × inputSize, step-major. */
+  x: Float64Array[];
+  /** y[s] holds outputSize values: the target of window s. */
+  y: Float64Array[];
+}
+
+/** Stream mode: one long series; the state is carried across truncated-BPTT chunks. */
+export interface StreamSamples {
+  kind: "stream";
+  inputSize: number;
+  outputSize: number;
+  steps: number;
+  /** steps × inputSize, step-major. */
+  x: Float64Array;
+  /** steps × outputSize: y at step t is the target to predict after consuming x at step t. */
+  y: Float64Array;
+}
+
+export type SampleSet = WindowSamples | StreamSamples;
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  valLoss: number | null;
+}
+
+export interface TrainResult {
+  layers: LayerWeights[];
+  head: HeadWeights;
+  lossHistory: EpochReport[];
+  /** Epoch whose weights were kept (best validation loss), or null without validation data. */
+  bestEpoch: number | null;
+}
+
+export type TrainLstm = (
+  config: TrainConfig,
+  train: SampleSet,
+  val: SampleSet | null,
+  onEpoch?: (report: EpochReport, totalEpochs: number) => void,
+) => TrainResult;

@@ -1,0 +1,26 @@
+import { defineConfig } from "vitest/config";
+
+// Two loops: `fast` (unit and host-gcc tests, seconds) and `qemu` (cross-built firmware run
+// under qemu-system-arm, minutes). `make test` runs both; `make test-fast` only the first.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "fast",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.qemu.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "qemu",
+          include: ["test/**/*.qemu.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
