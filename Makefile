@@ -34,5 +34,18 @@ test-fast: build
 test-qemu: setup
 	npx vitest run --project qemu
 
+# The demo on the bundled data (data/README.md): Seattle daily weather, 2012–2014 to train (the
+# last 20% of it for validation and early stopping), 2015 held out to test. The model predicts
+# tomorrow's temp_max from the last 8 days of temp_max, temp_min, precipitation and wind.
+DEMO_TRAIN := data/seattle-weather-train.csv
+DEMO_TEST := data/seattle-weather-test.csv
+DEMO_FLAGS := --target temp_max --features temp_max,temp_min,precipitation,wind --window 8 --hidden 16 --epochs 100 --seed 1
+
+demo: setup
+	@mkdir -p $(OUT)
+	$(SEQFORGE) train --data $(DEMO_TRAIN) $(DEMO_FLAGS) --out $(OUT)/model.json
+	@echo "== held-out test year (2015): next-day temp_max in °C, the model against persistence (tomorrow = today) =="
+	$(SEQFORGE) predict $(OUT)/model.json --data $(DEMO_TEST) --engine float --out $(OUT)/predictions.csv
+
 clean:
 	rm -rf dist $(OUT)

@@ -28,6 +28,8 @@ export interface BuildResult {
   mapFile?: string;
   /** From arm-none-eabi-size (Cortex-M) or size (host). */
   sizes: { text: number; data: number; bss: number };
+  /** The object file of each source, in the order of `sources` (then the target's startup code). */
+  objects?: string[];
 }
 
 export interface RunRequest {

@@ -1,0 +1,80 @@
+/**
+ * Flash and RAM attributed to the model, by symbol, from the linker map of a bench image: the
+ * model's constant data (weights, biases, multipliers, tables) and code are the sections that
+ * came from the model's object files; library routines the model calls (libgcc's 64-bit
+ * multiply on Armv6-M, memcpy) are counted apart; the caller-owned state is the driver's
+ * `bench_state` object.
+ */
+import { resolve } from "node:path";
+import { sectionKind, sectionSymbol, type MapSection } from "./map-file.js";
+import type { SymbolSize } from "../toolchain/size.js";
+
+export interface SymbolBytes {
+  symbol: string;
+  bytes: number;
+}
+
+export interface ModelSizes {
+  /** .rodata of the model's objects: weights, biases, multipliers, nonlinearity tables. */
+  constBytes: number;
+  /** .text of the model's objects. */
+  codeBytes: number;
+  /** .data + .bss of the model's objects (static RAM: zero for reentrant generated code). */
+  staticRamBytes: number;
+  /** Library code the model's objects call (outside them), e.g. __aeabi_lmul; not in flashBytes. */
+  libraryBytes: number;
+  /** The caller's state object, as placed by the linker (sizeof the state type). */
+  stateBytes: number;
+  /** Each attributed section, largest first. */
+  symbols: (SymbolBytes & { kind: string })[];
+  library: SymbolBytes[];
+}
+
+export interface AttributeRequest {
+  sections: MapSection[];
+  /** The model's object files (paths as the linker saw them). */
+  modelObjects: string[];
+  /** Symbols the model's objects leave undefined (`nm -u`), resolved in the image. */
+  undefinedSymbols: string[];
+  /** Every defined symbol of the image (`nm --print-size`), to find where library routines lie. */
+  imageSymbols: SymbolSize[];
+  /** The state object's name in the driver. */
+  stateSymbol: string;
+}
+
+export function attributeSizes(req: AttributeRequest): ModelSizes {
+  const objects = new Set(req.modelObjects.map((o) => resolve(o)));
+  const fromModel = req.sections.filter((s) => !s.file.includes("(") && objects.has(resolve(s.file)));
+  const sum = (kinds: string[]) => fromModel.filter((s) => kinds.includes(sectionKind(s.section))).reduce((a, s) => a + s.size, 0);
+
+  const stateSection = req.sections.find((s) => sectionSymbol(s.section) === req.stateSymbol && ["bss", "data"].includes(sectionKind(s.section)));
+  if (!stateSection) throw new Error(`the bench image has no section for ${req.stateSymbol}`);
+
+  // A library routine is found by its symbol's address, then counted as the whole input section
+  // holding it (libgcc is not built with one section per function), each section once.
+  const library = new Map<string, SymbolBytes>();
+  for (const name of req.undefinedSymbols) {
+    const sym = req.imageSymbols.find((s) => s.name === name);
+    if (!sym) continue;
+    const addr = sym.address & ~1; // Thumb function addresses carry bit 0
+    const holder = req.sections.find((s) => addr >= s.address && addr < s.address + s.size);
+    if (!holder || objects.has(resolve(holder.file))) continue;
+    const key = `${holder.file}:${holder.address}`;
+    const prev = library.get(key);
+    library.set(key, { symbol: prev ? `${prev.symbol}, ${name}` : name, bytes: holder.size });
+  }
+
+  return {
+    constBytes: sum(["const"]),
+    codeBytes: sum(["code"]),
+    staticRamBytes: sum(["data", "bss"]),
+    libraryBytes: [...library.values()].reduce((a, s) => a + s.bytes, 0),
+    stateBytes: stateSection.size,
+    symbols: fromModel
+      .filter((s) => sectionKind(s.section) !== "other")
+      .map((s) => ({ symbol: sectionSymbol(s.section), bytes: s.size, kind: sectionKind(s.section) }))
+      .sort((a, b) => b.bytes - a.bytes || a.symbol.localeCompare(b.symbol)),
+    library: [...library.values()].sort((a, b) => b.bytes - a.bytes),
+  };
+}
+

@@ -1,0 +1,55 @@
+/**
+ * Parsing what the bench driver prints (templates/bench/bench_main.c.hbs):
+ *   bench steps=32 reset_ticks=.. step_ticks=.. output_ticks=.. min_ticks=.. max_ticks=.. stack_bytes=.. state_bytes=..
+ *   bench y=v0,v1,...
+ *   bench predict_ticks=.. window_bytes=..      (window mode only)
+ */
+
+export interface DriverReport {
+  steps: number;
+  resetTicks: number;
+  /** Totals over all steps. */
+  stepTicks: number;
+  outputTicks: number;
+  /** Fewest and most ticks of one step + output. */
+  minTicks: number;
+  maxTicks: number;
+  stackBytes: number;
+  stateBytes: number;
+  /** The output vector after the last step. */
+  y: number[];
+  /** Window mode: ticks of one PREFIX_predict over a full window, and sizeof the window. */
+  predictTicks: number | null;
+  windowBytes: number | null;
+}
+
+const FIELDS = ["steps", "reset_ticks", "step_ticks", "output_ticks", "min_ticks", "max_ticks", "stack_bytes", "state_bytes"] as const;
+
+export function parseDriverOutput(stdout: string): DriverReport {
+  const figures = stdout.split("\n").find((l) => l.startsWith("bench steps="));
+  const yLine = stdout.split("\n").find((l) => l.startsWith("bench y="));
+  if (!figures || !yLine) throw new Error(`the bench driver printed no figures; its output was:\n${stdout.slice(0, 2000)}`);
+  const values = new Map<string, number>();
+  for (const m of figures.matchAll(/(\w+)=(\d+)/g)) values.set(m[1]!, Number(m[2]));
+  const get = (k: (typeof FIELDS)[number]) => {
+    const v = values.get(k);
+    if (v === undefined) throw new Error(`the bench driver's line lacks ${k}: ${figures}`);
+    return v;
+  };
+  const predict = /^bench predict_ticks=(\d+) window_bytes=(\d+)$/m.exec(stdout);
+  const y = yLine.slice("bench y=".length).trim().split(",").map(Number);
+  if (y.some((v) => !Number.isFinite(v))) throw new Error(`unreadable outputs: ${yLine}`);
+  return {
+    steps: get("steps"),
+    resetTicks: get("reset_ticks"),
+    stepTicks: get("step_ticks"),
+    outputTicks: get("output_ticks"),
+    minTicks: get("min_ticks"),
+    maxTicks: get("max_ticks"),
+    stackBytes: get("stack_bytes"),
+    stateBytes: get("state_bytes"),
+    y,
+    predictTicks: predict ? Number(predict[1]) : null,
+    windowBytes: predict ? Number(predict[2]) : null,
+  };
+}

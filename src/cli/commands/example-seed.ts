@@ -1,0 +1,19 @@
+/** `seqforge example seed`: the seed's example run, printed in its own format (or --json). */
+import { parseTargets, runSeedExample, type SeedConfig } from "../../seed/seed-run.js";
+
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const config: SeedConfig = {
+    xDim: args["x-dim"] as number,
+    cells: args.cells as number,
+    targets: parseTargets(String(args.targets)),
+    iters: args.iters as number,
+    lr: args.lr as number,
+  };
+  if (args.json) {
+    const lines = runSeedExample(config);
+    process.stdout.write(JSON.stringify({ example: "seed", config, lines }, null, 1) + "\n");
+  } else {
+    runSeedExample(config, (line) => process.stdout.write(line.text + "\n"));
+  }
+  return 0;
+}

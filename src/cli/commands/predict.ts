@@ -1,0 +1,103 @@
+/**
+ * `seqforge predict MODEL --data test.csv [--engine float|fixed] --out predictions.csv`.
+ * The model file's `format` chooses how it is opened; the opened model gives a StepEngine, and
+ * from there every engine runs through the same code (src/data/predict-series.ts), so the float
+ * reference and the fixed-point simulator are compared like with like.
+ */
+import { readFileSync } from "node:fs";
+import { InputError } from "../../errors.js";
+import { floatEngine } from "../../model/float-engine.js";
+import { MODEL_FORMAT, parseFloatModel } from "../../model/model-file.js";
+import { predictSeries, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
+import { selectColumns } from "../../data/series.js";
+import { parseTable, readDataFile } from "../../data/table.js";
+import { minimumRows } from "../../data/windows.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { fixedEngine, isQuantModelFile, parseQuantModel } from "../../quant/index.js";
+import { stringFlag } from "../flag-values.js";
+
+export type EngineName = "float" | "fixed";
+
+/**
+ * Opens a model file for an engine. A float model (`seqforge-model`) runs on the float64
+ * reference; a quantized model file adds its own case here, giving the fixed-point simulator
+ * as its StepEngine.
+ */
+export function openModel(file: string, engine: EngineName): RunnableModel {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, "", code === "ENOENT" ? "model file not found" : `cannot read (${code ?? "error"})`);
+  }
+  if (isQuantModelFile(text)) {
+    const q = parseQuantModel(text, file);
+    if (engine !== "fixed") throw new InputError("--engine", "", `float runs a float model; ${file} is a quantized model (${q.scheme}): use --engine fixed`);
+    return { ...q, engine: fixedEngine(q) };
+  }
+  const model = parseFloatModel(text, file);
+  if (engine !== "float") {
+    throw new InputError("--engine", "", `${engine} runs a quantized model; ${file} is a float model (${MODEL_FORMAT}): quantize it first (seqforge quantize), or use --engine float`);
+  }
+  return { ...model, engine: floatEngine(model) };
+}
+
+/** Writes a cell of the predictions CSV, quoting a name that holds a separator or a quote. */
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** `row,<target...>` then one line per prediction; numbers as the shortest text that reads back to the same double. */
+export function predictionsCsv(targets: readonly string[], pred: Predictions): string {
+  const lines = [["row", ...targets].map(csvCell).join(",")];
+  pred.rows.forEach((j, k) => lines.push([j, ...pred.values.map((v) => v[k]!)].map(String).join(",")));
+  return lines.join("\n") + "\n";
+}
+
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const modelFile = stringFlag(args, "model");
+  const data = stringFlag(args, "data");
+  const out = stringFlag(args, "out");
+  const model = openModel(modelFile, args.engine as EngineName);
+  const a = model.architecture;
+
+  const table = parseTable(readDataFile(data), data);
+  // Targets are optional in the data: present ones are scored, absent ones only predicted.
+  const presentTargets = model.targets.filter((t) => table.header.includes(t) && !model.features.includes(t));
+  const series = selectColumns(table, [...model.features, ...presentTargets], "feature");
+  const need = a.mode === "window" ? minimumRows(a) : a.horizon + 1;
+  if (series.rows < need) {
+    throw new InputError(data, "", `${series.rows} data rows, fewer than one prediction needs: at least ${need} expected (the model's window ${a.window} + horizon ${a.horizon})`);
+  }
+
+  const pred = predictSeries(model, series);
+  writeFileAtomic(out, predictionsCsv(model.targets, pred));
+
+  const scores = scorePredictions(pred, series, model.targets, a.horizon);
+  if (args.json === true) {
+    const summary = {
+      model: modelFile,
+      data,
+      engine: args.engine,
+      out,
+      predictions: pred.rows.length,
+      firstRow: pred.rows[0] ?? null,
+      targets: scores.map((s) => ({
+        target: s.target,
+        rmse: s.rmse,
+        mae: s.mae,
+        persistenceRmse: s.persistence?.rmse ?? null,
+        persistenceMae: s.persistence?.mae ?? null,
+      })),
+    };
+    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+  } else {
+    process.stdout.write(`wrote ${out}: ${pred.rows.length} predictions (rows ${pred.rows[0]}…${pred.rows[pred.rows.length - 1]})\n`);
+    for (const s of scores) {
+      const p = s.persistence ? ` (persistence ${s.persistence.rmse.toPrecision(4)})` : "";
+      process.stdout.write(`${s.target}: RMSE ${s.rmse.toPrecision(4)}${p}, MAE ${s.mae.toPrecision(4)}\n`);
+    }
+  }
+  return 0;
+}

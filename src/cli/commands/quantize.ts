@@ -1,0 +1,44 @@
+/**
+ * `seqforge quantize model.json --calib data.csv [--scheme S] [--data heldout.csv] --out model.q.json`:
+ * reads the float model and the data (I/O here), calls the pure quantizer (src/quant/quantize.ts),
+ * writes the quantized file atomically, prints the quantization report (or `--json`).
+ */
+import { readFileSync } from "node:fs";
+import { InputError } from "../../errors.js";
+import { parseFloatModel } from "../../model/model-file.js";
+import { loadSeriesData } from "../../quant/load-data.js";
+import { saveQuantModel, withHash, type Scheme } from "../../quant/quant-model-file.js";
+import { quantizeModel } from "../../quant/quantize.js";
+import { quantReport } from "../../quant/report.js";
+import { sha256 } from "../../util/hash.js";
+import { stringFlag } from "../flag-values.js";
+
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const modelFile = stringFlag(args, "model");
+  const calibFile = stringFlag(args, "calib");
+  const out = stringFlag(args, "out");
+  const dataFile = args.data === undefined ? null : stringFlag(args, "data");
+  const scheme = args.scheme as Scheme;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(modelFile);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(modelFile, "", code === "ENOENT" ? "model file not found" : `cannot read (${code ?? "error"})`);
+  }
+  const model = parseFloatModel(bytes.toString("utf8"), modelFile);
+  const calib = loadSeriesData(calibFile, model);
+  const data = dataFile === null ? null : loadSeriesData(dataFile, model);
+  process.stderr.write(`calibrating on ${calibFile} (${calib.rows} rows, ${model.architecture.mode} mode) and quantizing to ${scheme}…\n`);
+  const q = withHash(quantizeModel({ model, scheme, source: { modelHash: sha256(bytes), modelFile }, calib, data }));
+  saveQuantModel(q, out);
+  if (args.json === true) {
+    process.stdout.write(
+      JSON.stringify({ out, scheme, hash: q.hash, calibration: q.calibration, accuracy: q.accuracy }, null, 2) + "\n",
+    );
+  } else {
+    process.stdout.write(quantReport(q));
+    process.stdout.write(`\nwrote ${out}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,163 @@
+/**
+ * `seqforge train`: flags → options, data file → series → fitModel (src/data/fit-model.ts) with
+ * the real trainer, model file written atomically, a summary on stdout (or `--json`), progress
+ * on stderr.
+ */
+import { InputError } from "../../errors.js";
+import { saveFloatModel } from "../../model/model-file.js";
+import type { CellKind, RunMode } from "../../model/model-file.js";
+import { fitModel, type FitOutput } from "../../data/fit-model.js";
+import { selectColumns } from "../../data/series.js";
+import { parseTable, readDataFile } from "../../data/table.js";
+import type { TrainConfig } from "../../train/api.js";
+import { trainLstm } from "../../train/trainer.js";
+import { sha256 } from "../../util/hash.js";
+import { epochProgress } from "../../util/progress.js";
+import { columnListFlag, intFlag, numberFlag, stringFlag } from "../flag-values.js";
+
+export interface TrainOptions {
+  data: string;
+  targets: string[];
+  features: string[];
+  window: number;
+  horizon: number;
+  val: number;
+  mode: RunMode;
+  out: string;
+  json: boolean;
+  config: TrainConfig;
+}
+
+/** Checks every flag's value; each failure names the flag. */
+export function trainOptions(args: Record<string, unknown>): TrainOptions {
+  const targets = columnListFlag(args, "target");
+  const features = args.features === undefined ? targets : columnListFlag(args, "features");
+  const window = intFlag(args, "window", 1);
+  const horizon = intFlag(args, "horizon", 0);
+  const mode = args.mode as RunMode;
+  if (horizon === 0) {
+    const seen = targets.find((t) => features.includes(t));
+    if (seen !== undefined) {
+      throw new InputError("--horizon", "", `0 with target ${JSON.stringify(seen)} among the features would let the model see the value it predicts; --horizon 1 or more expected`);
+    }
+  }
+  const config: TrainConfig = {
+    cell: args.cell as CellKind,
+    hidden: intFlag(args, "hidden", 1),
+    layers: intFlag(args, "layers", 1),
+    epochs: intFlag(args, "epochs", 1),
+    lr: numberFlag(args, "lr", Number.MIN_VALUE),
+    optimizer: args.optimizer as TrainConfig["optimizer"],
+    batch: intFlag(args, "batch", 1),
+    seed: intFlag(args, "seed", 0),
+    loss: args.loss as TrainConfig["loss"],
+    clip: numberFlag(args, "clip", 0),
+    patience: intFlag(args, "patience", 0),
+    forgetBias: numberFlag(args, "forget-bias", -Infinity),
+    mode,
+    window,
+  };
+  return {
+    data: stringFlag(args, "data"),
+    targets,
+    features,
+    window,
+    horizon,
+    val: numberFlag(args, "val", 0, 1),
+    mode,
+    out: stringFlag(args, "out"),
+    json: args.json === true,
+    config,
+  };
+}
+
+/**
+ * The flags recorded in the model file: everything that shapes the model, after defaults, under
+ * the names the user types. `--out` and `--json` are left out: they change where and how the
+ * result is reported, not the model, and leaving them out keeps the file identical wherever it
+ * is written.
+ */
+export function recordedFlags(o: TrainOptions): Record<string, unknown> {
+  const c = o.config;
+  return {
+    data: o.data,
+    target: o.targets.join(","),
+    features: o.features.join(","),
+    window: o.window,
+    horizon: o.horizon,
+    cell: c.cell,
+    hidden: c.hidden,
+    layers: c.layers,
+    epochs: c.epochs,
+    lr: c.lr,
+    optimizer: c.optimizer,
+    batch: c.batch,
+    seed: c.seed,
+    val: o.val,
+    mode: o.mode,
+    loss: c.loss,
+    clip: c.clip,
+    patience: c.patience,
+    "forget-bias": c.forgetBias,
+  };
+}
+
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const o = trainOptions(args);
+  const bytes = readDataFile(o.data);
+  const table = parseTable(bytes, o.data);
+  // Feature columns first, then targets not already among them: one parse per column.
+  const columns = [...o.features, ...o.targets.filter((t) => !o.features.includes(t))];
+  const series = selectColumns(table, columns);
+
+  const progress = epochProgress(o.config.epochs);
+  let seen = 0;
+  let fit: FitOutput;
+  try {
+    fit = fitModel({
+      series,
+      spec: { features: o.features, targets: o.targets, window: o.window, horizon: o.horizon, mode: o.mode, val: o.val },
+      config: o.config,
+      dataHash: sha256(bytes),
+      flags: recordedFlags(o),
+      trainer: trainLstm,
+      onEpoch: (r) => progress.update(++seen, r.loss, r.valLoss),
+    });
+  } finally {
+    progress.stop();
+  }
+  saveFloatModel(fit.model, o.out);
+
+  const history = fit.model.training.lossHistory;
+  const last = history[history.length - 1];
+  const result = {
+    model: o.out,
+    epochs: history.length,
+    bestEpoch: fit.model.training.bestEpoch,
+    loss: last?.loss ?? null,
+    valLoss: last?.valLoss ?? null,
+    validation: {
+      rows: fit.prepared.split.val,
+      targets: fit.validation.map((v) => ({
+        target: v.target,
+        rmse: v.rmse,
+        mae: v.mae,
+        persistenceRmse: v.persistence?.rmse ?? null,
+      })),
+    },
+  };
+  if (o.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  } else {
+    const a = fit.model.architecture;
+    const best = result.bestEpoch === null ? "" : `, best epoch ${result.bestEpoch}`;
+    process.stdout.write(
+      `wrote ${o.out}: ${a.cell} LSTM ${a.layers}×${a.hiddenSize}, ${a.mode} mode, window ${a.window}, horizon ${a.horizon}; ${result.epochs} epochs${best}\n`,
+    );
+    for (const v of fit.validation) {
+      const p = v.persistence ? ` (persistence ${v.persistence.rmse.toPrecision(4)})` : "";
+      process.stdout.write(`validation ${v.target}: RMSE ${v.rmse.toPrecision(4)}${p}, MAE ${v.mae.toPrecision(4)}, ${v.count} predictions\n`);
+    }
+  }
+  return 0;
+}

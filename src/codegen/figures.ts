@@ -1,0 +1,77 @@
+/**
+ * Size figures of the generated C, exact for the layout the templates emit (layout.ts): bytes of
+ * constant data in flash, and RAM for the caller's state, the step's scratch and the window's
+ * ring buffer. Code size depends on the compiler and its flags; `seqforge bench` measures it.
+ */
+import type { QuantModel } from "../quant/quant-model-file.js";
+
+export interface SizeFigures {
+  /** Weights, biases, multipliers and the nonlinearity table (static const, in flash). */
+  flashBytes: number;
+  /** The state struct (h and c of every layer). */
+  stateBytes: number;
+  /** The step's scratch on the stack: the new h of one layer. */
+  scratchBytes: number;
+  /** stateBytes + scratchBytes. */
+  ramBytes: number;
+  /** The window's ring buffer (window mode; 0 in stream mode), counted apart from ramBytes. */
+  windowBytes: number;
+  /** Multiply-accumulates of one step through every layer. */
+  macsPerStep: number;
+  /** Multiply-accumulates of one output of the head. */
+  macsPerOutput: number;
+}
+
+/** Bytes of one element of each tensor, by scheme. */
+export function elementBytes(scheme: QuantModel["scheme"]): { w: number; x: number; h: number; c: number; y: number } {
+  switch (scheme) {
+    case "w8a16":
+      return { w: 1, x: 2, h: 2, c: 2, y: 2 };
+    case "w16a16":
+      return { w: 2, x: 2, h: 2, c: 2, y: 2 };
+    case "w8a8":
+      return { w: 1, x: 1, h: 1, c: 2, y: 2 };
+    case "f32":
+      return { w: 4, x: 4, h: 4, c: 4, y: 4 };
+  }
+}
+
+function roundUp(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+/** Size in bytes of `{ T x[N][I]; uint16_t next; uint16_t count; }` with T of `x` bytes. */
+function windowStructBytes(n: number, inputs: number, x: number): number {
+  return roundUp(n * inputs * x + 4, Math.max(2, x));
+}
+
+export function sizeFigures(model: QuantModel): SizeFigures {
+  const a = model.architecture;
+  const H = a.hiddenSize;
+  const O = a.outputSize;
+  const e = elementBytes(model.scheme);
+  const integer = model.scheme !== "f32";
+  let flash = 0;
+  let macs = 0;
+  for (let l = 0; l < a.layers; l++) {
+    const I = l === 0 ? a.inputSize : H;
+    macs += 4 * H * (I + H);
+    flash += 4 * H * (I + H) * e.w;
+    // Per row: the bias; integer schemes also the two multipliers (int32 each).
+    flash += 4 * H * (integer ? 12 : 4);
+  }
+  flash += O * H * e.w + O * (integer ? 8 : 4);
+  if (integer) flash += 2 * (model.fixed?.nonlinearity.table.length ?? 0);
+  // c before h in the struct, so an int8 h (w8a8) adds at most trailing padding.
+  const stateBytes = roundUp(a.layers * H * (e.h + e.c), Math.max(e.h, e.c));
+  const scratchBytes = H * e.h;
+  return {
+    flashBytes: flash,
+    stateBytes,
+    scratchBytes,
+    ramBytes: stateBytes + scratchBytes,
+    windowBytes: a.mode === "window" ? windowStructBytes(a.window, a.inputSize, e.x) : 0,
+    macsPerStep: macs,
+    macsPerOutput: O * H,
+  };
+}

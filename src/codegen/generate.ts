@@ -1,0 +1,84 @@
+/**
+ * generate: quantized model → the files of a drop-in C folder. Pure apart from reading the
+ * templates: no clock, no environment, no machine name, so the same model and options give the
+ * same bytes everywhere.
+ */
+import type { QuantModel } from "../quant/quant-model-file.js";
+import { banner } from "./banner.js";
+import { render, generatorVersion } from "./templates.js";
+import { commonView, f32View, integerView } from "./view.js";
+
+/** Bumped when seqforge_runtime.h changes in a way older models cannot use. */
+export const RUNTIME_VERSION = 1;
+
+export interface GenerateOptions {
+  /** A valid C prefix (identifier.ts toCPrefix). */
+  prefix: string;
+  /** The target named in the banner and README (the C itself is portable). */
+  target: string;
+  /** Emit the float helpers that apply the normalisation. */
+  floatIo: boolean;
+  /** Overrides package.json's version (tests pin it so golden files survive a release). */
+  generatorVersion?: string;
+}
+
+export interface GeneratedFile {
+  /** File name inside the output folder. */
+  name: string;
+  content: string;
+}
+
+/** Ends a rendered template with exactly one newline and no trailing spaces on any line. */
+function tidy(text: string): string {
+  return text.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/\n*$/, "\n");
+}
+
+/** The C model (header and source, plus the runtime header for integer schemes) and the drop-in files. */
+export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFile[] {
+  const version = opts.generatorVersion ?? generatorVersion();
+  const common = commonView(model, opts.prefix, version, RUNTIME_VERSION);
+  const integer = model.scheme !== "f32";
+  const bannerFor = (fileName: string) =>
+    banner({ fileName, prefix: opts.prefix, generatorVersion: version, model, figures: common.figures, target: opts.target, floatIo: opts.floatIo });
+
+  const view = integer ? integerView(model, model.fixed!, common, opts.floatIo) : f32View(model, common, opts.floatIo);
+  const hName = `${opts.prefix}.h`;
+  const cName = `${opts.prefix}.c`;
+  const files: GeneratedFile[] = [
+    { name: hName, content: render("model/model.h", { ...view, banner: bannerFor(hName) }) },
+    { name: cName, content: render(integer ? "model/model-int.c" : "model/model-f32.c", { ...view, banner: bannerFor(cName) }) },
+  ];
+  if (integer) {
+    files.push({ name: "seqforge_runtime.h", content: render("model/seqforge_runtime.h", { generatorVersion: version, runtimeVersion: RUNTIME_VERSION }) });
+  }
+  const a = model.architecture;
+  const io = (what: string, names: string[]) =>
+    `${names.length} value${names.length > 1 ? "s" : ""} (${names.join(", ")}), ${what}`;
+  const dropin = {
+    ...view,
+    scheme: model.scheme,
+    sourceFile: model.source.modelFile,
+    target: opts.target,
+    floatIo: opts.floatIo,
+    needsLibm: !integer,
+    horizon: a.horizon,
+    horizonPlural: a.horizon !== 1,
+    inputDescription: io(
+      integer
+        ? `normalised ((raw - mean) / scale) and quantized to Q${model.fixed!.x.frac} ${view.inType}`
+        : "normalised: (raw - mean) / scale",
+      model.features,
+    ),
+    outputDescription: io(
+      integer ? `Q${model.fixed!.head.outFrac} int16_t, normalised: raw = y * 2^-${model.fixed!.head.outFrac} * scale + mean` : "normalised: raw = y * scale + mean",
+      model.targets,
+    ),
+    fileList: [hName, cName, ...(integer ? ["seqforge_runtime.h"] : [])].join("`, `"),
+  };
+  files.push(
+    { name: "README.md", content: render("dropin/README.md", dropin) },
+    { name: "CMakeLists.txt", content: render("dropin/CMakeLists.txt", dropin) },
+    { name: `${opts.prefix}.mk`, content: render("dropin/model.mk", dropin) },
+  );
+  return files.map((f) => ({ name: f.name, content: tidy(f.content) }));
+}

@@ -1,0 +1,214 @@
+/**
+ * The data the C templates are filled with, built from a quantized model. Every number the C
+ * contains is copied from the model file (docs/fixed-point.md: the generator computes nothing
+ * numeric); this module only reorders rows (layout.ts), formats literals and names things.
+ */
+import { InputError } from "../errors.js";
+import type { FixedPoint, IntLayer, QuantModel } from "../quant/quant-model-file.js";
+import { floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
+import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
+import { unitMajorLabel, unitMajorRows } from "./layout.js";
+
+const INDENT = "    ";
+
+export interface CommonView {
+  p: string;
+  P: string;
+  headerFile: string;
+  guard: string;
+  generatorVersion: string;
+  runtimeVersion: number;
+  integer: boolean;
+  windowMode: boolean;
+  standard: boolean;
+  inputSize: number;
+  outputSize: number;
+  hidden: number;
+  hiddenX2: number;
+  hiddenX3: number;
+  window: number;
+  inType: string;
+  outType: string;
+  hType: string;
+  cType: string;
+  figures: SizeFigures;
+}
+
+/** `const int8_t` / `int16_t` / `float` names of the C types of each tensor. */
+export function cTypes(scheme: QuantModel["scheme"]): { w: string; x: string; h: string; c: string; y: string; acc: string } {
+  const e = elementBytes(scheme);
+  if (scheme === "f32") return { w: "float", x: "float", h: "float", c: "float", y: "float", acc: "float" };
+  const int = (bytes: number) => `int${8 * bytes}_t`;
+  return { w: int(e.w), x: int(e.x), h: int(e.h), c: int(e.c), y: int(e.y), acc: scheme === "w16a16" ? "int64_t" : "int32_t" };
+}
+
+/** Rows of a weight matrix as a C initialiser body, one labelled block per row. */
+function matrix(values: ArrayLike<number>, rowLength: number, literal: (v: number) => string, label: (r: number) => string): string {
+  const sample = Array.from(values, literal);
+  return formatValues(values, { perLine: perLineFor(sample, 2 * INDENT.length + 4), indent: INDENT }, literal, { rowLength, label });
+}
+
+/** A flat C initialiser body. */
+function vector(values: ArrayLike<number>, literal: (v: number) => string): string {
+  const sample = Array.from(values, literal);
+  return formatValues(values, { perLine: perLineFor(sample, INDENT.length), indent: INDENT }, literal);
+}
+
+/** Values on one line, for short per-feature constants. */
+function inline(values: ArrayLike<number>, literal: (v: number) => string): string {
+  return Array.from(values, literal).join(", ");
+}
+
+/** A double literal that reads back as the same double (JS's shortest round-trip form). */
+export function doubleLiteral(v: number): string {
+  if (!Number.isFinite(v)) throw new RangeError(`${v} is not finite`);
+  const s = String(v);
+  return /[.e]/.test(s) ? s.replace(/e\+?/, "e") : `${s}.0`;
+}
+
+const int = (v: number) => intLiteral(v);
+
+export function commonView(model: QuantModel, prefix: string, generatorVersion: string, runtimeVersion: number): CommonView {
+  const a = model.architecture;
+  if (a.mode === "window" && a.window > 65535) {
+    throw new InputError("architecture.window", "", `${a.window} is more than the generated ring buffer indexes (65535)`);
+  }
+  const t = cTypes(model.scheme);
+  return {
+    p: prefix,
+    P: prefix.toUpperCase(),
+    headerFile: `${prefix}.h`,
+    guard: `${prefix.toUpperCase()}_H`,
+    generatorVersion,
+    runtimeVersion,
+    integer: model.scheme !== "f32",
+    windowMode: a.mode === "window",
+    standard: a.cell === "standard",
+    inputSize: a.inputSize,
+    outputSize: a.outputSize,
+    hidden: a.hiddenSize,
+    hiddenX2: 2 * a.hiddenSize,
+    hiddenX3: 3 * a.hiddenSize,
+    window: a.window,
+    inType: t.x,
+    outType: t.y,
+    hType: t.h,
+    cType: t.c,
+    figures: sizeFigures(model),
+  };
+}
+
+function intLayerView(l: IntLayer, index: number, H: number, I: number, wType: string) {
+  const rows = 4 * H;
+  const reorder = (v: number[], n: number) => unitMajorRows(v, H, n);
+  return {
+    index,
+    prev: index - 1,
+    rows,
+    inputSize: I,
+    inputSizeX2: 2 * I,
+    inputSizeX3: 3 * I,
+    inType: l.inBits === 8 ? "int8_t" : "int16_t",
+    inFrac: l.inFrac,
+    cFrac: l.cFrac,
+    hFrac: l.hFrac,
+    shift: l.shift,
+    shiftMinus1: `(${l.shift} - 1)`,
+    accShiftX: l.accShiftX,
+    accShiftH: l.accShiftH,
+    igShift: 30 - l.cFrac,
+    cToQ15Shift: `(15 - ${l.cFrac})`,
+    // c' * 2^(15 - fc) as an int32 expression (exact: |c'| < 2^15, fc >= 0).
+    cToQ15: l.cFrac === 15 ? "cn" : `(int32_t)cn * ${2 ** (15 - l.cFrac)}`,
+    wx: matrix(reorder(l.wx, I), I, int, unitMajorLabel),
+    wh: matrix(reorder(l.wh, H), H, int, unitMajorLabel),
+    mx: vector(reorder(l.mx, 1), int),
+    mh: vector(reorder(l.mh, 1), int),
+    bias: vector(reorder(l.bias, 1), int),
+    wType,
+  };
+}
+
+export function integerView(model: QuantModel, fixed: FixedPoint, common: CommonView, floatIo: boolean) {
+  const a = model.architecture;
+  const H = a.hiddenSize;
+  const t = cTypes(model.scheme);
+  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, t.w));
+  const head = fixed.head;
+  const norm = model.normalization;
+  const xMax = fixed.x.bits === 8 ? 127 : 32767;
+  return {
+    ...common,
+    wType: t.w,
+    accType: t.acc,
+    wide: model.scheme === "w16a16",
+    a8: model.scheme === "w8a8",
+    inFrac: fixed.x.frac,
+    outFrac: head.outFrac,
+    cFracs: fixed.layers.map((l) => l.cFrac).join(", Q"),
+    hFracs: fixed.layers.map((l) => l.hFrac).join(", Q"),
+    table: vector(fixed.nonlinearity.table, int),
+    tableLength: fixed.nonlinearity.table.length,
+    layers,
+    head: {
+      outFrac: head.outFrac,
+      shift: head.shift,
+      shiftMinus1: `(${head.shift} - 1)`,
+      accShift: head.accShift,
+      w: matrix(head.w, H, int, (o) => `output ${o}: ${model.targets[o] ?? o}`.replace(/\*\//g, "* /")),
+      m: vector(head.m, int),
+      bias: vector(head.bias, int),
+    },
+    floatIo: floatIo
+      ? {
+          inMean: inline(norm.input.mean, doubleLiteral),
+          inScale: inline(norm.input.scale, doubleLiteral),
+          outMean: inline(norm.output.mean, doubleLiteral),
+          outScale: inline(norm.output.scale, doubleLiteral),
+          inStep: doubleLiteral(2 ** fixed.x.frac),
+          outStep: doubleLiteral(2 ** -head.outFrac),
+          inMax: xMax,
+          inMin: -xMax - 1,
+        }
+      : null,
+  };
+}
+
+export function f32View(model: QuantModel, common: CommonView, floatIo: boolean) {
+  const a = model.architecture;
+  const H = a.hiddenSize;
+  const w = model.float32;
+  if (!w) throw new InputError("model", "field float32", "the float32 weights expected for scheme f32");
+  const f = floatLiteral;
+  const layers = w.layers.map((l, index) => {
+    const I = index === 0 ? a.inputSize : H;
+    return {
+      index,
+      prev: index - 1,
+      rows: 4 * H,
+      inputSize: I,
+      inputSizeX2: 2 * I,
+      inputSizeX3: 3 * I,
+      wx: matrix(unitMajorRows(l.wx, H, I), I, f, unitMajorLabel),
+      wh: matrix(unitMajorRows(l.wh, H, H), H, f, unitMajorLabel),
+      bias: vector(unitMajorRows(l.b, H, 1), f),
+    };
+  });
+  const norm = model.normalization;
+  return {
+    ...common,
+    layers,
+    head: {
+      w: matrix(w.head.w, H, f, (o) => `output ${o}: ${model.targets[o] ?? o}`.replace(/\*\//g, "* /")),
+      bias: vector(w.head.b, f),
+    },
+    floatIo: floatIo
+      ? {
+          inMean: inline(norm.input.mean, f),
+          inScale: inline(norm.input.scale, f),
+          outMean: inline(norm.output.mean, f),
+          outScale: inline(norm.output.scale, f),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Per-column normalisation fitted on the training part only (rows 0 … s-1), so that no statistic
+ * of the validation or test data leaks into the model: mean, and the population standard
+ * deviation as the scale (n = (raw - mean) / scale, src/model/normalize.ts).
+ */
+import { InputError } from "../errors.js";
+import type { Normalization } from "../model/model-file.js";
+import type { Series } from "./api.js";
+
+export function fitNormalization(series: Series, names: readonly string[], endRow: number): Normalization {
+  const mean: number[] = [];
+  const scale: number[] = [];
+  for (const name of names) {
+    const v = series.columns.get(name)!;
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let r = 0; r < endRow; r++) {
+      sum += v[r]!;
+      if (v[r]! < min) min = v[r]!;
+      if (v[r]! > max) max = v[r]!;
+    }
+    // Compare the extremes, not the deviation: the sum of identical values divided back can
+    // differ from the value by an ulp and leave a tiny non-zero deviation.
+    if (min === max) {
+      throw new InputError(
+        series.file,
+        `column ${JSON.stringify(name)}`,
+        `constant (${min} in all ${endRow} training rows); a column that varies expected, since normalising divides by its spread`,
+      );
+    }
+    const m = sum / endRow;
+    let ss = 0;
+    for (let r = 0; r < endRow; r++) ss += (v[r]! - m) ** 2;
+    mean.push(m);
+    scale.push(Math.sqrt(ss / endRow));
+  }
+  return { mean, scale };
+}
+
+/** Row-major matrix of the named columns, normalised: out[r] is row r's vector. */
+export function normalizedRows(series: Series, names: readonly string[], norm: Normalization): Float64Array[] {
+  const cols = names.map((n) => series.columns.get(n)!);
+  const out: Float64Array[] = [];
+  for (let r = 0; r < series.rows; r++) {
+    const row = new Float64Array(names.length);
+    for (let k = 0; k < names.length; k++) row[k] = (cols[k]![r]! - norm.mean[k]!) / norm.scale[k]!;
+    out.push(row);
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+/**
+ * Runs any step engine over a loaded series in the model's run mode and returns predictions in
+ * data units: normalise the feature rows, run src/model/run-series.ts, denormalise the outputs.
+ * Engine-agnostic, so the float reference and the fixed-point simulator are driven the same way.
+ */
+import type { Architecture, Normalization } from "../model/model-file.js";
+import { denormalizeRow } from "../model/normalize.js";
+import { runSeries, type StepEngine } from "../model/run-series.js";
+import type { Series } from "./api.js";
+import { accuracy, persistence, type Accuracy } from "./metrics.js";
+import { normalizedRows } from "./normalization.js";
+
+/** What running a model needs, whatever its file type. */
+export interface RunnableModel {
+  architecture: Pick<Architecture, "mode" | "window" | "horizon">;
+  features: readonly string[];
+  targets: readonly string[];
+  normalization: { input: Normalization; output: Normalization };
+  engine: StepEngine;
+}
+
+export interface Predictions {
+  /** The 0-based data row each prediction is for, ascending. */
+  rows: number[];
+  /** One array per target (model order), aligned with rows, in data units. */
+  values: Float64Array[];
+}
+
+/** `series` must hold the model's feature columns. */
+export function predictSeries(model: RunnableModel, series: Series): Predictions {
+  const inputs = normalizedRows(series, model.features, model.normalization.input);
+  const out = runSeries(model.engine, model.architecture, inputs);
+  const values = model.targets.map(() => new Float64Array(out.rows.length));
+  out.outputs.forEach((y, k) => {
+    const raw = denormalizeRow(y, model.normalization.output);
+    for (let o = 0; o < values.length; o++) values[o]![k] = raw[o]!;
+  });
+  return { rows: out.rows, values };
+}
+
+export interface TargetAccuracy extends Accuracy {
+  target: string;
+  /** Predictions scored. */
+  count: number;
+  /** Persistence (the target's value at row j-K); null when K = 0, where it would be the answer itself. */
+  persistence: Accuracy | null;
+}
+
+/**
+ * Scores predictions for rows ≥ fromRow against the target columns present in `series`
+ * (targets absent from the data are skipped).
+ */
+export function scorePredictions(
+  pred: Predictions,
+  series: Series,
+  targets: readonly string[],
+  horizon: number,
+  fromRow = 0,
+): TargetAccuracy[] {
+  const keep = pred.rows.flatMap((j, k) => (j >= fromRow ? [k] : []));
+  const rows = keep.map((k) => pred.rows[k]!);
+  const scores: TargetAccuracy[] = [];
+  targets.forEach((target, o) => {
+    const actual = series.columns.get(target);
+    if (!actual || rows.length === 0) return;
+    const p = Float64Array.from(keep, (k) => pred.values[o]![k]!);
+    const a = Float64Array.from(rows, (j) => actual[j]!);
+    scores.push({
+      target,
+      count: rows.length,
+      ...accuracy(p, a),
+      persistence: horizon > 0 ? accuracy(persistence(actual, rows, horizon), a) : null,
+    });
+  });
+  return scores;
+}

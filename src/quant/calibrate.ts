@@ -1,0 +1,114 @@
+/**
+ * Calibration: runs the float64 reference over the calibration inputs in the model's run mode
+ * (src/model/run-series.ts, so a stream model's state is carried exactly as it will be at run
+ * time) and records the range of every tensor the firmware holds: input, gate pre-activations,
+ * gates, cell state, h, head output.
+ */
+import { createFloatState, gatePreactivations, head, resetFloatState, sigmoid } from "../model/float-lstm.js";
+import type { FloatModel } from "../model/model-file.js";
+import { runSeries, type StepEngine } from "../model/run-series.js";
+
+export interface Range {
+  min: number;
+  max: number;
+}
+
+export interface LayerRanges {
+  z: Range;
+  i: Range;
+  f: Range;
+  g: Range;
+  o: Range;
+  c: Range;
+  h: Range;
+}
+
+export interface CalibrationRanges {
+  x: Range;
+  layers: LayerRanges[];
+  y: Range;
+  /** Steps run (window mode: every step of every window). */
+  steps: number;
+}
+
+const emptyRange = (): Range => ({ min: Infinity, max: -Infinity });
+
+function see(r: Range, v: number): void {
+  if (v < r.min) r.min = v;
+  if (v > r.max) r.max = v;
+}
+
+/** Largest |value| of a range; 0 for a range never seen. */
+export function maxAbs(r: Range): number {
+  return r.min > r.max ? 0 : Math.max(Math.abs(r.min), Math.abs(r.max));
+}
+
+/** The float reference step (float-lstm.ts, same operations) with every tensor's range recorded. */
+export function instrumentedFloatEngine(model: FloatModel): StepEngine & { ranges: CalibrationRanges } {
+  const arch = model.architecture;
+  const H = arch.hiddenSize;
+  const state = createFloatState(arch);
+  const z = new Float64Array(4 * H);
+  const y = new Float64Array(arch.outputSize);
+  const ranges: CalibrationRanges = {
+    x: emptyRange(),
+    layers: Array.from({ length: arch.layers }, () => ({
+      z: emptyRange(),
+      i: emptyRange(),
+      f: emptyRange(),
+      g: emptyRange(),
+      o: emptyRange(),
+      c: emptyRange(),
+      h: emptyRange(),
+    })),
+    y: emptyRange(),
+    steps: 0,
+  };
+  return {
+    ranges,
+    reset: () => resetFloatState(state),
+    step: (x) => {
+      ranges.steps++;
+      for (const v of x) see(ranges.x, v);
+      let input: ArrayLike<number> = x;
+      for (let l = 0; l < arch.layers; l++) {
+        const r = ranges.layers[l]!;
+        const c = state.c[l]!;
+        const h = state.h[l]!;
+        gatePreactivations(model.weights.layers[l]!, input, h, z);
+        for (const v of z) see(r.z, v);
+        for (let j = 0; j < H; j++) {
+          const i = sigmoid(z[j]!);
+          const f = sigmoid(z[H + j]!);
+          const g = Math.tanh(z[2 * H + j]!);
+          const o = sigmoid(z[3 * H + j]!);
+          see(r.i, i);
+          see(r.f, f);
+          see(r.g, g);
+          see(r.o, o);
+          if (arch.cell === "standard") {
+            c[j] = f * c[j]! + i * g;
+            h[j] = o * Math.tanh(c[j]!);
+          } else {
+            c[j] = g * i + c[j]! * f;
+            h[j] = c[j]! * o;
+          }
+          see(r.c, c[j]!);
+          see(r.h, h[j]!);
+        }
+        input = h;
+      }
+      head(model, input, y);
+      return y;
+    },
+  };
+}
+
+/** Ranges of every tensor over the inputs (normalised rows), in the model's run mode. */
+export function calibrate(model: FloatModel, inputs: Float64Array[]): CalibrationRanges {
+  const engine = instrumentedFloatEngine(model);
+  const out = runSeries(engine, model.architecture, inputs);
+  // y: only the outputs the run mode produces (a window model's head runs at the window's end).
+  for (const y of out.outputs) for (const v of y) see(engine.ranges.y, v);
+  return engine.ranges;
+}

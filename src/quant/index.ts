@@ -1,0 +1,37 @@
+/**
+ * The quantization stage's public surface (for predict, generate, verify, bench):
+ * the file, the simulator, and the StepEngine over normalised floats.
+ */
+export {
+  isQuantModelFile,
+  loadQuantModel,
+  parseQuantModel,
+  saveQuantModel,
+  type QuantModel,
+  type FixedPoint,
+  type IntLayer,
+  type IntHead,
+  type Scheme,
+} from "./quant-model-file.js";
+export { fixedEngine, type QuantEngine } from "./fixed-engine.js";
+export {
+  Simulator,
+  simulateSeries,
+  simulateSteps,
+  quantizeInputs,
+  fixedStep,
+  gatesStage,
+  activateStage,
+  cellStage,
+  headStage,
+  createFixedState,
+  resetFixedState,
+  createSatCounts,
+  satRecord,
+  type FixedState,
+  type SatCounts,
+  type StepTrace,
+  type IntegerSeriesOutput,
+} from "./simulator.js";
+export { tanhQ15, sigmoidQ15, buildTanhTable } from "./nonlinearity.js";
+export { quantizeModel } from "./quantize.js";

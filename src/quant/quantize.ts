@@ -1,0 +1,316 @@
+/**
+ * Quantization: from a float model and its calibration ranges to a QuantModel
+ * (docs/fixed-point.md "Tensors and formats", "Weights", "The step"). Pure: no file I/O.
+ */
+import { InputError } from "../errors.js";
+import type { FloatModel, LayerWeights } from "../model/model-file.js";
+import { floatEngine } from "../model/float-engine.js";
+import { runSeries } from "../model/run-series.js";
+import { compareOutputs } from "./accuracy.js";
+import { calibrate, maxAbs, type CalibrationRanges } from "./calibrate.js";
+import { fixedEngine } from "./fixed-engine.js";
+import { roundHalfAway } from "./int-ops.js";
+import { buildTanhTable } from "./nonlinearity.js";
+import {
+  GATE_FRAC,
+  MULTIPLIER_LIMIT,
+  QUANT_FORMAT,
+  QUANT_VERSION,
+  TABLE_STEP_LOG2,
+  Z_FRAC,
+  type Calibration,
+  type ErrorMetrics,
+  type FixedPoint,
+  type IntHead,
+  type IntLayer,
+  type QuantModel,
+  type Scheme,
+  type TensorCalibration,
+  type TensorFormat,
+} from "./quant-model-file.js";
+
+/** Calibrated ranges are multiplied by this before a format is chosen (docs: headroom). */
+export const HEADROOM = 2;
+/** …except an int8 input, which cannot spare a bit (docs/fixed-point.md, formats). */
+export const HEADROOM_INT8_INPUT = 1;
+
+/** The largest f in [lo, hi] with maxabs · headroom ≤ qmax · 2^-f (hi for a tensor never seen non-zero). */
+export function chooseFrac(maxabs: number, bits: 8 | 16, headroom: number, lo: number, hi: number): number {
+  const qmax = bits === 8 ? 127 : 32767;
+  const need = maxabs * headroom;
+  if (need === 0) return hi;
+  let f = hi;
+  while (f > lo && need > qmax * 2 ** -f) f--;
+  return f;
+}
+
+export interface QuantizedRows {
+  q: number[];
+  scale: number[];
+}
+
+/**
+ * Per-row symmetric quantization: s[r] = max|row| / qmax, w_q = round(w / s). An all-zero row
+ * takes the smallest non-zero scale of the matrix (or 1), so it does not shrink the layer's shift.
+ */
+export function quantizeRows(w: ArrayLike<number>, rows: number, cols: number, qmax: number): QuantizedRows {
+  const scale: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let m = 0;
+    for (let k = 0; k < cols; k++) m = Math.max(m, Math.abs(w[r * cols + k]!));
+    scale.push(m / qmax);
+  }
+  const nonZero = scale.filter((s) => s > 0);
+  const fallback = nonZero.length ? Math.min(...nonZero) : 1;
+  for (let r = 0; r < rows; r++) if (scale[r] === 0) scale[r] = fallback;
+  const q: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < cols; k++) {
+      // |w / s| ≤ qmax by construction; the clamp only guards the last ulp of the division.
+      q.push(Math.max(-qmax, Math.min(qmax, roundHalfAway(w[r * cols + k]! / scale[r]!))));
+    }
+  }
+  return { q, scale };
+}
+
+/** Bound on |Σ_k w_q[r,k]·v_k| for |v| ≤ 2^15, per row. */
+function rowBounds(q: number[], rows: number, cols: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let k = 0; k < cols; k++) s += Math.abs(q[r * cols + k]!);
+    out.push(s * 2 ** 15);
+  }
+  return out;
+}
+
+/**
+ * The accumulator reduction P: the smallest shift with (B + 2^(P-1)) >> P ≤ 2^31 - 1 for every
+ * row bound B (w16a16); for int32-accumulator schemes the bound must hold with P = 0.
+ */
+export function accShiftFor(bounds: number[], wide: boolean, what: string): number {
+  const B = Math.max(0, ...bounds);
+  if (!wide) {
+    if (B > 2 ** 31 - 1) {
+      throw new InputError(what, "", `rows too long for an int32 accumulator (bound ${B}); use a smaller model or w16a16`);
+    }
+    return 0;
+  }
+  let P = 0;
+  while ((P === 0 ? B : Math.floor((B + 2 ** (P - 1)) / 2 ** P)) > 2 ** 31 - 1) P++;
+  return P;
+}
+
+/** The largest S in [1, 62] keeping every round(real · 2^S) below 2^30; the multipliers (≥ 1). */
+export function chooseMultipliers(reals: number[], what: string): { shift: number; m: number[][] } {
+  const big = Math.max(...reals);
+  let S = 62;
+  while (S >= 1 && roundHalfAway(big * 2 ** S) >= MULTIPLIER_LIMIT) S--;
+  if (S < 1) throw new InputError(what, "", `weights too large for fixed point (a requantisation multiplier needs a shift below 1)`);
+  return { shift: S, m: [reals.map((r) => Math.max(1, roundHalfAway(r * 2 ** S)))] };
+}
+
+function biasQ(b: ArrayLike<number>, frac: number, what: string): number[] {
+  return Array.from(b, (v) => {
+    const q = roundHalfAway(v * 2 ** frac);
+    if (Math.abs(q) > 2 ** 31 - 1) throw new InputError(what, "", `bias ${v} too large for an int32 in Q${frac}`);
+    return q;
+  });
+}
+
+/** An activation's format: int8 or int16. */
+export interface ActFormat {
+  frac: number;
+  bits: 8 | 16;
+}
+
+export interface ChosenFormats {
+  x: ActFormat;
+  /** Per layer: c's format (int16) and h's. */
+  layers: { cFrac: number; hFrac: number; hBits: 8 | 16 }[];
+  yFrac: number;
+}
+
+export function chooseFormats(model: FloatModel, scheme: Exclude<Scheme, "f32">, ranges: CalibrationRanges): ChosenFormats {
+  const aBits: 8 | 16 = scheme === "w8a8" ? 8 : 16;
+  const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8_INPUT : HEADROOM, 0, aBits - 1), bits: aBits };
+  const layers = ranges.layers.map((r) => {
+    const cFrac = chooseFrac(maxAbs(r.c), 16, HEADROOM, 0, 15);
+    const hFrac = model.architecture.cell === "standard" ? aBits - 1 : aBits === 16 ? cFrac : cFrac - 8;
+    return { cFrac, hFrac, hBits: aBits as 8 | 16 };
+  });
+  return { x, layers, yFrac: chooseFrac(maxAbs(ranges.y), 16, HEADROOM, 0, 15) };
+}
+
+function quantizeLayer(
+  w: LayerWeights,
+  I: number,
+  H: number,
+  inFmt: ActFormat,
+  fmt: ChosenFormats["layers"][number],
+  scheme: Exclude<Scheme, "f32">,
+  what: string,
+): IntLayer {
+  const qmax = scheme === "w16a16" ? 32767 : 127;
+  const wide = scheme === "w16a16";
+  const qx = quantizeRows(w.wx, 4 * H, I, qmax);
+  const qh = quantizeRows(w.wh, 4 * H, H, qmax);
+  const accShiftX = accShiftFor(rowBounds(qx.q, 4 * H, I), wide, what);
+  const accShiftH = accShiftFor(rowBounds(qh.q, 4 * H, H), wide, what);
+  // Real value of one unit of each reduced accumulator, in units of z's Q15.
+  const realX = qx.scale.map((s) => s * 2 ** accShiftX * 2 ** (Z_FRAC - inFmt.frac));
+  const realH = qh.scale.map((s) => s * 2 ** accShiftH * 2 ** (Z_FRAC - fmt.hFrac));
+  const { shift, m } = chooseMultipliers([...realX, ...realH], what);
+  const all = m[0]!;
+  return {
+    inFrac: inFmt.frac,
+    inBits: inFmt.bits,
+    cFrac: fmt.cFrac,
+    hFrac: fmt.hFrac,
+    hBits: fmt.hBits,
+    wx: qx.q,
+    wh: qh.q,
+    bias: biasQ(w.b, Z_FRAC, what),
+    mx: all.slice(0, 4 * H),
+    mh: all.slice(4 * H),
+    shift,
+    accShiftX,
+    accShiftH,
+    scaleX: qx.scale,
+    scaleH: qh.scale,
+  };
+}
+
+/** The integer parameters of a model under an integer scheme, from chosen formats. */
+export function buildFixedPoint(model: FloatModel, scheme: Exclude<Scheme, "f32">, formats: ChosenFormats, what: string): FixedPoint {
+  const a = model.architecture;
+  const H = a.hiddenSize;
+  const layers: IntLayer[] = [];
+  let inFmt = formats.x;
+  for (let l = 0; l < a.layers; l++) {
+    const fmt = formats.layers[l]!;
+    layers.push(quantizeLayer(model.weights.layers[l]!, l === 0 ? a.inputSize : H, H, inFmt, fmt, scheme, what));
+    inFmt = { frac: fmt.hFrac, bits: fmt.hBits };
+  }
+  const qmax = scheme === "w16a16" ? 32767 : 127;
+  const qw = quantizeRows(model.weights.head.w, a.outputSize, H, qmax);
+  const accShift = accShiftFor(rowBounds(qw.q, a.outputSize, H), scheme === "w16a16", what);
+  const reals = qw.scale.map((s) => s * 2 ** accShift * 2 ** (formats.yFrac - inFmt.frac));
+  const { shift, m } = chooseMultipliers(reals, what);
+  const head: IntHead = {
+    w: qw.q,
+    bias: biasQ(model.weights.head.b, formats.yFrac, what),
+    m: m[0]!,
+    shift,
+    accShift,
+    scale: qw.scale,
+    outFrac: formats.yFrac,
+  };
+  return {
+    weightBits: scheme === "w16a16" ? 16 : 8,
+    accumulatorBits: scheme === "w16a16" ? 64 : 32,
+    x: formats.x,
+    layers,
+    head,
+    nonlinearity: { method: "tanh-table", stepLog2: TABLE_STEP_LOG2, inFrac: Z_FRAC, outFrac: GATE_FRAC, table: buildTanhTable() },
+  };
+}
+
+export interface SeriesData {
+  /** The file as given, and its sha256. */
+  file: string;
+  hash: string;
+  rows: number;
+  /** Normalised feature rows. */
+  inputs: Float64Array[];
+  /** Normalised target rows (same indices), or null when the targets are not in the file. */
+  targets: Float64Array[] | null;
+}
+
+export interface QuantizeOptions {
+  model: FloatModel;
+  scheme: Scheme;
+  source: { modelHash: string; modelFile: string };
+  calib: SeriesData;
+  data?: SeriesData | null;
+}
+
+/** Float and quantized outputs over a series in the model's run mode, and their comparison. */
+export function measureAccuracy(model: FloatModel, q: QuantModel, data: SeriesData): ErrorMetrics {
+  const ref = runSeries(floatEngine(model), model.architecture, data.inputs);
+  const engine = fixedEngine(q);
+  const out = runSeries(engine, model.architecture, data.inputs);
+  const targets = data.targets ? ref.rows.map((j) => data.targets![j]!) : null;
+  return compareOutputs(ref.outputs, out.outputs, targets, engine.saturations());
+}
+
+function calibrationSummary(
+  ranges: CalibrationRanges,
+  fx: FixedPoint | null,
+  sats: Record<string, number>,
+  calib: SeriesData,
+): Calibration {
+  const t = (tensor: string, r: { min: number; max: number }, format: TensorFormat | null, saturations: number | null): TensorCalibration => ({
+    tensor,
+    min: r.min > r.max ? 0 : r.min,
+    max: r.min > r.max ? 0 : r.max,
+    format,
+    saturations,
+  });
+  const tensors: TensorCalibration[] = [t("x", ranges.x, fx ? fx.x : null, fx ? sats.x ?? 0 : null)];
+  ranges.layers.forEach((r, l) => {
+    const L = fx?.layers[l];
+    const s = (name: string) => (fx ? sats[`layer${l}.${name}`] ?? 0 : null);
+    tensors.push(t(`layer${l}.z`, r.z, L ? { frac: Z_FRAC, bits: 32 } : null, s("z")));
+    for (const g of ["i", "f", "g", "o"] as const) tensors.push(t(`layer${l}.${g}`, r[g], L ? { frac: GATE_FRAC, bits: 16 } : null, null));
+    tensors.push(t(`layer${l}.c`, r.c, L ? { frac: L.cFrac, bits: 16 } : null, s("c")));
+    tensors.push(t(`layer${l}.h`, r.h, L ? { frac: L.hFrac, bits: L.hBits } : null, L && L.hBits === 8 ? s("h") : null));
+  });
+  tensors.push(t("y", ranges.y, fx ? { frac: fx.head.outFrac, bits: 16 } : null, fx ? sats.y ?? 0 : null));
+  return { dataFile: calib.file, dataHash: calib.hash, rows: calib.rows, steps: ranges.steps, headroom: HEADROOM, tensors };
+}
+
+function f32Round(w: LayerWeights): LayerWeights {
+  return { wx: w.wx.map(Math.fround), wh: w.wh.map(Math.fround), b: w.b.map(Math.fround) };
+}
+
+/** Calibrates, chooses formats, quantizes, and measures: the whole `quantize` command without I/O. */
+export function quantizeModel(opts: QuantizeOptions): QuantModel {
+  const { model, scheme } = opts;
+  const what = opts.source.modelFile;
+  const ranges = calibrate(model, opts.calib.inputs);
+  const fixed = scheme === "f32" ? null : buildFixedPoint(model, scheme, chooseFormats(model, scheme, ranges), what);
+  const float32 =
+    scheme === "f32"
+      ? {
+          layers: model.weights.layers.map(f32Round),
+          head: { w: model.weights.head.w.map(Math.fround), b: model.weights.head.b.map(Math.fround) },
+        }
+      : null;
+  const draft: QuantModel = {
+    format: QUANT_FORMAT,
+    version: QUANT_VERSION,
+    hash: "",
+    scheme,
+    source: opts.source,
+    architecture: model.architecture,
+    features: model.features,
+    targets: model.targets,
+    normalization: model.normalization,
+    fixed,
+    float32,
+    calibration: { dataFile: opts.calib.file, dataHash: opts.calib.hash, rows: 0, steps: 0, headroom: HEADROOM, tensors: [] },
+    accuracy: { calib: emptyMetrics(), data: null, dataFile: null },
+  };
+  const onCalib = measureAccuracy(model, draft, opts.calib);
+  const onData = opts.data ? measureAccuracy(model, draft, opts.data) : null;
+  return {
+    ...draft,
+    calibration: calibrationSummary(ranges, fixed, onCalib.saturations ?? {}, opts.calib),
+    accuracy: { calib: onCalib, data: onData, dataFile: opts.data?.file ?? null },
+  };
+}
+
+function emptyMetrics(): ErrorMetrics {
+  return { samples: 0, maxAbs: 0, rmse: 0, l2r: 0, cosine: 1, taskRmseFloat: null, taskRmseQuant: null, saturations: {} };
+}

@@ -1,0 +1,39 @@
+/**
+ * The quantization report `seqforge quantize` prints: per tensor, calibrated range, format and
+ * saturations; against float on the calibration data and on --data: max abs error, RMSE, l2r,
+ * cosine, task RMSE. Plain text for a terminal (Markdown tables, readable in a CI log too).
+ */
+import type { ErrorMetrics, QuantModel } from "./quant-model-file.js";
+
+const g = (v: number, p = 4) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(p - 1) : v.toPrecision(p));
+
+function fmtName(f: { frac: number; bits: number } | null): string {
+  return f ? `int${f.bits} Q${f.frac}` : "float32";
+}
+
+export function quantReport(q: QuantModel): string {
+  const a = q.architecture;
+  const lines: string[] = [];
+  lines.push(
+    `scheme ${q.scheme}: ${a.cell} cell, ${a.layers} × ${a.hiddenSize} units, ${a.inputSize} in, ${a.outputSize} out, ${a.mode} mode (window ${a.window})`,
+  );
+  lines.push(`calibration: ${q.calibration.dataFile}, ${q.calibration.rows} rows, ${q.calibration.steps} steps, headroom ×${q.calibration.headroom}`);
+  lines.push("");
+  lines.push("| tensor | calibrated min | calibrated max | format | saturations (calib) | saturations (data) |");
+  lines.push("| --- | ---: | ---: | --- | ---: | ---: |");
+  const dataSat = q.accuracy.data?.saturations ?? {};
+  for (const t of q.calibration.tensors) {
+    const sd = t.saturations === null ? "-" : String(dataSat[t.tensor] ?? "-");
+    lines.push(`| ${t.tensor} | ${g(t.min)} | ${g(t.max)} | ${fmtName(t.format)} | ${t.saturations ?? "-"} | ${q.accuracy.data ? sd : "-"} |`);
+  }
+  lines.push("");
+  lines.push(`against float64 (normalised outputs):`);
+  lines.push("");
+  lines.push("| data | predictions | max abs err | RMSE | l2r | cosine | task RMSE float | task RMSE quantized |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const row = (name: string, m: ErrorMetrics) =>
+    `| ${name} | ${m.samples} | ${g(m.maxAbs)} | ${g(m.rmse)} | ${g(m.l2r)} | ${m.cosine.toFixed(7)} | ${m.taskRmseFloat === null ? "-" : g(m.taskRmseFloat)} | ${m.taskRmseQuant === null ? "-" : g(m.taskRmseQuant)} |`;
+  lines.push(row(`calib (${q.calibration.dataFile})`, q.accuracy.calib));
+  if (q.accuracy.data) lines.push(row(`data (${q.accuracy.dataFile})`, q.accuracy.data));
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,30 @@
+/**
+ * Compiler flags, in one place: the warnings every build of generated code must pass, and the
+ * two variants (release, sanitize). The generated C promises to be clean under these
+ * (DESIGN.md "The generated C").
+ */
+import type { BuildVariant } from "./api.js";
+import type { Target } from "./targets.js";
+
+export const WARNING_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror"] as const;
+export const RELEASE_FLAGS = ["-O2"] as const;
+export const SANITIZE_FLAGS = ["-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"] as const;
+/** Cortex-M: one section per function and object, so the linker drops what is unused and the
+ *  map file attributes flash to each symbol. */
+export const SECTION_FLAGS = ["-ffunction-sections", "-fdata-sections"] as const;
+
+/** Flags for compiling one C source for `target`. */
+export function compileFlags(target: Target, variant: BuildVariant): string[] {
+  if (variant === "sanitize" && target.kind !== "native") {
+    throw new Error(`the sanitize variant exists only for native targets, not ${target.name}`);
+  }
+  const opt = variant === "sanitize" ? SANITIZE_FLAGS : RELEASE_FLAGS;
+  const sections = target.kind === "qemu" ? SECTION_FLAGS : [];
+  return [...WARNING_FLAGS, ...opt, ...target.cflags, ...sections];
+}
+
+/** Flags for the link step (before the objects). */
+export function linkFlags(target: Target, variant: BuildVariant): string[] {
+  const opt = variant === "sanitize" ? SANITIZE_FLAGS : RELEASE_FLAGS;
+  return [...opt, ...target.cflags];
+}

@@ -1,0 +1,12 @@
+/**
+ * The toolchain stage (contract in ./api.ts): build C for a target, run it there. Targets are
+ * described in `targets/<name>.json`.
+ */
+export type { BuildRequest, BuildResult, BuildVariant, RunRequest, RunResult } from "./api.js";
+export { buildProgram, renderLinkerScript } from "./build.js";
+export { runProgram, qemuArgs } from "./run.js";
+export { listTargets, listQemuTargets, loadTarget, resolveTargets, TARGETS_DIR } from "./targets.js";
+export type { Target, QemuTarget, NativeTarget } from "./targets.js";
+export { compileFlags, WARNING_FLAGS, RELEASE_FLAGS, SANITIZE_FLAGS } from "./flags.js";
+export { mapLimit } from "./pool.js";
+export { readSymbols, readUndefined, parseNm, type SymbolSize } from "./size.js";

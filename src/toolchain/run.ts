@@ -1,0 +1,47 @@
+/**
+ * runProgram: runs a built program on its target — natively for `host`, under qemu-system-arm
+ * for the Cortex-M targets — with argv passed the same way on both (QEMU: semihosting arguments,
+ * read back by the startup code), files relative to `cwd`, and a deadline after which the
+ * program is killed and reported as timed out.
+ */
+import { resolve } from "node:path";
+import type { RunRequest, RunResult } from "./api.js";
+import { runProcess } from "./process.js";
+import { loadTarget, type QemuTarget } from "./targets.js";
+import { requireTool } from "./tools.js";
+
+export async function runProgram(req: RunRequest): Promise<RunResult> {
+  const target = loadTarget(req.target);
+  const cwd = resolve(req.cwd);
+  if (target.kind === "native") {
+    return runProcess(resolve(req.executable), req.args, { cwd, timeoutMs: req.timeoutMs });
+  }
+  const qemu = requireTool(target.qemu.binary, target.packages);
+  return runProcess(qemu, qemuArgs(target, resolve(req.executable), req.args), { cwd, timeoutMs: req.timeoutMs });
+}
+
+/**
+ * The QEMU command line: the board, no display or serial or monitor (output goes through
+ * semihosting to QEMU's stdout), deterministic instruction counting (-icount), and the program's
+ * argv as semihosting arguments (argv[0] = the image).
+ */
+export function qemuArgs(target: QemuTarget, image: string, args: readonly string[]): string[] {
+  const argv = [image, ...args];
+  for (const a of argv) {
+    // The semihosting command line joins arguments with spaces; the startup code splits on them.
+    if (a === "" || /\s/.test(a)) {
+      throw new Error(`${target.name}: a program argument passed through semihosting cannot be empty or contain white space: ${JSON.stringify(a)}`);
+    }
+  }
+  // QEMU's option parser takes ",," for a literal comma inside a value.
+  const semihostingArgs = argv.map((a) => `,arg=${a.replaceAll(",", ",,")}`).join("");
+  return [
+    "-machine", target.qemu.machine,
+    "-nographic",
+    "-monitor", "none",
+    "-serial", "none",
+    "-icount", `shift=${target.qemu.icountShift}`,
+    "-semihosting-config", `enable=on,target=native${semihostingArgs}`,
+    "-kernel", image,
+  ];
+}

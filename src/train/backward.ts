@@ -1,0 +1,122 @@
+/**
+ * Backpropagation through time over a chunk, layer by layer from the top. For one layer, step
+ * t, sample b (σ' and tanh' written through the stored activations):
+ *   dh  = dh_above[t] + dh_next                       (from the layer above or the loss, and from t+1)
+ *   standard: do = dh·tanh(c);  dc = dc_next + dh·o·(1 − tanh²(c))
+ *   seed:     do = dh·c;        dc = dc_next + dh·o
+ *   dz_i = i(1−i)·g·dc   dz_f = f(1−f)·c_prev·dc   dz_g = (1−g²)·i·dc   dz_o = o(1−o)·do
+ *   dc_next ← dc·f        dh_next ← whᵀ·dz          (t > 0: the chunk's first state is a constant)
+ * then, once per layer, summed over every (t, b), in one pass over the layer's weight rows:
+ *   dx = wxᵀ·dz (dh_above of the layer below, before wx changes)
+ *   dwx = Σ dz ⊗ x    dwh = Σ dz ⊗ h_prev    db = Σ dz
+ * Each gradient row is either stored in `g` (layout of the parameters, every layer entry
+ * overwritten) or, with `sgdLr`, applied at once as p ← p − lr·row (plain SGD without clipping
+ * needs no gradient buffer: one pass over the weights instead of three).
+ */
+import { addTransposedMatVec, applyRow, gradientRow } from "./kernels.js";
+import type { Workspace } from "./workspace.js";
+
+export function backwardChunk(
+  ws: Workspace,
+  p: Float64Array,
+  g: Float64Array,
+  nb: number,
+  steps: number,
+  sgdLr: number | null = null,
+): void {
+  const lay = ws.lay;
+  const H = lay.hidden;
+  const R = 4 * H;
+  const { dh, dz, dhNext, dcNext, row } = ws;
+  const count = steps * nb;
+  for (let l = lay.layers - 1; l >= 0; l--) {
+    const o = lay.layer[l]!;
+    const I = o.inputSize;
+    dhNext.fill(0, 0, nb * H);
+    dcNext.fill(0, 0, nb * H);
+    for (let t = steps - 1; t >= 0; t--) {
+      if (ws.cell === "standard") standardCellBackward(ws, l, nb, t);
+      else seedCellBackward(ws, l, nb, t);
+      if (t > 0) {
+        dhNext.fill(0, 0, nb * H);
+        addTransposedMatVec(dhNext, 0, H, H, p, o.wh, R, dz, t * nb * R, R, nb);
+      }
+    }
+    if (l > 0) {
+      // This layer's dh_above is consumed: the buffer becomes the layer below's.
+      dh.fill(0, 0, count * H);
+      addTransposedMatVec(dh, 0, H, I, p, o.wx, R, dz, 0, R, count);
+    }
+    const xs = l === 0 ? ws.x : ws.h[l - 1]!;
+    const xBase = l === 0 ? 0 : nb * H;
+    for (let r = 0; r < R; r++) {
+      gradientRow(row, I, dz, r, R, xs, xBase, I, count);
+      applyRow(row, I, p, g, o.wx + r * I, sgdLr);
+      gradientRow(row, H, dz, r, R, ws.h[l]!, 0, H, count); // h_prev of (t, b) is slot t
+      applyRow(row, H, p, g, o.wh + r * H, sgdLr);
+      let sum = 0;
+      for (let n = 0; n < count; n++) sum += dz[n * R + r]!;
+      if (sgdLr === null) g[o.b + r] = sum;
+      else p[o.b + r] = p[o.b + r]! - sgdLr * sum;
+    }
+  }
+}
+
+function standardCellBackward(ws: Workspace, l: number, nb: number, t: number): void {
+  const H = ws.lay.hidden;
+  const R = 4 * H;
+  const { dh, dz, dhNext, dcNext } = ws;
+  const act = ws.act[l]!;
+  const c = ws.c[l]!;
+  const tc = ws.tanhC[l]!;
+  for (let b = 0; b < nb; b++) {
+    const n = t * nb + b;
+    const a = n * R;
+    const hr = n * H;
+    const br = b * H;
+    for (let j = 0; j < H; j++) {
+      const i = act[a + j]!;
+      const f = act[a + H + j]!;
+      const gg = act[a + 2 * H + j]!;
+      const og = act[a + 3 * H + j]!;
+      const dhj = dh[hr + j]! + dhNext[br + j]!;
+      const t2 = tc[hr + j]!;
+      const dO = dhj * t2;
+      const dc = dcNext[br + j]! + dhj * og * (1 - t2 * t2);
+      dz[a + j] = i * (1 - i) * (gg * dc);
+      dz[a + H + j] = f * (1 - f) * (c[hr + j]! * dc); // c slot t: c_prev
+      dz[a + 2 * H + j] = (1 - gg * gg) * (i * dc);
+      dz[a + 3 * H + j] = og * (1 - og) * dO;
+      dcNext[br + j] = dc * f;
+    }
+  }
+}
+
+function seedCellBackward(ws: Workspace, l: number, nb: number, t: number): void {
+  const H = ws.lay.hidden;
+  const R = 4 * H;
+  const { dh, dz, dhNext, dcNext } = ws;
+  const act = ws.act[l]!;
+  const c = ws.c[l]!;
+  for (let b = 0; b < nb; b++) {
+    const n = t * nb + b;
+    const a = n * R;
+    const hr = n * H;
+    const br = b * H;
+    const next = hr + nb * H; // c slot t+1: this step's s
+    for (let j = 0; j < H; j++) {
+      const i = act[a + j]!;
+      const f = act[a + H + j]!;
+      const gg = act[a + 2 * H + j]!;
+      const og = act[a + 3 * H + j]!;
+      const dhj = dh[hr + j]! + dhNext[br + j]!;
+      const dO = dhj * c[next + j]!;
+      const dc = dcNext[br + j]! + og * dhj;
+      dz[a + j] = i * (1 - i) * (gg * dc);
+      dz[a + H + j] = f * (1 - f) * (c[hr + j]! * dc);
+      dz[a + 2 * H + j] = (1 - gg * gg) * (i * dc);
+      dz[a + 3 * H + j] = og * (1 - og) * dO;
+      dcNext[br + j] = dc * f;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The dense loops of training, on flat Float64Arrays addressed by offsets (no subarray views in
+ * the hot path, no allocation). Every matrix is row-major, w [R × C] at offset `wo` of `p`.
+ * V8 does not vectorise, so loads are the cost: each kernel is blocked so that one load feeds
+ * several multiply-adds, and keeps a block of weight rows in L1 while it runs over all samples.
+ */
+
+/**
+ * dst[dBase + n·dStride + r] += Σ_k w[r, k] · src[sBase + n·sStride + k]   for n < count, r < R.
+ * R must be a multiple of 4. Blocks: 4 rows × 2 samples (8 accumulators).
+ */
+export function addMatVec(
+  p: Float64Array, wo: number, R: number, C: number,
+  src: Float64Array, sBase: number, sStride: number, count: number,
+  dst: Float64Array, dBase: number, dStride: number,
+): void {
+  for (let r = 0; r < R; r += 4) {
+    const w0 = wo + r * C;
+    const w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
+    let n = 0;
+    for (; n + 1 < count; n += 2) {
+      const s0 = sBase + n * sStride;
+      const s1 = s0 + sStride;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      for (let k = 0; k < C; k++) {
+        const u = src[s0 + k]!;
+        const v = src[s1 + k]!;
+        const q0 = p[w0 + k]!, q1 = p[w1 + k]!, q2 = p[w2 + k]!, q3 = p[w3 + k]!;
+        a0 += q0 * u; a1 += q1 * u; a2 += q2 * u; a3 += q3 * u;
+        b0 += q0 * v; b1 += q1 * v; b2 += q2 * v; b3 += q3 * v;
+      }
+      const d0 = dBase + n * dStride + r;
+      const d1 = d0 + dStride;
+      dst[d0] = dst[d0]! + a0; dst[d0 + 1] = dst[d0 + 1]! + a1; dst[d0 + 2] = dst[d0 + 2]! + a2; dst[d0 + 3] = dst[d0 + 3]! + a3;
+      dst[d1] = dst[d1]! + b0; dst[d1 + 1] = dst[d1 + 1]! + b1; dst[d1 + 2] = dst[d1 + 2]! + b2; dst[d1 + 3] = dst[d1 + 3]! + b3;
+    }
+    if (n < count) {
+      const s0 = sBase + n * sStride;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let k = 0; k < C; k++) {
+        const u = src[s0 + k]!;
+        a0 += p[w0 + k]! * u; a1 += p[w1 + k]! * u; a2 += p[w2 + k]! * u; a3 += p[w3 + k]! * u;
+      }
+      const d0 = dBase + n * dStride + r;
+      dst[d0] = dst[d0]! + a0; dst[d0 + 1] = dst[d0 + 1]! + a1; dst[d0 + 2] = dst[d0 + 2]! + a2; dst[d0 + 3] = dst[d0 + 3]! + a3;
+    }
+  }
+}
+
+/**
+ * out[oBase + n·oStride + k] += Σ_r w[r, k] · d[dBase + n·dStride + r]   for n < count, k < C:
+ * a gradient carried back through w. R must be a multiple of 4. Blocks of 8 rows (then 4)
+ * per pass over each output vector.
+ */
+export function addTransposedMatVec(
+  out: Float64Array, oBase: number, oStride: number, C: number,
+  p: Float64Array, wo: number, R: number,
+  d: Float64Array, dBase: number, dStride: number, count: number,
+): void {
+  let r = 0;
+  for (; r + 7 < R; r += 8) {
+    const w0 = wo + r * C;
+    const w1 = w0 + C, w2 = w1 + C, w3 = w2 + C, w4 = w3 + C, w5 = w4 + C, w6 = w5 + C, w7 = w6 + C;
+    for (let n = 0; n < count; n++) {
+      const dn = dBase + n * dStride + r;
+      const d0 = d[dn]!, d1 = d[dn + 1]!, d2 = d[dn + 2]!, d3 = d[dn + 3]!;
+      const d4 = d[dn + 4]!, d5 = d[dn + 5]!, d6 = d[dn + 6]!, d7 = d[dn + 7]!;
+      const o = oBase + n * oStride;
+      for (let k = 0; k < C; k++) {
+        out[o + k] =
+          out[o + k]! +
+          (d0 * p[w0 + k]! + d1 * p[w1 + k]! + d2 * p[w2 + k]! + d3 * p[w3 + k]!) +
+          (d4 * p[w4 + k]! + d5 * p[w5 + k]! + d6 * p[w6 + k]! + d7 * p[w7 + k]!);
+      }
+    }
+  }
+  if (r < R) {
+    const w0 = wo + r * C;
+    const w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
+    for (let n = 0; n < count; n++) {
+      const dn = dBase + n * dStride + r;
+      const d0 = d[dn]!, d1 = d[dn + 1]!, d2 = d[dn + 2]!, d3 = d[dn + 3]!;
+      const o = oBase + n * oStride;
+      for (let k = 0; k < C; k++) {
+        out[o + k] = out[o + k]! + (d0 * p[w0 + k]! + d1 * p[w1 + k]! + d2 * p[w2 + k]! + d3 * p[w3 + k]!);
+      }
+    }
+  }
+}
+
+/**
+ * row[k] = Σ_n d[dBase + n·dStride] · a[aBase + n·aStride + k]   for k < C, n < count:
+ * one row of a weight gradient (Σ over steps and samples of dz[r] · input). Overwrites row;
+ * four n per pass over it.
+ */
+export function gradientRow(
+  row: Float64Array, C: number,
+  d: Float64Array, dBase: number, dStride: number,
+  a: Float64Array, aBase: number, aStride: number,
+  count: number,
+): void {
+  const full = count - (count % 4);
+  row.fill(0, 0, C);
+  let n = 0;
+  for (; n < full; n += 4) {
+    const dn = dBase + n * dStride;
+    const d0 = d[dn]!, d1 = d[dn + dStride]!, d2 = d[dn + 2 * dStride]!, d3 = d[dn + 3 * dStride]!;
+    const a0 = aBase + n * aStride;
+    const a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
+    for (let k = 0; k < C; k++) {
+      row[k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
+    }
+  }
+  for (; n < count; n++) {
+    const d0 = d[dBase + n * dStride]!;
+    const a0 = aBase + n * aStride;
+    for (let k = 0; k < C; k++) row[k] = row[k]! + d0 * a[a0 + k]!;
+  }
+}
+
+/** p[at + k] -= lr · row[k] (the fused SGD update of one weight row), or g[at + k] = row[k]. */
+export function applyRow(row: Float64Array, C: number, p: Float64Array, g: Float64Array, at: number, sgdLr: number | null): void {
+  if (sgdLr === null) {
+    for (let k = 0; k < C; k++) g[at + k] = row[k]!;
+    return;
+  }
+  for (let k = 0; k < C; k++) p[at + k] = p[at + k]! - sgdLr * row[k]!;
+}

@@ -1,0 +1,197 @@
+/**
+ * The training loop (implements TrainLstm of ./api.ts): epochs over the samples in the run mode
+ * they were made for, validation in the same mode, early stopping that keeps the best weights.
+ *
+ *   window  independent windows, shuffled each epoch, B per update, each from a reset state; the
+ *           loss reads the output at the last step (sequence to one).
+ *   stream  the series is cut into B contiguous streams of ⌊steps/B⌋ steps (the last steps%B
+ *           steps are left out) processed side by side; each stream is cut into consecutive
+ *           chunks of `window` steps (truncated BPTT) with the state carried from chunk to chunk
+ *           and reset at the start of each epoch; the loss reads the output at every step.
+ *           Validation runs the validation series as one stream, the same way.
+ *
+ * Epochs are numbered from 1. The epoch loss is the mean of the objective over the epoch (for
+ * mse: per output value; for the seed loss: per sequence), with the weights as they were when
+ * each chunk was seen. Same config, data and seed → the same weights, bit for bit.
+ */
+import { InputError } from "../errors.js";
+import type { EpochReport, SampleSet, StreamSamples, TrainConfig, TrainLstm, TrainResult, WindowSamples } from "./api.js";
+import { forwardChunk } from "./forward.js";
+import { initUniform, setSelectionHead } from "./init.js";
+import { paramLayout, toModelWeights } from "./layout.js";
+import { chunkLoss, lossWeight, type LossSpec } from "./loss.js";
+import { adam, sgd } from "./optimizer.js";
+import { TrainRng } from "./rng.js";
+import { TrainingStep } from "./training-step.js";
+import { carryState, resetState, type Workspace } from "./workspace.js";
+
+/** Runs one chunk already loaded into the workspace; returns its objective. */
+type ChunkRunner = (nb: number, steps: number) => number;
+
+export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
+  checkConfig(config, train, val);
+  const lay = paramLayout({
+    inputSize: train.inputSize,
+    hidden: config.hidden,
+    layers: config.layers,
+    outputSize: train.outputSize,
+  });
+  const rng = new TrainRng(config.seed);
+  const params = new Float64Array(lay.size);
+  initUniform(params, lay, rng, config.forgetBias);
+  if (config.loss === "seed") setSelectionHead(params, lay);
+  const spec: LossSpec = { kind: config.loss, every: config.mode === "stream" };
+  const optimizer = config.optimizer === "adam" ? adam(config.lr, lay.size) : sgd(config.lr);
+  const step = new TrainingStep(
+    lay,
+    { cell: config.cell, loss: spec, maxBatch: config.batch, maxSteps: config.window, clip: config.clip },
+    params,
+    optimizer,
+  );
+  const ws = step.ws;
+  const update: ChunkRunner = (nb, steps) => step.update(nb, steps);
+  // Validation reuses the training buffers: every pass starts from a reset state.
+  const evaluate: ChunkRunner = (nb, steps) => {
+    forwardChunk(ws, params, nb, steps);
+    return chunkLoss(ws, params, spec, nb, steps, null);
+  };
+
+  const order = train.kind === "window" ? Uint32Array.from(train.x, (_, i) => i) : new Uint32Array(0);
+  const history: EpochReport[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch: number | null = null;
+  const bestParams = new Float64Array(lay.size);
+  let sinceBest = 0;
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    let loss: number;
+    if (train.kind === "window") {
+      rng.shuffle(order);
+      loss = windowPass(ws, train, order, config.batch, config.window, spec, update);
+    } else {
+      loss = streamPass(ws, train, config.batch, config.window, spec, update);
+    }
+    let valLoss: number | null = null;
+    if (val) {
+      valLoss =
+        val.kind === "window"
+          ? windowPass(ws, val, null, config.batch, config.window, spec, evaluate)
+          : streamPass(ws, val, 1, config.window, spec, evaluate);
+    }
+    const report: EpochReport = { epoch, loss, valLoss };
+    if (!Number.isFinite(loss) || (valLoss !== null && !Number.isFinite(valLoss))) {
+      if (bestEpoch !== null) break; // diverged after a good epoch: keep that one
+      throw new InputError("--lr", "", `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate or clip gradients (--clip)`);
+    }
+    history.push(report);
+    onEpoch?.(report, config.epochs);
+    if (valLoss === null) continue;
+    if (valLoss < best) {
+      best = valLoss;
+      bestEpoch = epoch;
+      bestParams.set(params);
+      sinceBest = 0;
+    } else if (config.patience > 0 && ++sinceBest >= config.patience) {
+      break;
+    }
+  }
+  if (bestEpoch !== null) params.set(bestParams);
+  const weights = toModelWeights(params, lay);
+  const result: TrainResult = { layers: weights.layers, head: weights.head, lossHistory: history, bestEpoch };
+  return result;
+};
+
+/** One pass over windows in `order` (null: as stored), B at a time; returns the epoch's mean objective. */
+function windowPass(
+  ws: Workspace,
+  s: WindowSamples,
+  order: Uint32Array | null,
+  B: number,
+  T: number,
+  spec: LossSpec,
+  run: ChunkRunner,
+): number {
+  const I = s.inputSize;
+  const O = s.outputSize;
+  const count = s.x.length;
+  let sum = 0;
+  let weight = 0;
+  for (let start = 0; start < count; start += B) {
+    const nb = Math.min(B, count - start);
+    for (let b = 0; b < nb; b++) {
+      const idx = order ? order[start + b]! : start + b;
+      const src = s.x[idx]!;
+      for (let t = 0; t < T; t++) ws.x.set(src.subarray(t * I, (t + 1) * I), (t * nb + b) * I);
+      ws.target.set(s.y[idx]!, b * O);
+    }
+    resetState(ws, nb);
+    const w = lossWeight(spec, O, nb, T);
+    sum += run(nb, T) * w;
+    weight += w;
+  }
+  return sum / weight;
+}
+
+/** One pass over a series as B side-by-side streams in chunks of T steps; returns the mean objective. */
+function streamPass(ws: Workspace, s: StreamSamples, B: number, T: number, spec: LossSpec, run: ChunkRunner): number {
+  const I = s.inputSize;
+  const O = s.outputSize;
+  const nb = Math.min(B, s.steps);
+  const len = Math.floor(s.steps / nb);
+  let sum = 0;
+  let weight = 0;
+  resetState(ws, nb);
+  for (let c0 = 0; c0 < len; c0 += T) {
+    const steps = Math.min(T, len - c0);
+    for (let t = 0; t < steps; t++) {
+      for (let b = 0; b < nb; b++) {
+        const row = b * len + c0 + t;
+        const n = t * nb + b;
+        ws.x.set(s.x.subarray(row * I, (row + 1) * I), n * I);
+        ws.target.set(s.y.subarray(row * O, (row + 1) * O), n * O);
+      }
+    }
+    const w = lossWeight(spec, O, nb, steps);
+    sum += run(nb, steps) * w;
+    weight += w;
+    carryState(ws, nb, steps);
+  }
+  return sum / weight;
+}
+
+function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): void {
+  const posInt = (flag: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new InputError(flag, "", `a positive integer expected, found ${v}`);
+  };
+  posInt("--hidden", c.hidden);
+  posInt("--layers", c.layers);
+  posInt("--epochs", c.epochs);
+  posInt("--batch", c.batch);
+  posInt("--window", c.window);
+  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new InputError("--lr", "", `a positive number expected, found ${c.lr}`);
+  if (!(c.clip >= 0)) throw new InputError("--clip", "", `a number ≥ 0 expected, found ${c.clip}`);
+  if (!Number.isInteger(c.patience) || c.patience < 0) {
+    throw new InputError("--patience", "", `an integer ≥ 0 expected, found ${c.patience}`);
+  }
+  if (!Number.isFinite(c.forgetBias)) throw new InputError("--forget-bias", "", `a number expected, found ${c.forgetBias}`);
+  if (!Number.isInteger(c.seed)) throw new InputError("--seed", "", `an integer expected, found ${c.seed}`);
+  if (c.loss === "seed" && train.outputSize > c.hidden) {
+    throw new InputError("--loss", "", `the seed loss reads output q from h[q]: needs at most --hidden (${c.hidden}) targets, found ${train.outputSize}`);
+  }
+  for (const [name, s] of [["training data", train], ["validation data", val]] as const) {
+    if (!s) continue;
+    if (s.kind !== c.mode) throw new Error(`${name}: ${s.kind} samples given for --mode ${c.mode}`);
+    if (s.inputSize !== train.inputSize || s.outputSize !== train.outputSize) {
+      throw new Error(`${name}: ${s.inputSize} inputs and ${s.outputSize} outputs, expected ${train.inputSize} and ${train.outputSize}`);
+    }
+    if (s.kind === "window") {
+      if (s.x.length === 0 || s.x.length !== s.y.length) {
+        throw new InputError(name, "", `no windows of ${c.window} rows (with the horizon) fit in the data`);
+      }
+      s.x.forEach((x, i) => {
+        if (x.length !== c.window * s.inputSize) throw new Error(`${name}: window ${i} holds ${x.length} values, expected ${c.window * s.inputSize}`);
+      });
+    } else if (s.steps < 1 || s.x.length !== s.steps * s.inputSize || s.y.length !== s.steps * s.outputSize) {
+      throw new InputError(name, "", `a series of at least one step expected, found ${s.steps} steps`);
+    }
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Random quantized models for fuzzing the generated C against the simulator: every field drawn
+ * from the full range the quantized model file allows (src/quant/quant-model-file.ts), with the
+ * extremes over-represented — weights at ±qmax and -qmax-1, multipliers near 2^30, biases at the
+ * int32 limits, shifts from 1 to 62 — while keeping the bounds the file promises (accumulators
+ * within int32 after the w16a16 reduction; formats chained from layer to layer). Inputs come
+ * random and saturating.
+ */
+import type { CellKind, RunMode } from "../model/model-file.js";
+import { accShiftFor } from "../quant/quantize.js";
+import { buildTanhTable } from "../quant/nonlinearity.js";
+import {
+  GATE_FRAC,
+  QUANT_FORMAT,
+  QUANT_VERSION,
+  TABLE_STEP_LOG2,
+  Z_FRAC,
+  withHash,
+  type IntHead,
+  type IntLayer,
+  type IntegerScheme,
+  type QuantModel,
+} from "../quant/quant-model-file.js";
+
+/** mulberry32: small, seeded, the same numbers on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Draw {
+  constructor(readonly next: () => number) {}
+  /** Integer in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  /** A value in [lo, hi]: mostly uniform, sometimes an end point or next to one. */
+  extreme(lo: number, hi: number, pEdge = 0.15): number {
+    if (this.chance(pEdge)) return this.pick([lo, lo + 1, hi - 1, hi, 0]);
+    return this.int(lo, hi);
+  }
+}
+
+export interface RandomModelSpec {
+  scheme: IntegerScheme;
+  cell: CellKind;
+  inputSize: number;
+  hidden: number;
+  layers: number;
+  outputs: number;
+  mode: RunMode;
+  window: number;
+  horizon: number;
+}
+
+/** A random architecture: sizes 1 … maxSize (small ones more often), 1 … 3 layers. */
+export function randomSpec(d: Draw, maxSize = 64): RandomModelSpec {
+  const size = () => (d.chance(0.7) ? d.int(1, Math.min(12, maxSize)) : d.int(1, maxSize));
+  return {
+    scheme: d.pick(["w8a16", "w16a16", "w8a8"] as const),
+    cell: d.pick(["standard", "seed"] as const),
+    inputSize: size(),
+    hidden: size(),
+    layers: d.int(1, 3),
+    outputs: d.int(1, 4),
+    mode: d.pick(["window", "stream"] as const),
+    window: d.int(1, 6),
+    horizon: d.int(0, 2),
+  };
+}
+
+/** A weight matrix: a row scale drawn per row (some rows all at the extremes, some zero). */
+function weights(d: Draw, rows: number, cols: number, qmax: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const kind = d.int(0, 9);
+    const mag = kind === 0 ? 0 : kind <= 2 ? qmax : d.int(1, qmax);
+    for (let k = 0; k < cols; k++) {
+      if (kind === 1) out.push(d.pick([-qmax - 1, qmax]));
+      else out.push(mag === 0 ? 0 : d.extreme(-Math.min(qmax + 1, mag), mag, 0.1));
+    }
+  }
+  return out;
+}
+
+/** Per-row multipliers 1 … 2^30 - 1: log-uniform, with 2^30 - 1 and 1 among them. */
+function multipliers(d: Draw, n: number): number[] {
+  return Array.from({ length: n }, () => {
+    if (d.chance(0.1)) return d.pick([1, 2 ** 30 - 1, 2 ** 30 - 2, 2 ** 29]);
+    return Math.max(1, Math.min(2 ** 30 - 1, Math.floor(2 ** (d.next() * 30))));
+  });
+}
+
+/**
+ * A shift that lands typical pre-activations in the interesting range of the nonlinearities most
+ * of the time, and anywhere in 1 … 62 otherwise (saturating z, or z ≈ bias).
+ */
+function shiftFor(d: Draw, accBits: number): number {
+  if (d.chance(0.2)) return d.int(1, 62);
+  // acc ≈ 2^accBits, m ≈ 2^29 → want z ≈ 2^16: S ≈ accBits + 29 - 16.
+  return Math.max(1, Math.min(62, accBits + 13 + d.int(-6, 6)));
+}
+
+function biases(d: Draw, n: number, typical: number): number[] {
+  return Array.from({ length: n }, () => {
+    if (d.chance(0.05)) return d.pick([-(2 ** 31), 2 ** 31 - 1]);
+    return d.int(-typical, typical);
+  });
+}
+
+function rowBounds(q: number[], rows: number, cols: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let k = 0; k < cols; k++) s += Math.abs(q[r * cols + k]!);
+    out.push(s * 2 ** 15);
+  }
+  return out;
+}
+
+const sample = { samples: 0, maxAbs: 0, rmse: 0, l2r: 0, cosine: 1, taskRmseFloat: null, taskRmseQuant: null };
+
+/** A random, valid quantized model of the given architecture (the file's hash set). */
+export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
+  const { scheme, cell, inputSize, hidden: H, layers: L, outputs: O } = spec;
+  const wide = scheme === "w16a16";
+  const qmax = wide ? 32767 : 127;
+  const aBits: 8 | 16 = scheme === "w8a8" ? 8 : 16;
+  const x = { frac: d.int(0, aBits - 1), bits: aBits };
+  const layers: IntLayer[] = [];
+  let inFmt: { frac: number; bits: 8 | 16 } = x;
+  for (let l = 0; l < L; l++) {
+    const I = l === 0 ? inputSize : H;
+    const wx = weights(d, 4 * H, I, qmax);
+    const wh = weights(d, 4 * H, H, qmax);
+    const cFrac = d.extreme(0, 15, 0.3);
+    const hFrac = cell === "standard" ? aBits - 1 : aBits === 16 ? cFrac : cFrac - 8;
+    const accShiftX = accShiftFor(rowBounds(wx, 4 * H, I), wide, "random");
+    const accShiftH = accShiftFor(rowBounds(wh, 4 * H, H), wide, "random");
+    const accBits = Math.ceil(Math.log2(qmax * 2 ** (aBits - 1) * Math.sqrt(Math.max(I, H)))) - (wide ? Math.max(accShiftX, accShiftH) : 0);
+    layers.push({
+      inFrac: inFmt.frac,
+      inBits: inFmt.bits,
+      cFrac,
+      hFrac,
+      hBits: aBits,
+      wx,
+      wh,
+      bias: biases(d, 4 * H, 2 ** 17),
+      mx: multipliers(d, 4 * H),
+      mh: multipliers(d, 4 * H),
+      shift: shiftFor(d, accBits),
+      accShiftX,
+      accShiftH,
+      scaleX: Array(4 * H).fill(1),
+      scaleH: Array(4 * H).fill(1),
+    });
+    inFmt = { frac: hFrac, bits: aBits };
+  }
+  const hw = weights(d, O, H, qmax);
+  const accShift = accShiftFor(rowBounds(hw, O, H), wide, "random");
+  const head: IntHead = {
+    w: hw,
+    bias: biases(d, O, 2 ** 14),
+    m: multipliers(d, O),
+    shift: shiftFor(d, Math.ceil(Math.log2(qmax * 2 ** (aBits - 1) * Math.sqrt(H))) - accShift),
+    accShift,
+    scale: Array(O).fill(1),
+    outFrac: d.int(0, 15),
+  };
+  const features = Array.from({ length: inputSize }, (_, k) => `x${k}`);
+  const targets = Array.from({ length: O }, (_, k) => `y${k}`);
+  return withHash({
+    format: QUANT_FORMAT,
+    version: QUANT_VERSION,
+    hash: "",
+    scheme,
+    source: { modelHash: "sha256:random", modelFile: "random.json" },
+    architecture: {
+      cell,
+      inputSize,
+      hiddenSize: H,
+      layers: L,
+      outputSize: O,
+      sequence: spec.mode === "window" ? "one" : "every",
+      window: spec.window,
+      horizon: spec.horizon,
+      mode: spec.mode,
+    },
+    features,
+    targets,
+    normalization: {
+      input: { mean: Array(inputSize).fill(0), scale: Array(inputSize).fill(1) },
+      output: { mean: Array(O).fill(0), scale: Array(O).fill(1) },
+    },
+    fixed: {
+      weightBits: wide ? 16 : 8,
+      accumulatorBits: wide ? 64 : 32,
+      x,
+      layers,
+      head,
+      nonlinearity: { method: "tanh-table", stepLog2: TABLE_STEP_LOG2, inFrac: Z_FRAC, outFrac: GATE_FRAC, table: buildTanhTable() },
+    },
+    float32: null,
+    calibration: { dataFile: "random", dataHash: "sha256:random", rows: 0, steps: 0, headroom: 2, tensors: [] },
+    accuracy: { calib: sample, data: null, dataFile: null },
+  });
+}
+
+/** Random quantized inputs: uniform, small, or at the saturation limits, per row. */
+export function randomInputs(d: Draw, rows: number, size: number, bits: 8 | 16): number[][] {
+  const lo = bits === 8 ? -128 : -32768;
+  const hi = -lo - 1;
+  const out: number[][] = [];
+  for (let t = 0; t < rows; t++) {
+    const kind = d.int(0, 5);
+    out.push(
+      Array.from({ length: size }, () =>
+        kind === 0 ? d.pick([lo, hi]) : kind === 1 ? d.int(-(hi >> 4), hi >> 4) : d.extreme(lo, hi, 0.1),
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,229 @@
+/**
+ * verify: build the generated C with its test driver for each target, run it on the data, and
+ * hold it to the reference — bit for bit against the fixed-point simulator (integer schemes,
+ * outputs and state), within 1e-4 of float64 on the outputs (f32). Host builds twice (release and
+ * sanitize); the Cortex-M targets build once and run under QEMU, through the same toolchain API.
+ * Also measures the accuracy against the float model when its file is at hand.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { ToolMissingError } from "../errors.js";
+import { floatEngine } from "../model/float-engine.js";
+import { parseFloatModel, type FloatModel } from "../model/model-file.js";
+import { runSeries } from "../model/run-series.js";
+import { compareOutputs } from "../quant/accuracy.js";
+import type { SeriesData } from "../quant/quantize.js";
+import type { ErrorMetrics, QuantModel } from "../quant/quant-model-file.js";
+import { quantizeInputs } from "../quant/simulator.js";
+import { buildProgram, mapLimit, runProgram, type BuildVariant } from "../toolchain/index.js";
+import { loadTarget } from "../toolchain/targets.js";
+import { sha256 } from "../util/hash.js";
+import { generateC } from "../codegen/generate.js";
+import { compareRecords, type Comparison } from "./compare.js";
+import { decodeOutputs, driverSource, encodeInputs, DriverOutputError, type DriverRecord } from "./driver-io.js";
+import { floatRecords, recordSteps, simulateRecords, type ReferenceRun } from "./reference.js";
+
+/** f32 C against the float64 reference, absolute, on normalised outputs (docs/fixed-point.md "f32"). */
+export const F32_TOLERANCE = 1e-4;
+/** The C prefix the verify build uses (the driver's, not the user's: the same for every model). */
+export const VERIFY_PREFIX = "model";
+
+export interface VerifyRequest {
+  model: QuantModel;
+  modelFile: string;
+  data: SeriesData;
+  targets: string[];
+  /** Seconds before one run is killed. */
+  timeoutMs: number;
+  /** An empty folder for the generated C, the builds and the driver's files. */
+  workDir: string;
+  /** Parallel builds and runs (the machine's cores are shared). */
+  jobs?: number;
+  progress?: (line: string) => void;
+}
+
+export interface RunCheck {
+  target: string;
+  variant: BuildVariant;
+  passed: boolean;
+  /** One line: what was checked, or what failed and where. */
+  summary: string;
+  comparison: Comparison | null;
+  /** The first difference, located: record, data row, the steps it ran. */
+  firstDifference: (NonNullable<Comparison["first"]> & { row: number; steps: [number, number] }) | null;
+  /** Build or run failure (compiler diagnostics, sanitizer report, time-out), trimmed. */
+  error: string | null;
+  sizes: { text: number; data: number; bss: number } | null;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  modelFile: string;
+  scheme: QuantModel["scheme"];
+  dataFile: string;
+  rows: number;
+  records: number;
+  /** 0: bit for bit; else the f32 tolerance. */
+  tolerance: number;
+  runs: RunCheck[];
+  /** Saturations the simulator counted over the data (integer schemes). */
+  saturations: Record<string, number>;
+  accuracy: {
+    /** The C's outputs against the float model on this data, when the float model was found. */
+    data: ErrorMetrics | null;
+    floatModel: string | null;
+    /** Why there is no figure on this data, when there is none. */
+    note: string | null;
+    /** What quantize measured (from the quantized file). */
+    atQuantization: QuantModel["accuracy"];
+  };
+}
+
+/** The rows the driver is fed: all but the last `horizon`, whose predictions fall outside the data. */
+function driverRows<T>(rows: readonly T[], horizon: number): T[] {
+  return rows.slice(0, Math.max(0, rows.length - horizon));
+}
+
+/** The float model quantize started from, when its file is still where it was (and unchanged). */
+export function findFloatModel(q: QuantModel, quantFile: string): { model: FloatModel; file: string } | { note: string } {
+  const given = q.source.modelFile;
+  const candidates = [resolve(given), resolve(dirname(quantFile), given)];
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    const bytes = readFileSync(file);
+    if (sha256(bytes) !== q.source.modelHash) {
+      return { note: `${given} has changed since quantization (hash differs); accuracy on this data not measured` };
+    }
+    return { model: parseFloatModel(bytes.toString("utf8"), file), file };
+  }
+  return { note: `float model ${given} not found; accuracy on this data not measured` };
+}
+
+/** Dequantized outputs of the driver's records (normalised units). */
+function normalisedOutputs(q: QuantModel, records: DriverRecord[]): Float64Array[] {
+  const unit = q.fixed ? 2 ** -q.fixed.head.outFrac : 1;
+  return records.map((r) => Float64Array.from(r.y, (v) => v * unit));
+}
+
+export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
+  const { model: q, data } = req;
+  const a = q.architecture;
+  const say = req.progress ?? (() => {});
+  const integer = q.scheme !== "f32";
+  const tolerance = integer ? 0 : F32_TOLERANCE;
+
+  // Inputs as the driver reads them, and what it must write back.
+  const inputs = driverRows<ArrayLike<number>>(integer ? quantizeInputs(q, data.inputs) : data.inputs, a.horizon);
+  const reference: ReferenceRun = integer ? simulateRecords(q, inputs) : floatRecords(q, inputs);
+  const records = reference.records.length;
+
+  const work = resolve(req.workDir);
+  const cDir = join(work, "c");
+  mkdirSync(cDir, { recursive: true });
+  for (const f of generateC(q, { prefix: VERIFY_PREFIX, target: req.targets.join(","), floatIo: false })) {
+    writeFileSync(join(cDir, f.name), f.content);
+  }
+  writeFileSync(join(cDir, "verify_driver.c"), driverSource(q, VERIFY_PREFIX));
+  writeFileSync(join(work, "input.bin"), encodeInputs(q, inputs));
+
+  const jobs: { target: string; variant: BuildVariant }[] = [];
+  for (const target of req.targets) {
+    const t = loadTarget(target);
+    jobs.push({ target, variant: "release" });
+    if (t.kind === "native") jobs.push({ target, variant: "sanitize" });
+  }
+  say(`verify: ${records} ${a.mode === "window" ? "windows" : "steps"} of ${data.file} on ${jobs.map((j) => `${j.target} ${j.variant}`).join(", ")}`);
+
+  const runs = await mapLimit(jobs, req.jobs ?? 2, async ({ target, variant }): Promise<RunCheck> => {
+    const name = `${target}-${variant}`;
+    const base: RunCheck = { target, variant, passed: false, summary: "", comparison: null, firstDifference: null, error: null, sizes: null };
+    let executable: string;
+    try {
+      const built = await buildProgram({
+        target,
+        variant,
+        sources: [join(cDir, `${VERIFY_PREFIX}.c`), join(cDir, "verify_driver.c")],
+        includeDirs: [cDir],
+        outDir: join(work, `build-${name}`),
+      });
+      executable = built.executable;
+      base.sizes = built.sizes;
+    } catch (err) {
+      if (err instanceof ToolMissingError) throw err;
+      return { ...base, summary: "build failed", error: (err as Error).message };
+    }
+    const outFile = `output-${name}.bin`;
+    const res = await runProgram({ target, executable, args: ["input.bin", outFile], cwd: work, timeoutMs: req.timeoutMs });
+    const diag = (res.stderr + res.stdout).trim();
+    if (res.timedOut) return { ...base, summary: `did not finish in ${req.timeoutMs / 1000} s`, error: diag || null };
+    if (res.exitCode !== 0) {
+      const sanitizer = /runtime error|AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer/.test(diag);
+      return { ...base, summary: sanitizer ? "sanitizer report" : `exit code ${res.exitCode}`, error: diag.slice(0, 4000) || null };
+    }
+    let got: DriverRecord[];
+    try {
+      got = decodeOutputs(q, new Uint8Array(readFileSync(join(work, outFile))));
+    } catch (err) {
+      if (err instanceof DriverOutputError || (err as NodeJS.ErrnoException).code === "ENOENT") {
+        return { ...base, summary: `unreadable output: ${(err as Error).message}`, error: diag || null };
+      }
+      throw err;
+    }
+    const cmp = compareRecords(reference.records, got, tolerance);
+    const check: RunCheck = { ...base, comparison: cmp };
+    if (cmp.countMismatch) {
+      return { ...check, summary: `${cmp.countMismatch.actual} records written, ${cmp.countMismatch.expected} expected` };
+    }
+    if (cmp.first) {
+      const steps = recordSteps(q, cmp.first.record);
+      const row = steps[1] + a.horizon;
+      return { ...check, firstDifference: { ...cmp.first, row, steps }, summary: describeDifference(q, cmp.first, row, steps) };
+    }
+    const what = integer
+      ? `${records} records bit-exact (outputs and the state of every layer)`
+      : `${records} records, max |Δ| ${cmp.maxAbsOutput.toExponential(2)} on outputs (≤ ${tolerance}), ${cmp.maxAbsState.toExponential(2)} on the state`;
+    say(`  ${target} ${variant}: ${what}`);
+    return { ...check, passed: true, summary: what };
+  });
+
+  // Accuracy against float64, on this data, from the first run that produced records.
+  const found = findFloatModel(q, req.modelFile);
+  let accuracy: ErrorMetrics | null = null;
+  let note: string | null = null;
+  let floatModelFile: string | null = null;
+  const firstGood = runs.find((r) => r.passed);
+  if ("model" in found) {
+    floatModelFile = found.file;
+    const ref = runSeries(floatEngine(found.model), a, data.inputs);
+    const got = firstGood ? decodeOutputs(q, new Uint8Array(readFileSync(join(work, `output-${firstGood.target}-${firstGood.variant}.bin`)))) : null;
+    if (got) {
+      const targets = data.targets ? ref.rows.map((j) => data.targets![j]!) : null;
+      accuracy = compareOutputs(ref.outputs, normalisedOutputs(q, got), targets);
+    } else {
+      note = "no run passed; accuracy on this data not measured";
+    }
+  } else {
+    note = found.note;
+  }
+
+  return {
+    ok: runs.length > 0 && runs.every((r) => r.passed),
+    modelFile: req.modelFile,
+    scheme: q.scheme,
+    dataFile: data.file,
+    rows: data.rows,
+    records,
+    tolerance,
+    runs,
+    saturations: reference.saturations,
+    accuracy: { data: accuracy, floatModel: floatModelFile, note, atQuantization: q.accuracy },
+  };
+}
+
+/** `record 12 (row 31; steps over rows 22..31): layer0.c[3]: C 1234, simulator 1235` */
+export function describeDifference(q: QuantModel, d: NonNullable<Comparison["first"]>, row: number, steps: [number, number]): string {
+  const ref = q.scheme === "f32" ? "float64" : "simulator";
+  const window = steps[0] === steps[1] ? `step on row ${steps[0]}` : `window of rows ${steps[0]}..${steps[1]}`;
+  const kind = q.scheme === "f32" ? "beyond tolerance" : "first difference";
+  return `${kind} at record ${d.record} (prediction for row ${row}, ${window}): ${d.tensor}[${d.index}]: C ${d.actual}, ${ref} ${d.expected}`;
+}

@@ -1,0 +1,74 @@
+/*
+ * seqforge_target.h — what a program built for a seqforge Cortex-M target may use beyond the C
+ * library: the instruction counter (SysTick under QEMU -icount) and the stack high-water mark.
+ * The startup code (startup.c) implements the functions; the counter reads are inline so that
+ * their own cost is a few instructions, measured and subtracted by the caller.
+ *
+ * These count INSTRUCTIONS, not cycles: under `-icount shift=N` QEMU advances virtual time by
+ * 2^N ns per instruction executed, and SysTick counts that virtual time. The factor from ticks
+ * to instructions is measured per board (targets/<name>.json, systick.instructionsPerTick).
+ */
+#ifndef SEQFORGE_TARGET_H
+#define SEQFORGE_TARGET_H
+
+#include <stdint.h>
+
+#define SF_SYST_CSR (*(volatile uint32_t *)0xE000E010u) /* control and status */
+#define SF_SYST_RVR (*(volatile uint32_t *)0xE000E014u) /* reload value */
+#define SF_SYST_CVR (*(volatile uint32_t *)0xE000E018u) /* current value, counts down */
+
+/* The counter is 24 bits wide: a region measured with one pair of reads must stay below
+ * 2^24 ticks (about 20 million instructions); measure longer work in chunks. */
+#define SF_TICKS_MASK 0x00FFFFFFu
+
+/* Starts SysTick free-running from 0xFFFFFF on the processor clock, no interrupt. */
+static inline void sf_counter_init(void)
+{
+    SF_SYST_CSR = 0u;
+    SF_SYST_RVR = SF_TICKS_MASK;
+    SF_SYST_CVR = 0u;   /* any write clears it; it reloads from RVR on the next tick */
+    SF_SYST_CSR = 5u;   /* ENABLE | CLKSOURCE = processor clock */
+}
+
+static inline uint32_t sf_counter_now(void)
+{
+    return SF_SYST_CVR;
+}
+
+/* Ticks from `start` to `stop` (two sf_counter_now() readings): it counts down, modulo 2^24. */
+static inline uint32_t sf_ticks_between(uint32_t start, uint32_t stop)
+{
+    return (start - stop) & SF_TICKS_MASK;
+}
+
+/* Stack painting: every word of the stack region below the caller is set to SF_STACK_PATTERN;
+ * after the measured calls, the lowest word that no longer holds it is the deepest the stack
+ * went. The reset handler paints the whole region once; sf_stack_mark() repaints below the
+ * caller so that only what follows is measured. */
+#define SF_STACK_PATTERN 0xA5A5A5A5u
+
+extern uint32_t __stack_limit; /* lowest address of the stack region (linker script) */
+extern uint32_t __stack_top;   /* one past its highest address */
+
+/* Paints from the bottom of the stack region up to the current SP and returns that SP. Inline so
+ * that "the current SP" is the caller's. */
+static inline uintptr_t sf_stack_mark(void)
+{
+    uintptr_t sp;
+    volatile uint32_t *p = &__stack_limit;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    while ((uintptr_t)p < sp) *p++ = SF_STACK_PATTERN;
+    return sp;
+}
+
+/* Bytes between `top` (from sf_stack_mark, or the top of the stack region) and the deepest word
+ * overwritten since the paint. */
+uint32_t sf_stack_used(uintptr_t top);
+
+/* The same measured from the top of the stack region: the program's whole high-water mark. */
+uint32_t sf_stack_high_water(void);
+
+/* The stack region's size in bytes (targets/<name>.json, stackBytes). */
+uint32_t sf_stack_size(void);
+
+#endif /* SEQFORGE_TARGET_H */

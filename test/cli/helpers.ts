@@ -1,0 +1,72 @@
+// Shared by the CLI tests: temporary folders, a small hand-made model file, and running the
+// compiled CLI (`node bin/seqforge.js`, as a user does; `make test` builds dist/ first).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../../src/model/model-file.js";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "seqforge-test-"));
+}
+
+/** Files in a folder, to show that a failed command left nothing behind (not even a temporary). */
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[]): CliResult {
+  if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npx tsc -p .` (make build) first");
+  const r = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Deterministic weights in (-0.5, 0.5) without a random generator: the fractional part of k·φ. */
+function weights(n: number, salt: number): number[] {
+  return Array.from({ length: n }, (_, k) => (((k + 1) * 0.6180339887498949 + salt * 0.414) % 1) - 0.5);
+}
+
+export function tinyModel(
+  o: { cell?: "standard" | "seed"; mode?: "window" | "stream"; window?: number; horizon?: number; hidden?: number; features?: string[]; targets?: string[] } = {},
+): FloatModel {
+  const features = o.features ?? ["x"];
+  const targets = o.targets ?? ["y"];
+  const H = o.hidden ?? 3;
+  const I = features.length;
+  const O = targets.length;
+  const mode = o.mode ?? "window";
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    architecture: {
+      cell: o.cell ?? "standard",
+      inputSize: I,
+      hiddenSize: H,
+      layers: 1,
+      outputSize: O,
+      sequence: mode === "window" ? "one" : "every",
+      window: o.window ?? 3,
+      horizon: o.horizon ?? 1,
+      mode,
+    },
+    features,
+    targets,
+    normalization: {
+      input: { mean: features.map((_, k) => 1 + k), scale: features.map((_, k) => 2 + k) },
+      output: { mean: targets.map((_, k) => 10 + k), scale: targets.map((_, k) => 4 + k) },
+    },
+    weights: {
+      layers: [{ wx: weights(4 * H * I, 1), wh: weights(4 * H * H, 2), b: weights(4 * H, 3) }],
+      head: { w: weights(O * H, 4), b: weights(O, 5) },
+    },
+    training: { dataHash: "sha256:test", seed: 1, flags: {}, lossHistory: [{ epoch: 0, loss: 1, valLoss: null }], bestEpoch: null },
+  };
+}

@@ -1,0 +1,127 @@
+// `seqforge train` through the compiled CLI: determinism (same data, flags, seed → the same
+// bytes), what the model file records, a clean stdout for --json, both cells, both run modes,
+// and every bad input: one line on stderr, exit code 2, no model file.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseFloatModel } from "../../src/model/model-file.js";
+import { filesIn, runCli, tempDir } from "./helpers.js";
+
+let dir: string;
+let data: string;
+/** A small, learnable series: a slow wave with a second column that leads it. */
+function csv(rows: number): string {
+  const lines = ["time,temp,wind"];
+  for (let r = 0; r < rows; r++) lines.push(`${r},${(20 + 5 * Math.sin(r / 4)).toFixed(3)},${(3 + Math.cos(r / 4 + 1)).toFixed(3)}`);
+  return lines.join("\n") + "\n";
+}
+const fast = ["--window", "4", "--hidden", "4", "--epochs", "3", "--batch", "8"];
+const train = (out: string, ...extra: string[]) => runCli(["train", "--data", data, "--target", "temp", "--features", "temp,wind", ...fast, "--out", out, ...extra]);
+
+beforeAll(() => {
+  dir = tempDir();
+  data = join(dir, "series.csv");
+  writeFileSync(data, csv(60));
+});
+
+describe("seqforge train", () => {
+  it("is deterministic: the same data, flags and seed give byte-identical model files; another seed does not", () => {
+    const a = train(join(dir, "a.json"));
+    const b = train(join(dir, "b.json"));
+    const c = train(join(dir, "c.json"), "--seed", "2");
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code).toBe(0);
+    expect(c.code).toBe(0);
+    const bytes = (f: string) => readFileSync(join(dir, f), "utf8");
+    expect(bytes("a.json")).toBe(bytes("b.json"));
+    expect(bytes("c.json")).not.toBe(bytes("a.json"));
+  });
+
+  it("records architecture, normalisation, data hash, flags after defaults and loss history", () => {
+    const out = join(dir, "rec.json");
+    expect(train(out).code).toBe(0);
+    const m = parseFloatModel(readFileSync(out, "utf8"), out);
+    expect(m.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 1, outputSize: 1, sequence: "one", window: 4, horizon: 1, mode: "window" });
+    expect(m.features).toEqual(["temp", "wind"]);
+    expect(m.targets).toEqual(["temp"]);
+    expect(m.training.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
+    expect(m.training.flags).toEqual({
+      data, target: "temp", features: "temp,wind", window: 4, horizon: 1, cell: "standard", hidden: 4, layers: 1, epochs: 3,
+      lr: 0.01, optimizer: "adam", batch: 8, seed: 1, val: 0.2, mode: "window", loss: "mse", clip: 1, patience: 10, "forget-bias": 1,
+    });
+    expect(m.training.lossHistory.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(m.training.lossHistory.every((e) => e.valLoss !== null)).toBe(true);
+    expect(m.training.bestEpoch).not.toBeNull();
+    // Normalisation from the training part only: rows 0…47 of 60 (--val 0.2 holds out 12).
+    const temps = csv(60).trim().split("\n").slice(1, 49).map((l) => Number(l.split(",")[1]));
+    const mean = temps.reduce((s, v) => s + v, 0) / temps.length;
+    expect(m.normalization.output.mean[0]).toBeCloseTo(mean, 12);
+  });
+
+  it("--json prints only the result object on stdout; progress goes to stderr", () => {
+    const out = join(dir, "j.json");
+    const r = train(out, "--json");
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res).toMatchObject({ model: out, epochs: 3, validation: { rows: [48, 60] } });
+    expect(res.validation.targets[0].target).toBe("temp");
+    expect(res.validation.targets[0].rmse).toBeGreaterThan(0);
+    expect(res.validation.targets[0].persistenceRmse).toBeGreaterThan(0);
+    expect(typeof res.loss).toBe("number");
+    expect(r.stderr).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val loss \S+$/m);
+  });
+
+  it("trains the seed cell with the seed loss and mse, and stream mode", () => {
+    for (const extra of [["--cell", "seed", "--loss", "seed"], ["--cell", "seed"], ["--mode", "stream"]]) {
+      const out = join(dir, `v-${extra.join("")}.json`);
+      const r = train(out, ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      const m = parseFloatModel(readFileSync(out, "utf8"), out);
+      expect(m.training.flags).toMatchObject(Object.fromEntries([[extra[0]!.slice(2), extra[1]]]));
+    }
+  });
+});
+
+describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
+  const write = (name: string, text: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const cases: [string, () => string[], RegExp][] = [
+    ["missing file", () => ["--data", join(dir, "nope.csv"), "--target", "temp"], /nope\.csv: file not found$/],
+    ["missing column", () => ["--data", data, "--target", "pressure"], /series\.csv: header: requested column "pressure" not found; columns found: "time", "temp", "wind"$/],
+    ["non-numeric cell", () => ["--data", write("nn.csv", csv(30).replace("\n5,", "\nx5,")), "--target", "time"], /nn\.csv: line 7, column "time": "x5" is not a number/],
+    ["empty cell", () => ["--data", write("ec.csv", "t,u\n1,2\n,3\n"), "--target", "t"], /ec\.csv: line 3, column "t": empty cell/],
+    ["NaN", () => ["--data", write("nan.csv", "t\n1\nNaN\n"), "--target", "t"], /nan\.csv: line 3, column "t": "NaN" is not finite/],
+    ["Inf", () => ["--data", write("inf.csv", "t\n1\nInf\n"), "--target", "t"], /inf\.csv: line 3, column "t": "Inf" is not finite/],
+    ["ragged row", () => ["--data", write("rag.csv", "t,u\n1,2\n3\n"), "--target", "t"], /rag\.csv: line 3: 1 cells found, 2 expected/],
+    ["empty file", () => ["--data", write("empty.csv", ""), "--target", "t"], /empty\.csv: empty file/],
+    ["header only", () => ["--data", write("ho.csv", "t,u\r\n"), "--target", "t"], /ho\.csv: header only/],
+    ["fewer rows than one window", () => ["--data", write("short.csv", csv(4)), "--target", "temp"], /short\.csv: 4 data rows, fewer than one window: at least 5 expected/],
+    ["constant target", () => ["--data", write("const.csv", "t,u\n" + Array.from({ length: 30 }, (_, r) => `5,${r}`).join("\n")), "--target", "t", "--features", "u"], /const\.csv: column "t": constant \(5 in all 24 training rows\)/],
+    ["constant feature", () => ["--data", write("constf.csv", "t,u\n" + Array.from({ length: 30 }, (_, r) => `${r % 7},2`).join("\n")), "--target", "t", "--features", "t,u"], /constf\.csv: column "u": constant/],
+    ["non-integer window", () => ["--data", data, "--target", "temp", "--window", "2.5"], /^seqforge: --window: an integer ≥ 1 expected, found 2\.5$/],
+    ["val out of range", () => ["--data", data, "--target", "temp", "--val", "1"], /^seqforge: --val: a number in \[0, 1\) expected, found 1$/],
+    ["horizon 0 leaking the target", () => ["--data", data, "--target", "temp", "--horizon", "0"], /--horizon: 0 with target "temp" among the features/],
+    ["a flag given twice", () => ["--data", data, "--target", "temp", "--hidden", "2", "--hidden", "8"], /^seqforge: --hidden: given 2 times \(2, 8\); once expected$/],
+    ["empty feature name", () => ["--data", data, "--target", "temp", "--features", "temp,,wind"], /--features: an empty column name/],
+  ];
+  for (const [name, args, re] of cases) {
+    it(name, () => {
+      const out = join(dir, "bad", `${name.replaceAll(" ", "-")}.json`);
+      const given = args();
+      const before = filesIn(dir);
+      // Small defaults for speed, unless the case sets the flag itself.
+      const defaults = ["--window", "4", "--hidden", "2", "--epochs", "1"].flatMap((v, k, a) => (k % 2 === 0 && !given.includes(v) ? [v, a[k + 1]!] : []));
+      const r = runCli(["train", ...defaults, ...given, "--out", out]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(re);
+      expect(r.stderr).toMatch(/^seqforge: /);
+      expect(filesIn(dir)).toEqual(before);
+    });
+  }
+});

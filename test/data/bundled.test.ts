@@ -1,0 +1,26 @@
+// The bundled series (data/README.md) reads cleanly with the demo's columns, and the two files
+// are one chronological series: train ends the day before test starts, no day missing.
+import { describe, expect, it } from "vitest";
+import { loadSeries } from "../../src/data/series.js";
+import { parseTable, readDataFile } from "../../src/data/table.js";
+
+const cols = ["temp_max", "temp_min", "precipitation", "wind"];
+const days = (file: string) => {
+  const t = parseTable(readDataFile(file), file);
+  const c = t.header.indexOf("date");
+  return Array.from({ length: t.rows }, (_, r) => Date.parse(`${t.cell(r, c) as string}T00:00:00Z`) / 86_400_000);
+};
+
+describe("bundled Seattle weather", () => {
+  it("loads the demo's columns from both files", () => {
+    expect(loadSeries("data/seattle-weather-train.csv", cols).rows).toBe(1096);
+    expect(loadSeries("data/seattle-weather-test.csv", cols).rows).toBe(365);
+  });
+  it("is consecutive days, 2012-01-01 to 2015-12-31, split at the new year", () => {
+    const all = [...days("data/seattle-weather-train.csv"), ...days("data/seattle-weather-test.csv")];
+    expect(all[0]).toBe(Date.UTC(2012, 0, 1) / 86_400_000);
+    expect(all[1095]).toBe(Date.UTC(2014, 11, 31) / 86_400_000);
+    expect(all.every((d, k) => k === 0 || d === all[k - 1]! + 1)).toBe(true);
+    expect(all).toHaveLength(1461);
+  });
+});

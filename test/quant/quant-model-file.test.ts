@@ -1,0 +1,117 @@
+/**
+ * The quantized model file: round trip, and every kind of bad file rejected with a one-line
+ * error naming the field.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import {
+  contentHash,
+  isQuantModelFile,
+  loadQuantModel,
+  parseQuantModel,
+  saveQuantModel,
+  serializeQuantModel,
+  withHash,
+  type QuantModel,
+} from "../../src/quant/quant-model-file.js";
+import { quantizeModel } from "../../src/quant/quantize.js";
+import { simulateSeries, quantizeInputs } from "../../src/quant/simulator.js";
+import { randomModel, syntheticSeries } from "./fixtures.js";
+
+const calib = syntheticSeries(200, 3, 2, 5);
+const make = (scheme: "w8a16" | "w16a16" | "w8a8" | "f32", cell: "standard" | "seed" = "standard") =>
+  withHash(quantizeModel({ model: randomModel({ cell, layers: 2 }), scheme, source: { modelHash: "sha256:abc", modelFile: "m.json" }, calib }));
+
+describe("round trip", () => {
+  it.each(["w8a16", "w16a16", "w8a8", "f32"] as const)("%s: save, load, equal content and equal simulation", (scheme) => {
+    const q = make(scheme, "seed");
+    const dir = mkdtempSync(join(tmpdir(), "sfq-"));
+    const file = join(dir, "m.q.json");
+    saveQuantModel(q, file);
+    const text = readFileSync(file, "utf8");
+    expect(isQuantModelFile(text)).toBe(true);
+    const back = loadQuantModel(file);
+    expect(back).toEqual(q);
+    expect(serializeQuantModel(back)).toBe(text);
+    if (scheme !== "f32") {
+      const xq = quantizeInputs(q, calib.inputs);
+      expect(simulateSeries(back, xq).outputs).toEqual(simulateSeries(q, xq).outputs);
+    }
+  });
+
+  it("a float model file is not taken for a quantized one", () => {
+    expect(isQuantModelFile(JSON.stringify({ format: "seqforge-model", version: 1 }))).toBe(false);
+  });
+});
+
+/** Applies an edit to a copy of a valid model, re-hashes it (so validation, not the hash, must catch it), parses. */
+function rejectEdit(q: QuantModel, edit: (m: any) => void, rehash = true): string {
+  const m = structuredClone(q) as any;
+  edit(m);
+  if (rehash) m.hash = contentHash(m);
+  try {
+    parseQuantModel(JSON.stringify(m), "bad.q.json");
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    const msg = (err as Error).message;
+    expect(msg.split("\n")).toHaveLength(1);
+    expect(msg.startsWith("bad.q.json: ")).toBe(true);
+    return msg;
+  }
+  throw new Error("the bad file was accepted");
+}
+
+describe("bad files are rejected with a clear one-line error", () => {
+  const w8 = make("w8a16");
+  const w16 = make("w16a16");
+  const f32 = make("f32");
+
+  it.each<[string, QuantModel, (m: any) => void, RegExp]>([
+    ["multiplier zero", w8, (m) => (m.fixed.layers[0].mx[3] = 0), /field fixed\.layers\[0\]\.mx\[3\]: a multiplier/],
+    ["multiplier negative", w8, (m) => (m.fixed.head.m[0] = -5), /field fixed\.head\.m\[0\]: a multiplier/],
+    ["multiplier too large", w8, (m) => (m.fixed.layers[1].mh[0] = 2 ** 30), /fixed\.layers\[1\]\.mh\[0\]/],
+    ["scale zero", w8, (m) => (m.fixed.layers[0].scaleX[0] = 0), /fixed\.layers\[0\]\.scaleX\[0\]: a positive number/],
+    ["scale negative", w16, (m) => (m.fixed.head.scale[1] = -0.1), /fixed\.head\.scale\[1\]: a positive number/],
+    ["input scale zero", w8, (m) => (m.normalization.input.scale[0] = 0), /normalization\.input\.scale\[0\]/],
+    ["NaN (as null, the only way JSON writes it)", w8, (m) => (m.fixed.layers[0].bias[2] = null), /fixed\.layers\[0\]\.bias\[2\]/],
+    ["NaN in a float32 weight", f32, (m) => (m.float32.layers[0].wx[0] = null), /float32\.layers\[0\]\.wx\[0\]/],
+    ["wrong length of wx", w8, (m) => m.fixed.layers[0].wx.pop(), /fixed\.layers\[0\]\.wx: 96 values expected, found 95/],
+    ["wrong length of the head bias", w8, (m) => m.fixed.head.bias.push(0), /fixed\.head\.bias: 2 values expected, found 3/],
+    ["wrong length of the table", w8, (m) => m.fixed.nonlinearity.table.pop(), /nonlinearity\.table: 513 values expected/],
+    ["wrong number of layers", w8, (m) => m.fixed.layers.pop(), /fixed\.layers: 2 values expected, found 1/],
+    ["unknown scheme", w8, (m) => (m.scheme = "w4a4"), /field scheme:/],
+    ["int8 weight out of range", w8, (m) => (m.fixed.layers[0].wh[5] = 128), /fixed\.layers\[0\]\.wh\[5\]: an int8 \(-128 … 127\) expected, found 128/],
+    ["int16 weight out of range", w16, (m) => (m.fixed.head.w[0] = -32769), /fixed\.head\.w\[0\]: an int16/],
+    ["int32 bias out of range", w8, (m) => (m.fixed.layers[0].bias[0] = 2 ** 31), /fixed\.layers\[0\]\.bias\[0\]: an int32/],
+    ["non-integer weight", w8, (m) => (m.fixed.layers[0].wx[0] = 1.5), /fixed\.layers\[0\]\.wx\[0\]: an integer/],
+    ["table entry out of int16", w8, (m) => (m.fixed.nonlinearity.table[7] = 40000), /nonlinearity\.table\[7\]/],
+    ["shift out of range", w8, (m) => (m.fixed.layers[0].shift = 63), /fixed\.layers\[0\]\.shift/],
+    ["accumulator shift in a w8 scheme", w8, (m) => (m.fixed.layers[0].accShiftX = 2), /accShiftX: 0 expected for scheme w8a16/],
+    ["formats not chained", w8, (m) => (m.fixed.layers[1].inFrac = 3), /fixed\.layers\[1\]\.inFrac: Q15 int16 expected/],
+    ["f32 file with fixed parameters", f32, (m) => (m.fixed = w8.fixed), /field fixed: null expected for scheme f32/],
+    ["integer scheme without fixed parameters", w8, (m) => (m.fixed = null), /field fixed: the fixed-point parameters expected/],
+  ])("%s", (_name, q, edit, wanted) => {
+    expect(rejectEdit(q, edit)).toMatch(wanted);
+  });
+
+  it("a file edited by hand (hash no longer matching) is rejected", () => {
+    const msg = rejectEdit(w8, (m) => (m.fixed.layers[0].wx[0] = m.fixed.layers[0].wx[0] === 1 ? 2 : 1), false);
+    expect(msg).toMatch(/field hash: content does not match its hash/);
+  });
+
+  it("a newer version and a wrong format name say so", () => {
+    expect(rejectEdit(w8, (m) => (m.version = 2), false)).toMatch(/newer than this seqforge reads/);
+    expect(rejectEdit(w8, (m) => (m.format = "seqforge-model"), false)).toMatch(/"seqforge-quant-model" expected/);
+  });
+
+  it("not JSON, and a missing file", () => {
+    expect(() => parseQuantModel("{", "x.q.json")).toThrow(/x\.q\.json: not valid JSON/);
+    const dir = mkdtempSync(join(tmpdir(), "sfq-"));
+    expect(() => loadQuantModel(join(dir, "none.q.json"))).toThrow(/cannot read \(ENOENT\)/);
+    writeFileSync(join(dir, "e.q.json"), "");
+    expect(() => loadQuantModel(join(dir, "e.q.json"))).toThrow(InputError);
+  });
+});
