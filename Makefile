@@ -47,5 +47,15 @@ demo: setup
 	@echo "== held-out test year (2015): next-day temp_max in °C, the model against persistence (tomorrow = today) =="
 	$(SEQFORGE) predict $(OUT)/model.json --data $(DEMO_TEST) --engine float --out $(OUT)/predictions.csv
 
+# Instructions per step (QEMU -icount; instructions, not cycles), flash and RAM of the reference
+# models S, M, L on every Cortex-M target, beside CMSIS-NN's: bench/results.json, bench/results.md.
+bench: setup
+	node dist/bench/target-bench.js --out bench
+
+# Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
+# 100,000-step streaming runs: bench/quant.json, bench/quant.md.
+bench-quant: setup
+	node dist/bench/quant-bench.js --out bench
+
 clean:
 	rm -rf dist $(OUT)

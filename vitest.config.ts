@@ -9,8 +9,16 @@ export default defineConfig({
         test: {
           name: "fast",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/**/*.qemu.test.ts"],
+          exclude: ["test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts"],
           testTimeout: 60_000,
+        },
+      },
+      {
+        // The generated C against the simulator on random models (sanitizer builds): ~1 minute.
+        test: {
+          name: "fuzz",
+          include: ["test/**/*.fuzz.test.ts"],
+          testTimeout: 600_000,
         },
       },
       {

@@ -5,7 +5,7 @@
  *   S: input 3, hidden 16      M: input 8, hidden 32      L: input 40, hidden 64
  * The weights are random, so the figures say what the code costs, not what a model predicts.
  */
-import { MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../model/model-file.js";
+import { MODEL_FORMAT, MODEL_VERSION, type FloatModel, type RunMode } from "../model/model-file.js";
 import { withHash, type QuantModel, type Scheme } from "../quant/quant-model-file.js";
 import { quantizeModel } from "../quant/quantize.js";
 import { sha256 } from "../util/hash.js";
@@ -26,7 +26,15 @@ export const REFERENCE_MODELS: readonly ReferenceSpec[] = [
 /** Rows of calibration input (normalised, standard normal). */
 const CALIB_ROWS = 256;
 
-export function referenceFloatModel(spec: ReferenceSpec, seed: number): FloatModel {
+export interface ReferenceOptions {
+  scheme?: Scheme;
+  seed?: number;
+  /** Stream (the default) or window mode with `window` steps per prediction (16 by default). */
+  mode?: RunMode;
+  window?: number;
+}
+
+export function referenceFloatModel(spec: ReferenceSpec, seed: number, mode: RunMode = "stream", window = 16): FloatModel {
   const { inputSize: I, hiddenSize: H } = spec;
   const rng = new BenchRandom(seed);
   const bound = 1 / Math.sqrt(H);
@@ -34,7 +42,7 @@ export function referenceFloatModel(spec: ReferenceSpec, seed: number): FloatMod
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    architecture: { cell: "standard", inputSize: I, hiddenSize: H, layers: 1, outputSize: 1, sequence: "every", window: 16, horizon: 1, mode: "stream" },
+    architecture: { cell: "standard", inputSize: I, hiddenSize: H, layers: 1, outputSize: 1, sequence: "every", window, horizon: 1, mode },
     features: Array.from({ length: I }, (_, k) => `x${k}`),
     targets: ["y"],
     normalization: {
@@ -49,8 +57,10 @@ export function referenceFloatModel(spec: ReferenceSpec, seed: number): FloatMod
   };
 }
 
-export function referenceQuantModel(spec: ReferenceSpec, scheme: Scheme = "w8a16", seed = 1): QuantModel {
-  const model = referenceFloatModel(spec, seed);
+export function referenceQuantModel(spec: ReferenceSpec, opts: ReferenceOptions = {}): QuantModel {
+  const seed = opts.seed ?? 1;
+  const scheme = opts.scheme ?? "w8a16";
+  const model = referenceFloatModel(spec, seed, opts.mode, opts.window);
   const rng = new BenchRandom(seed + 1000);
   const inputs = Array.from({ length: CALIB_ROWS }, () => Float64Array.from({ length: spec.inputSize }, () => rng.normal()));
   const modelText = JSON.stringify(model);

@@ -10,8 +10,10 @@ export const COUNT_NOTE =
 
 const n = (v: number) => v.toLocaleString("en-US");
 
+/** A Markdown table; columns whose every cell is a figure are right-aligned. */
 function table(header: string[], rows: string[][]): string {
-  const align = header.map((_, i) => (i < 2 ? "---" : "---:"));
+  const numeric = (i: number) => rows.length > 0 && rows.every((r) => /^[\d–,.\s()+*-]+$/.test(r[i] ?? "") || r[i] === "–");
+  const align = header.map((_, i) => (numeric(i) ? "---:" : "---"));
   return [header, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n";
 }
 

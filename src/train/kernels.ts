@@ -7,7 +7,8 @@
 
 /**
  * dst[dBase + n·dStride + r] += Σ_k w[r, k] · src[sBase + n·sStride + k]   for n < count, r < R.
- * R must be a multiple of 4. Blocks: 4 rows × 2 samples (8 accumulators).
+ * R must be a multiple of 4. Blocks of 4 rows (4 accumulators: more spill registers in V8),
+ * kept in L1 while they run over every sample.
  */
 export function addMatVec(
   p: Float64Array, wo: number, R: number, C: number,
@@ -17,50 +18,38 @@ export function addMatVec(
   for (let r = 0; r < R; r += 4) {
     const w0 = wo + r * C;
     const w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
-    let n = 0;
-    for (; n + 1 < count; n += 2) {
-      const s0 = sBase + n * sStride;
-      const s1 = s0 + sStride;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      for (let k = 0; k < C; k++) {
-        const u = src[s0 + k]!;
-        const v = src[s1 + k]!;
-        const q0 = p[w0 + k]!, q1 = p[w1 + k]!, q2 = p[w2 + k]!, q3 = p[w3 + k]!;
-        a0 += q0 * u; a1 += q1 * u; a2 += q2 * u; a3 += q3 * u;
-        b0 += q0 * v; b1 += q1 * v; b2 += q2 * v; b3 += q3 * v;
-      }
-      const d0 = dBase + n * dStride + r;
-      const d1 = d0 + dStride;
-      dst[d0] = dst[d0]! + a0; dst[d0 + 1] = dst[d0 + 1]! + a1; dst[d0 + 2] = dst[d0 + 2]! + a2; dst[d0 + 3] = dst[d0 + 3]! + a3;
-      dst[d1] = dst[d1]! + b0; dst[d1 + 1] = dst[d1 + 1]! + b1; dst[d1 + 2] = dst[d1 + 2]! + b2; dst[d1 + 3] = dst[d1 + 3]! + b3;
-    }
-    if (n < count) {
+    for (let n = 0; n < count; n++) {
       const s0 = sBase + n * sStride;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       for (let k = 0; k < C; k++) {
         const u = src[s0 + k]!;
-        a0 += p[w0 + k]! * u; a1 += p[w1 + k]! * u; a2 += p[w2 + k]! * u; a3 += p[w3 + k]! * u;
+        a0 += p[w0 + k]! * u;
+        a1 += p[w1 + k]! * u;
+        a2 += p[w2 + k]! * u;
+        a3 += p[w3 + k]! * u;
       }
-      const d0 = dBase + n * dStride + r;
-      dst[d0] = dst[d0]! + a0; dst[d0 + 1] = dst[d0 + 1]! + a1; dst[d0 + 2] = dst[d0 + 2]! + a2; dst[d0 + 3] = dst[d0 + 3]! + a3;
+      const d = dBase + n * dStride + r;
+      dst[d] = dst[d]! + a0;
+      dst[d + 1] = dst[d + 1]! + a1;
+      dst[d + 2] = dst[d + 2]! + a2;
+      dst[d + 3] = dst[d + 3]! + a3;
     }
   }
 }
 
 /**
  * out[oBase + n·oStride + k] += Σ_r w[r, k] · d[dBase + n·dStride + r]   for n < count, k < C:
- * a gradient carried back through w. R must be a multiple of 4. Blocks of 8 rows (then 4)
- * per pass over each output vector.
+ * a gradient carried back through w. R must be a multiple of 4. Blocks of 8 rows per pass over
+ * each output vector, then a last block of 4 when R is not a multiple of 8.
  */
 export function addTransposedMatVec(
   out: Float64Array, oBase: number, oStride: number, C: number,
   p: Float64Array, wo: number, R: number,
   d: Float64Array, dBase: number, dStride: number, count: number,
 ): void {
-  let r = 0;
-  for (; r + 7 < R; r += 8) {
+  const R8 = R - (R % 8);
+  for (let r = 0; r < R8; r += 8) {
     const w0 = wo + r * C;
-    const w1 = w0 + C, w2 = w1 + C, w3 = w2 + C, w4 = w3 + C, w5 = w4 + C, w6 = w5 + C, w7 = w6 + C;
     for (let n = 0; n < count; n++) {
       const dn = dBase + n * dStride + r;
       const d0 = d[dn]!, d1 = d[dn + 1]!, d2 = d[dn + 2]!, d3 = d[dn + 3]!;
@@ -69,21 +58,25 @@ export function addTransposedMatVec(
       for (let k = 0; k < C; k++) {
         out[o + k] =
           out[o + k]! +
-          (d0 * p[w0 + k]! + d1 * p[w1 + k]! + d2 * p[w2 + k]! + d3 * p[w3 + k]!) +
-          (d4 * p[w4 + k]! + d5 * p[w5 + k]! + d6 * p[w6 + k]! + d7 * p[w7 + k]!);
+          (d0 * p[w0 + k]! + d1 * p[w0 + C + k]! + d2 * p[w0 + 2 * C + k]! + d3 * p[w0 + 3 * C + k]!) +
+          (d4 * p[w0 + 4 * C + k]! + d5 * p[w0 + 5 * C + k]! + d6 * p[w0 + 6 * C + k]! + d7 * p[w0 + 7 * C + k]!);
       }
     }
   }
-  if (r < R) {
-    const w0 = wo + r * C;
-    const w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
-    for (let n = 0; n < count; n++) {
-      const dn = dBase + n * dStride + r;
-      const d0 = d[dn]!, d1 = d[dn + 1]!, d2 = d[dn + 2]!, d3 = d[dn + 3]!;
-      const o = oBase + n * oStride;
-      for (let k = 0; k < C; k++) {
-        out[o + k] = out[o + k]! + (d0 * p[w0 + k]! + d1 * p[w1 + k]! + d2 * p[w2 + k]! + d3 * p[w3 + k]!);
-      }
+  if (R8 < R) addTransposedLast4(out, oBase, oStride, C, p, wo + R8 * C, d, dBase + R8, dStride, count);
+}
+
+function addTransposedLast4(
+  out: Float64Array, oBase: number, oStride: number, C: number,
+  p: Float64Array, w0: number,
+  d: Float64Array, dBase: number, dStride: number, count: number,
+): void {
+  for (let n = 0; n < count; n++) {
+    const dn = dBase + n * dStride;
+    const d0 = d[dn]!, d1 = d[dn + 1]!, d2 = d[dn + 2]!, d3 = d[dn + 3]!;
+    const o = oBase + n * oStride;
+    for (let k = 0; k < C; k++) {
+      out[o + k] = out[o + k]! + (d0 * p[w0 + k]! + d1 * p[w0 + C + k]! + d2 * p[w0 + 2 * C + k]! + d3 * p[w0 + 3 * C + k]!);
     }
   }
 }

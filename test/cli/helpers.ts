@@ -1,7 +1,7 @@
 // Shared by the CLI tests: temporary folders, a small hand-made model file, and running the
 // compiled CLI (`node bin/seqforge.js`, as a user does; `make test` builds dist/ first).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../../src/model/model-file.js";
@@ -10,11 +10,6 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "seqforge-test-"));
-}
-
-/** Files in a folder, to show that a failed command left nothing behind (not even a temporary). */
-export function filesIn(dir: string): string[] {
-  return readdirSync(dir).sort();
 }
 
 export interface CliResult {
@@ -27,6 +22,20 @@ export function runCli(args: string[]): CliResult {
   if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npx tsc -p .` (make build) first");
   const r = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd: ROOT, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** runCli without blocking, so independent runs (the bad-input cases) overlap. */
+export function runCliAsync(args: string[]): Promise<CliResult> {
+  if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npx tsc -p .` (make build) first");
+  return new Promise((done, fail) => {
+    const p = spawn(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    p.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    p.on("error", fail);
+    p.on("close", (code) => done({ code, stdout, stderr }));
+  });
 }
 
 /** Deterministic weights in (-0.5, 0.5) without a random generator: the fractional part of k·φ. */

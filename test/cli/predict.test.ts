@@ -1,13 +1,13 @@
 // `seqforge predict` through the compiled CLI on a hand-made model: the output format, values
 // equal to an in-process run, the accuracy summary against a direct computation, and every bad
 // model file: one line, exit 2, no predictions file.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { floatEngine } from "../../src/model/float-engine.js";
 import { floatStep, createFloatState } from "../../src/model/float-lstm.js";
 import { serializeModel, type FloatModel } from "../../src/model/model-file.js";
-import { filesIn, runCli, tempDir, tinyModel } from "./helpers.js";
+import { runCli, runCliAsync, tempDir, tinyModel, type CliResult } from "./helpers.js";
 
 let dir: string;
 const X = [0.5, 1.5, -1, 2, 3.25, 0, 1, -2, 4, 2.5];
@@ -154,18 +154,24 @@ describe("seqforge predict, bad model files and data: one line, exit 2, nothing 
     ["feature column missing from the data", () => [writeModel("fm.json", good()), "--data", writeData("noy.csv", { y: Y })], /noy\.csv: header: feature column "x" not found; columns found: "y"$/],
     ["fewer rows than one window", () => [writeModel("fr.json", good()), "--data", writeData("three.csv", { x: [1, 2, 3] })], /three\.csv: 3 data rows, fewer than one prediction needs: at least 4 expected/],
   ];
-  for (const [name, args, re] of cases) {
-    it(name, () => {
+  // All cases run at once (they are independent), each writing into its own folder, which must
+  // not exist afterwards.
+  const results = new Map<string, Promise<CliResult>>();
+  beforeAll(() => {
+    for (const [name, args] of cases) {
       const given = args();
       const withData = given.includes("--data") ? given : [...given, "--data", writeData("ok.csv", { x: X, y: Y })];
-      const out = join(dir, "bad", "p.csv");
-      const before = filesIn(dir);
-      const r = runCli(["predict", ...withData, "--out", out]);
+      results.set(name, runCliAsync(["predict", ...withData, "--out", join(dir, "bad", name.replaceAll(" ", "-"), "p.csv")]));
+    }
+  });
+  for (const [name, , re] of cases) {
+    it(name, async () => {
+      const r = await results.get(name)!;
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");
       expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(r.stderr.trimEnd()).toMatch(re);
-      expect(filesIn(dir)).toEqual(before);
+      expect(existsSync(join(dir, "bad", name.replaceAll(" ", "-")))).toBe(false);
     });
   }
 });

@@ -136,22 +136,22 @@ describe("integer invariants and the run modes", () => {
       const q = quantizeModel({ model: randomModel({ cell, layers: 2, seed: 4 }), scheme, source: { modelHash: "x", modelFile: "m" }, calib });
       const sim = new Simulator(q);
       const aMax = scheme === "w8a8" ? 127 : 32767;
+      const problems: string[] = [];
       for (const x of held.inputs.slice(0, 100)) {
         const tr: StepTrace = { layers: [], y: new Int32Array(0) };
         sim.step(sim.quantizeInput(x.map((v) => v * 3)), tr);
+        // Collected, then asserted once: an expect per value would dominate the test's time.
+        const bad = (what: string, v: number, ok: boolean) => ok || problems.push(`${what} = ${v}`);
         for (const L of tr.layers) {
-          for (const v of L.z) expect(Number.isInteger(v)).toBe(true);
+          for (const v of L.z) bad("z", v, Number.isInteger(v) && Math.abs(v) <= 2 ** 31);
           const H = L.c.length;
-          L.gates.forEach((v, r) => {
-            const isG = r >= 2 * H && r < 3 * H;
-            expect(v).toBeGreaterThanOrEqual(isG ? -32767 : 0);
-            expect(v).toBeLessThanOrEqual(32767);
-          });
-          for (const v of L.c) expect(Math.abs(v)).toBeLessThanOrEqual(32768);
-          for (const v of L.h) expect(Math.abs(v)).toBeLessThanOrEqual(aMax + 1);
+          L.gates.forEach((v, r) => bad("gate", v, v >= (r >= 2 * H && r < 3 * H ? -32767 : 0) && v <= 32767));
+          for (const v of L.c) bad("c", v, Math.abs(v) <= 32768);
+          for (const v of L.h) bad("h", v, Math.abs(v) <= aMax + 1);
         }
-        for (const v of tr.y) expect(Math.abs(v)).toBeLessThanOrEqual(32768);
+        for (const v of tr.y) bad("y", v, Math.abs(v) <= 32768);
       }
+      expect(problems).toEqual([]);
     }
   });
 
@@ -181,11 +181,11 @@ describe("integer invariants and the run modes", () => {
 });
 
 describe("long streams (the 100,000-step figures are in make bench-quant)", () => {
-  it.each(["w16a16", "w8a16", "w8a8"] as const)("%s: 20,000 streaming steps, both cells: no wrap, c within its format, saturations counted", (scheme) => {
+  it.each(["w16a16", "w8a16", "w8a8"] as const)("%s: 10,000 streaming steps, both cells: no wrap, c within its format, saturations counted", (scheme) => {
     for (const cell of ["standard", "seed"] as const) {
       const model = randomModel({ cell, mode: "stream", layers: 1, hidden: 8, seed: 21, scale: cell === "seed" ? 0.3 : 0.5 });
       const q = quantizeModel({ model, scheme, source: { modelHash: "x", modelFile: "m" }, calib });
-      const long = syntheticSeries(20_000, 3, 2, 99);
+      const long = syntheticSeries(10_000, 3, 2, 99);
       const sim = new Simulator(q);
       let cMax = 0;
       for (const x of long.inputs) {

@@ -18,10 +18,20 @@ import { stringFlag } from "../flag-values.js";
 
 export type EngineName = "float" | "fixed";
 
+/** The `format` field of a model file, or undefined when the text is not a JSON object (the parser then says why). */
+function formatOf(text: string): unknown {
+  try {
+    const raw: unknown = JSON.parse(text);
+    return typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).format : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Opens a model file for an engine. A float model (`seqforge-model`) runs on the float64
- * reference; a quantized model file adds its own case here, giving the fixed-point simulator
- * as its StepEngine.
+ * Opens a model file for an engine, choosing by the file's `format`. A float model
+ * (`seqforge-model`) runs on the float64 reference. A quantized model file adds its case here,
+ * giving the fixed-point simulator as its StepEngine; everything after this function is shared.
  */
 export function openModel(file: string, engine: EngineName): RunnableModel {
   let text: string;
@@ -31,16 +41,17 @@ export function openModel(file: string, engine: EngineName): RunnableModel {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(file, "", code === "ENOENT" ? "model file not found" : `cannot read (${code ?? "error"})`);
   }
-  if (isQuantModelFile(text)) {
-    const q = parseQuantModel(text, file);
-    if (engine !== "fixed") throw new InputError("--engine", "", `float runs a float model; ${file} is a quantized model (${q.scheme}): use --engine fixed`);
-    return { ...q, engine: fixedEngine(q) };
+  switch (formatOf(text)) {
+    case MODEL_FORMAT:
+    default: {
+      // Any other format fails inside parseFloatModel with a message naming the format found.
+      const model = parseFloatModel(text, file);
+      if (engine !== "float") {
+        throw new InputError("--engine", "", `${engine} runs a quantized model; ${file} is a float model (${MODEL_FORMAT}): quantize it first (seqforge quantize), or use --engine float`);
+      }
+      return { ...model, engine: floatEngine(model) };
+    }
   }
-  const model = parseFloatModel(text, file);
-  if (engine !== "float") {
-    throw new InputError("--engine", "", `${engine} runs a quantized model; ${file} is a float model (${MODEL_FORMAT}): quantize it first (seqforge quantize), or use --engine float`);
-  }
-  return { ...model, engine: floatEngine(model) };
 }
 
 /** Writes a cell of the predictions CSV, quoting a name that holds a separator or a quote. */

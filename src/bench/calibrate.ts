@@ -1,0 +1,36 @@
+/**
+ * Measures each Cortex-M target's instructions per SysTick tick (src/bench/calibration.ts) and
+ * compares it with the factor recorded in targets/<name>.json. Run after adding a board or changing QEMU:
+ *   node dist/bench/calibrate.js [target ...]
+ * Exits 1 when a recorded factor is off by more than 0.1%.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { listQemuTargets, mapLimit } from "../toolchain/index.js";
+import { calibrate } from "./calibration.js";
+
+async function main(): Promise<void> {
+  const targets = process.argv.length > 2 ? process.argv.slice(2) : listQemuTargets();
+  const work = mkdtempSync(join(tmpdir(), "seqforge-calibrate-"));
+  let off = false;
+  try {
+    const results = await mapLimit(targets, 2, (t) => calibrate(t, work));
+    process.stdout.write("| target | ticks for 2,000,000 / 6,000,000 instructions | measured instructions per tick | recorded |\n| --- | ---: | ---: | ---: |\n");
+    for (const c of results) {
+      const bad = Math.abs(c.instructionsPerTick - c.recorded) / c.recorded > 0.001;
+      off ||= bad;
+      process.stdout.write(
+        `| ${c.target} | ${c.ticks.get(1_000_000)!.toLocaleString("en-US")} / ${c.ticks.get(3_000_000)!.toLocaleString("en-US")} | ${c.instructionsPerTick} | ${c.recorded}${bad ? " (differs)" : ""} |\n`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (off) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`calibrate: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

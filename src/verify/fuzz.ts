@@ -1,0 +1,133 @@
+/**
+ * Fuzzing the generated C against the simulator: random quantized models (random-quant-model.ts)
+ * × random and saturating input sequences, each model generated, built with the sanitizers
+ * (host, `sanitize` variant) and run on every sequence; the C must equal the simulator bit for
+ * bit (outputs and state) with no sanitizer report. A failing case is written out whole — the
+ * quantized model, the inputs, the generated C and driver, what the simulator expected — so it
+ * can be replayed without the fuzzer.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { generateC } from "../codegen/generate.js";
+import { serializeQuantModel, type QuantModel } from "../quant/quant-model-file.js";
+import { buildProgram, runProgram } from "../toolchain/index.js";
+import { compareRecords } from "./compare.js";
+import { decodeOutputs, driverSource, encodeInputs, type DriverRecord } from "./driver-io.js";
+import { Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
+import { simulateRecords } from "./reference.js";
+
+const PREFIX = "fuzz";
+
+export interface FuzzCase {
+  seed: number;
+  model: QuantModel;
+  /** Input files for the driver: each a sequence of quantized rows. */
+  inputs: number[][][];
+}
+
+/**
+ * The case of one seed: a model and `runs` input sequences of 1 … 12 rows (window mode: at least
+ * a window, so each run predicts at least once).
+ */
+export function makeCase(seed: number, runs = 8): FuzzCase {
+  const d = new Draw(seededRandom(seed));
+  const spec = randomSpec(d);
+  const model = randomQuantModel(d, spec);
+  const min = spec.mode === "window" ? spec.window : 1;
+  const inputs = Array.from({ length: runs }, () => randomInputs(d, d.int(min, min + 11), spec.inputSize, model.fixed!.x.bits));
+  return { seed, model, inputs };
+}
+
+/** Sequences a case checks: every window (window mode: each starts from a reset state) or every run (stream). */
+export function sequencesOf(c: FuzzCase): number {
+  const a = c.model.architecture;
+  return a.mode === "window" ? c.inputs.reduce((n, rows) => n + rows.length - a.window + 1, 0) : c.inputs.length;
+}
+
+export interface CaseResult {
+  seed: number;
+  sequences: number;
+  /** Null on a pass; else what failed, with the folder the case was written to. */
+  failure: string | null;
+}
+
+function writeCaseFiles(dir: string, c: FuzzCase): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of generateC(c.model, { prefix: PREFIX, target: "host", floatIo: false })) writeFileSync(join(dir, f.name), f.content);
+  writeFileSync(join(dir, "verify_driver.c"), driverSource(c.model, PREFIX));
+  c.inputs.forEach((rows, k) => writeFileSync(join(dir, `input-${k}.bin`), encodeInputs(c.model, rows)));
+}
+
+/**
+ * Writes a failing case for replay: model.q.json, inputs.json, expected-N.json (the simulator's
+ * records), the C and driver, and a README with the commands. Returns the folder.
+ */
+export function saveFailure(c: FuzzCase, failuresDir: string, message: string): string {
+  const dir = resolve(failuresDir, `seed-${c.seed}`);
+  writeCaseFiles(dir, c);
+  writeFileSync(join(dir, "model.q.json"), serializeQuantModel(c.model));
+  writeFileSync(join(dir, "inputs.json"), JSON.stringify(c.inputs) + "\n");
+  c.inputs.forEach((rows, k) => writeFileSync(join(dir, `expected-${k}.json`), JSON.stringify(simulateRecords(c.model, rows).records) + "\n"));
+  writeFileSync(
+    join(dir, "README.md"),
+    [
+      `# Fuzz failure, seed ${c.seed}`,
+      "",
+      message,
+      "",
+      "Replay the C (each run writes output-N.bin; records as src/verify/driver-io.ts reads them):",
+      "",
+      "    gcc -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Werror -O1 -g -fsanitize=address,undefined \\",
+      "        -fno-sanitize-recover=all -I. fuzz.c verify_driver.c -o driver",
+      ...c.inputs.map((_, k) => `    ./driver input-${k}.bin output-${k}.bin`),
+      "",
+      "The simulator's records are in expected-N.json; the model in model.q.json; the inputs (quantized rows",
+      `per run) in inputs.json. Replay the whole case: SEQFORGE_FUZZ_SEED=${c.seed} SEQFORGE_FUZZ_CASES=1 make test-fuzz`,
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+/** Builds one case with the sanitizers and checks every sequence; on failure saves the case. */
+export async function runCase(c: FuzzCase, workDir: string, failuresDir: string, timeoutMs = 60_000): Promise<CaseResult> {
+  const dir = resolve(workDir, `seed-${c.seed}`);
+  writeCaseFiles(dir, c);
+  const fail = (what: string): CaseResult => {
+    const saved = saveFailure(c, failuresDir, what);
+    return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed}: ${what} (case written to ${saved})` };
+  };
+  let executable: string;
+  try {
+    executable = (
+      await buildProgram({
+        target: "host",
+        variant: "sanitize",
+        sources: [join(dir, `${PREFIX}.c`), join(dir, "verify_driver.c")],
+        includeDirs: [dir],
+        outDir: join(dir, "build"),
+      })
+    ).executable;
+  } catch (err) {
+    return fail(`build failed: ${(err as Error).message}`);
+  }
+  for (let k = 0; k < c.inputs.length; k++) {
+    const res = await runProgram({ target: "host", executable, args: [`input-${k}.bin`, `output-${k}.bin`], cwd: dir, timeoutMs });
+    if (res.timedOut || res.exitCode !== 0) {
+      return fail(`run ${k}: ${res.timedOut ? "timed out" : `exit code ${res.exitCode}`}: ${(res.stderr + res.stdout).trim().slice(0, 2000)}`);
+    }
+    let got: DriverRecord[];
+    try {
+      got = decodeOutputs(c.model, new Uint8Array(readFileSync(join(dir, `output-${k}.bin`))));
+    } catch (err) {
+      return fail(`run ${k}: ${(err as Error).message}`);
+    }
+    const cmp = compareRecords(simulateRecords(c.model, c.inputs[k]!).records, got);
+    if (cmp.countMismatch) return fail(`run ${k}: ${cmp.countMismatch.actual} records, ${cmp.countMismatch.expected} expected`);
+    if (cmp.first) {
+      const f = cmp.first;
+      return fail(`run ${k}, record ${f.record}: ${f.tensor}[${f.index}]: C ${f.actual}, simulator ${f.expected}`);
+    }
+  }
+  return { seed: c.seed, sequences: sequencesOf(c), failure: null };
+}
