@@ -111,6 +111,8 @@ function fmt(v: number | null, digits = 1): string {
 }
 
 function main(): void {
+  const outAt = process.argv.indexOf("--out");
+  const outDir = outAt >= 0 ? process.argv[outAt + 1]! : "bench";
   const rows: Record<string, unknown>[] = [];
   const md: string[] = [
     "## Training iteration, batch 1: seqforge (float64 TypeScript) vs numpy, same algorithm (seed cell, seed loss, SGD)",
@@ -147,8 +149,8 @@ function main(): void {
   const text = md.join("\n") + "\n";
   process.stdout.write(text);
   const meta = { node: process.version, numpyScript: "test/seed/seed_lstm.py", date: new Date().toISOString().slice(0, 10) };
-  writeFileAtomic("bench/train.json", JSON.stringify({ ...meta, results: rows, batch32OverBatch1: gain }, null, 1) + "\n");
-  writeFileAtomic("bench/train.md", `# make bench-train\n\n${text}\nNode ${process.version}; numpy via test/seed/seed_lstm.py --bench.\n`);
+  writeFileAtomic(join(outDir, "train.json"), JSON.stringify({ ...meta, results: rows, batch32OverBatch1: gain }, null, 1) + "\n");
+  writeFileAtomic(join(outDir, "train.md"), `# make bench-train\n\n${text}\nNode ${process.version}; numpy via test/seed/seed_lstm.py --bench.\n`);
 }
 
 main();

@@ -10,6 +10,10 @@ import { runProcess } from "./process.js";
 import { loadTarget, type QemuTarget } from "./targets.js";
 import { requireTool } from "./tools.js";
 
+/** SF_CMDLINE_BYTES and SF_MAX_ARGS in targets/cortex-m/startup.c. */
+export const SEMIHOSTING_CMDLINE_BYTES = 1024;
+export const SEMIHOSTING_MAX_ARGS = 32;
+
 export async function runProgram(req: RunRequest): Promise<RunResult> {
   const target = loadTarget(req.target);
   const cwd = resolve(req.cwd);
@@ -32,6 +36,14 @@ export function qemuArgs(target: QemuTarget, image: string, args: readonly strin
     if (a === "" || /\s/.test(a)) {
       throw new Error(`${target.name}: a program argument passed through semihosting cannot be empty or contain white space: ${JSON.stringify(a)}`);
     }
+  }
+  // The startup code reads the command line into a fixed buffer (targets/cortex-m/startup.c).
+  const cmdline = argv.join(" ");
+  if (cmdline.length + 1 > SEMIHOSTING_CMDLINE_BYTES || argv.length > SEMIHOSTING_MAX_ARGS) {
+    throw new Error(
+      `${target.name}: the program's command line (${argv.length} arguments, ${cmdline.length} bytes) exceeds what the startup code reads ` +
+        `(${SEMIHOSTING_MAX_ARGS} arguments, ${SEMIHOSTING_CMDLINE_BYTES - 1} bytes); pass shorter paths relative to cwd`,
+    );
   }
   // QEMU's option parser takes ",," for a literal comma inside a value.
   const semihostingArgs = argv.map((a) => `,arg=${a.replaceAll(",", ",,")}`).join("");

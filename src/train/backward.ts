@@ -13,7 +13,7 @@
  * overwritten) or, with `sgdLr`, applied at once as p ← p − lr·row (plain SGD without clipping
  * needs no gradient buffer: one pass over the weights instead of three).
  */
-import { addTransposedMatVec, applyRow, gradientRow } from "./kernels.js";
+import { addTransposedMatVec, gradientRowUpdate } from "./kernels.js";
 import type { Workspace } from "./workspace.js";
 
 export function backwardChunk(
@@ -50,10 +50,9 @@ export function backwardChunk(
     const xs = l === 0 ? ws.x : ws.h[l - 1]!;
     const xBase = l === 0 ? 0 : nb * H;
     for (let r = 0; r < R; r++) {
-      gradientRow(row, I, dz, r, R, xs, xBase, I, count);
-      applyRow(row, I, p, g, o.wx + r * I, sgdLr);
-      gradientRow(row, H, dz, r, R, ws.h[l]!, 0, H, count); // h_prev of (t, b) is slot t
-      applyRow(row, H, p, g, o.wh + r * H, sgdLr);
+      gradientRowUpdate(p, g, o.wx + r * I, I, dz, r, R, xs, xBase, I, count, sgdLr, row);
+      // h_prev of (t, b) is h at slot t.
+      gradientRowUpdate(p, g, o.wh + r * H, H, dz, r, R, ws.h[l]!, 0, H, count, sgdLr, row);
       let sum = 0;
       for (let n = 0; n < count; n++) sum += dz[n * R + r]!;
       if (sgdLr === null) g[o.b + r] = sum;

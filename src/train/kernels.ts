@@ -7,7 +7,7 @@
 
 /**
  * dst[dBase + n·dStride + r] += Σ_k w[r, k] · src[sBase + n·sStride + k]   for n < count, r < R.
- * R must be a multiple of 4. Blocks of 4 rows (4 accumulators: more spill registers in V8),
+ * R must be a multiple of 4. Blocks of 4 rows (4 accumulators; more make V8 spill registers),
  * kept in L1 while they run over every sample.
  */
 export function addMatVec(
@@ -82,40 +82,52 @@ function addTransposedLast4(
 }
 
 /**
- * row[k] = Σ_n d[dBase + n·dStride] · a[aBase + n·aStride + k]   for k < C, n < count:
- * one row of a weight gradient (Σ over steps and samples of dz[r] · input). Overwrites row;
- * four n per pass over it.
+ * One row of a weight gradient, Σ over steps and samples n of dz[n, r] · input[n, :], applied at
+ * once:   s[k] = Σ_n d[dBase + n·dStride] · a[aBase + n·aStride + k]   for k < C, n < count;
+ * then p[at + k] −= sgdLr · s[k] (fused SGD), or g[at + k] = s[k] when sgdLr is null.
+ * Four n per pass; `row` (length ≥ C) holds the partial sums between passes, so one block
+ * (count ≤ 4) is a single pass with no buffer. A last partial block reads its missing terms as
+ * 0 · a[aBase + k] (a valid, finite input), which adds exactly zero.
  */
-export function gradientRow(
-  row: Float64Array, C: number,
+export function gradientRowUpdate(
+  p: Float64Array, g: Float64Array, at: number, C: number,
   d: Float64Array, dBase: number, dStride: number,
   a: Float64Array, aBase: number, aStride: number,
-  count: number,
+  count: number, sgdLr: number | null, row: Float64Array,
 ): void {
-  const full = count - (count % 4);
-  row.fill(0, 0, C);
-  let n = 0;
-  for (; n < full; n += 4) {
+  const blocks = (count + 3) >> 2;
+  for (let blk = 0; blk < blocks; blk++) {
+    const n = blk * 4;
+    const m = count - n; // terms in this block (≥ 1)
     const dn = dBase + n * dStride;
-    const d0 = d[dn]!, d1 = d[dn + dStride]!, d2 = d[dn + 2 * dStride]!, d3 = d[dn + 3 * dStride]!;
+    const d0 = d[dn]!;
+    const d1 = m > 1 ? d[dn + dStride]! : 0;
+    const d2 = m > 2 ? d[dn + 2 * dStride]! : 0;
+    const d3 = m > 3 ? d[dn + 3 * dStride]! : 0;
     const a0 = aBase + n * aStride;
-    const a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
-    for (let k = 0; k < C; k++) {
-      row[k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
+    const a1 = m > 1 ? a0 + aStride : aBase;
+    const a2 = m > 2 ? a0 + 2 * aStride : aBase;
+    const a3 = m > 3 ? a0 + 3 * aStride : aBase;
+    const first = blk === 0;
+    const last = blk === blocks - 1;
+    if (!last) {
+      if (first) {
+        for (let k = 0; k < C; k++) row[k] = d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!;
+      } else {
+        for (let k = 0; k < C; k++) row[k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
+      }
+    } else if (sgdLr !== null) {
+      if (first) {
+        for (let k = 0; k < C; k++) p[at + k] = p[at + k]! - sgdLr * (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
+      } else {
+        for (let k = 0; k < C; k++) {
+          p[at + k] = p[at + k]! - sgdLr * (row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!));
+        }
+      }
+    } else if (first) {
+      for (let k = 0; k < C; k++) g[at + k] = d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!;
+    } else {
+      for (let k = 0; k < C; k++) g[at + k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
     }
   }
-  for (; n < count; n++) {
-    const d0 = d[dBase + n * dStride]!;
-    const a0 = aBase + n * aStride;
-    for (let k = 0; k < C; k++) row[k] = row[k]! + d0 * a[a0 + k]!;
-  }
-}
-
-/** p[at + k] -= lr · row[k] (the fused SGD update of one weight row), or g[at + k] = row[k]. */
-export function applyRow(row: Float64Array, C: number, p: Float64Array, g: Float64Array, at: number, sgdLr: number | null): void {
-  if (sgdLr === null) {
-    for (let k = 0; k < C; k++) g[at + k] = row[k]!;
-    return;
-  }
-  for (let k = 0; k < C; k++) p[at + k] = p[at + k]! - sgdLr * row[k]!;
 }

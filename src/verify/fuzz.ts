@@ -29,7 +29,7 @@ export interface FuzzCase {
  * The case of one seed: a model and `runs` input sequences of 1 … 12 rows (window mode: at least
  * a window, so each run predicts at least once).
  */
-export function makeCase(seed: number, runs = 8): FuzzCase {
+export function makeCase(seed: number, runs = 16): FuzzCase {
   const d = new Draw(seededRandom(seed));
   const spec = randomSpec(d);
   const model = randomQuantModel(d, spec);
@@ -79,10 +79,10 @@ export function saveFailure(c: FuzzCase, failuresDir: string, message: string): 
       "",
       "    gcc -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Werror -O1 -g -fsanitize=address,undefined \\",
       "        -fno-sanitize-recover=all -I. fuzz.c verify_driver.c -o driver",
-      ...c.inputs.map((_, k) => `    ./driver input-${k}.bin output-${k}.bin`),
+      `    ./driver ${c.inputs.map((_, k) => `input-${k}.bin output-${k}.bin`).join(" ")}`,
       "",
       "The simulator's records are in expected-N.json; the model in model.q.json; the inputs (quantized rows",
-      `per run) in inputs.json. Replay the whole case: SEQFORGE_FUZZ_SEED=${c.seed} SEQFORGE_FUZZ_CASES=1 make test-fuzz`,
+      `per run) in inputs.json. Rerun the case: SEQFORGE_FUZZ_SEED=${c.seed} SEQFORGE_FUZZ_CASES=1 npx vitest run --project fuzz`,
       "",
     ].join("\n"),
   );
@@ -111,11 +111,13 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
   } catch (err) {
     return fail(`build failed: ${(err as Error).message}`);
   }
+  // One process for every run of the case: the driver takes input/output pairs.
+  const args = c.inputs.flatMap((_, k) => [`input-${k}.bin`, `output-${k}.bin`]);
+  const res = await runProgram({ target: "host", executable, args, cwd: dir, timeoutMs });
+  if (res.timedOut || res.exitCode !== 0) {
+    return fail(`${res.timedOut ? "timed out" : `exit code ${res.exitCode}`}: ${(res.stderr + res.stdout).trim().slice(0, 2000)}`);
+  }
   for (let k = 0; k < c.inputs.length; k++) {
-    const res = await runProgram({ target: "host", executable, args: [`input-${k}.bin`, `output-${k}.bin`], cwd: dir, timeoutMs });
-    if (res.timedOut || res.exitCode !== 0) {
-      return fail(`run ${k}: ${res.timedOut ? "timed out" : `exit code ${res.exitCode}`}: ${(res.stderr + res.stdout).trim().slice(0, 2000)}`);
-    }
     let got: DriverRecord[];
     try {
       got = decodeOutputs(c.model, new Uint8Array(readFileSync(join(dir, `output-${k}.bin`))));

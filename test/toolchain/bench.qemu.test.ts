@@ -64,7 +64,7 @@ describe("seqforge bench (the command; needs `npx tsc -p .` first)", () => {
   saveQuantModel(referenceQuantModel(S), file);
 
   it("prints a JSON array with one object per target", () => {
-    const r = spawnSync("node", [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "cortex-m4", "--json"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "cortex-m4", "--json"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(1);
@@ -75,11 +75,11 @@ describe("seqforge bench (the command; needs `npx tsc -p .` first)", () => {
   });
 
   it("prints the table with the instruction-count note, and refuses the host target", () => {
-    const r = spawnSync("node", [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "cortex-m3"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "cortex-m3"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("not cycles");
     expect(r.stdout).toMatch(/\| cortex-m3 \| motor \(3→16×1→1, stream\) \| w8a16 \| [\d,]+ \|/);
-    const host = spawnSync("node", [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "host"], { encoding: "utf8" });
+    const host = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "host"], { encoding: "utf8" });
     expect(host.status).toBe(2);
     expect(host.stderr).toContain("--target: host has no instruction counter");
   });

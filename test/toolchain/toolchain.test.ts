@@ -100,6 +100,8 @@ describe("flags", () => {
     expect(args).toEqual(expect.arrayContaining(["-machine", "mps2-an385", "-icount", "shift=5", "-kernel", "/x/image.elf"]));
     expect(args).toContain("enable=on,target=native,arg=/x/image.elf,arg=in.csv,arg=a,,b");
     expect(() => qemuArgs(m3, "/x/image.elf", ["two words"])).toThrow(/white space/);
+    expect(() => qemuArgs(m3, "/x/image.elf", ["a".repeat(1020)])).toThrow(/exceeds what the startup code reads/);
+    expect(() => qemuArgs(m3, "/x/image.elf", Array.from({ length: 32 }, (_, i) => `f${i}`))).toThrow(/33 arguments/);
   });
 });
 

@@ -3,7 +3,7 @@
  * AddressSanitizer and UBSan, must equal the simulator bit for bit on every sequence.
  *
  *   SEQFORGE_FUZZ_SEED=N   first seed (default: a new one each run, printed)
- *   SEQFORGE_FUZZ_CASES=N  models to try (default 64: well over 1,000 sequences)
+ *   SEQFORGE_FUZZ_CASES=N  models to try (default 48: well over 1,000 sequences)
  * A failure names the folder (fuzz-failures/seed-N/ in the working directory) holding the case.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mapLimit } from "../../src/toolchain/index.js";
 import { makeCase, runCase, sequencesOf, type CaseResult } from "../../src/verify/fuzz.js";
 
-const cases = Number(process.env.SEQFORGE_FUZZ_CASES ?? 64);
+const cases = Number(process.env.SEQFORGE_FUZZ_CASES ?? 48);
 const firstSeed = Number(process.env.SEQFORGE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const work = mkdtempSync(join(tmpdir(), "seqforge-fuzz-"));
 const failures = resolve("fuzz-failures");
@@ -28,7 +28,7 @@ describe(`fuzz: generated C = simulator (first seed ${firstSeed}, ${cases} model
     const failed = results.filter((r) => r.failure !== null).map((r) => r.failure);
     console.log(`fuzz: ${cases} models, ${sequences} sequences, first seed ${firstSeed}, ${failed.length} failed`);
     expect(failed).toEqual([]);
-    if (cases >= 64) expect(sequences).toBeGreaterThanOrEqual(1000);
+    if (cases >= 48) expect(sequences).toBeGreaterThanOrEqual(1000);
   });
 });
 
