@@ -28,6 +28,11 @@ export interface GeneratedFile {
   content: string;
 }
 
+/** A column name as a Markdown table cell. */
+function mdCell(text: string): string {
+  return text.replace(/[|\\`]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f]/g, " ");
+}
+
 /** Ends a rendered template with exactly one newline and no trailing spaces on any line. */
 function tidy(text: string): string {
   return text.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/\n*$/, "\n");
@@ -73,6 +78,10 @@ export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFi
       integer ? `Q${model.fixed!.head.outFrac} int16_t, normalised: raw = y * 2^-${model.fixed!.head.outFrac} * scale + mean` : "normalised: raw = y * scale + mean",
       model.targets,
     ),
+    normalisation: [
+      ...model.features.map((name, k) => ({ role: "input", name: mdCell(name), mean: String(model.normalization.input.mean[k]), scale: String(model.normalization.input.scale[k]) })),
+      ...model.targets.map((name, k) => ({ role: "output", name: mdCell(name), mean: String(model.normalization.output.mean[k]), scale: String(model.normalization.output.scale[k]) })),
+    ],
     fileList: [hName, cName, ...(integer ? ["seqforge_runtime.h"] : [])].join("`, `"),
   };
   files.push(

@@ -1,14 +1,60 @@
 /**
  * Weight layout of the generated C. The model file stores gate blocks (rows 0..H-1 are gate i of
- * every unit, then f, g, o); the C computes the four gates of one hidden unit together, so it
- * stores rows unit by unit: i_0, f_0, g_0, o_0, i_1, ... Row r = g·H + j of the file becomes
- * row 4j + g of the C, and the kernel then reads its weights strictly sequentially.
+ * every unit, then f, g, o; docs: model-file.ts). The C computes the four gates of one hidden
+ * unit together and reads their weights strictly sequentially, so it stores one block per unit
+ * holding the unit's four rows interleaved in the order its dot-product kernel consumes them
+ * (seqforge_runtime.h, seqforge_dot4_*): inputs taken in groups of G, then the rest one by one.
+ *
+ *   w8a16  (G = 2)  per input pair (k, k+1):   i[k] f[k] i[k+1] f[k+1]  g[k] o[k] g[k+1] o[k+1]
+ *   w16a16 (G = 2)  per input pair (k, k+1):   i[k] i[k+1]  f[k] f[k+1]  g[k] g[k+1]  o[k] o[k+1]
+ *   w8a8   (G = 4)  per input quad (k .. k+3): i[k] f[k] i[k+2] f[k+2]  i[k+1] f[k+1] i[k+3] f[k+3]
+ *                                              g[k] o[k] g[k+2] o[k+2]  g[k+1] o[k+1] g[k+3] o[k+3]
+ *   remaining inputs, one by one:              i[k] f[k] g[k] o[k]
+ *
+ * Each 32-bit word of a group is what one Arm DSP instruction pair (SXTB16 + SMLAD, or SMLALD)
+ * consumes; the portable C reads the same bytes in the same order.
  */
+import type { IntegerScheme } from "../quant/quant-model-file.js";
 
 export const GATES = ["i", "f", "g", "o"] as const;
 
-/** Reorders `4H` rows of `rowLength` values from gate-major to unit-major order. */
-export function unitMajorRows<T extends ArrayLike<number>>(values: T, hidden: number, rowLength: number): number[] {
+/** Position of (gate, offset within the group) for each slot of a group, by scheme. */
+const GROUPS: Record<IntegerScheme, { size: number; slots: [gate: number, offset: number][] }> = {
+  w8a16: { size: 2, slots: [[0, 0], [1, 0], [0, 1], [1, 1], [2, 0], [3, 0], [2, 1], [3, 1]] },
+  w16a16: { size: 2, slots: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1], [3, 0], [3, 1]] },
+  w8a8: {
+    size: 4,
+    slots: [
+      [0, 0], [1, 0], [0, 2], [1, 2], [0, 1], [1, 1], [0, 3], [1, 3],
+      [2, 0], [3, 0], [2, 2], [3, 2], [2, 1], [3, 1], [2, 3], [3, 3],
+    ],
+  },
+};
+
+/** Inputs per group for a scheme's kernel (f32: 1, plain rows). */
+export function groupSize(scheme: IntegerScheme): number {
+  return GROUPS[scheme].size;
+}
+
+/**
+ * One block per unit j (unit-major), each holding 4·n weights in the kernel's order, from the
+ * file's gate-major [4H × n] matrix (row g·H + j is gate g of unit j).
+ */
+export function packUnitBlocks(values: ArrayLike<number>, hidden: number, n: number, scheme: IntegerScheme): number[] {
+  if (values.length !== 4 * hidden * n) throw new RangeError(`${4 * hidden * n} values expected, found ${values.length}`);
+  const { size, slots } = GROUPS[scheme];
+  const out: number[] = [];
+  const w = (j: number, gate: number, k: number) => values[(gate * hidden + j) * n + k]!;
+  for (let j = 0; j < hidden; j++) {
+    let k = 0;
+    for (; k + size <= n; k += size) for (const [gate, off] of slots) out.push(w(j, gate, k + off));
+    for (; k < n; k++) for (let gate = 0; gate < 4; gate++) out.push(w(j, gate, k));
+  }
+  return out;
+}
+
+/** Plain unit-major rows (f32): row 4j + g of the result is gate g of unit j. */
+export function unitMajorRows(values: ArrayLike<number>, hidden: number, rowLength: number): number[] {
   if (values.length !== 4 * hidden * rowLength) {
     throw new RangeError(`${4 * hidden * rowLength} values expected, found ${values.length}`);
   }
@@ -23,7 +69,29 @@ export function unitMajorRows<T extends ArrayLike<number>>(values: T, hidden: nu
   return out;
 }
 
+/** Per-row values (bias, multipliers) in unit-major order: i_j, f_j, g_j, o_j for each unit j. */
+export function unitMajorValues(values: ArrayLike<number>, hidden: number): number[] {
+  return unitMajorRows(values, hidden, 1);
+}
+
 /** Label of row `4j + g` in unit-major order, for comments: `unit 3, gate f`. */
 export function unitMajorLabel(row: number): string {
   return `unit ${Math.floor(row / 4)}, gate ${GATES[row % 4]}`;
+}
+
+/** How a unit block of n inputs is ordered, for the comment above the array. */
+export function blockOrderComment(scheme: IntegerScheme, n: number): string {
+  const { size } = GROUPS[scheme];
+  const groups = Math.floor(n / size);
+  const rest = n - groups * size;
+  const groupText: Record<IntegerScheme, string> = {
+    w8a16: "per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]",
+    w16a16: "per input pair (k, k+1): i[k] i[k+1] f[k] f[k+1] g[k] g[k+1] o[k] o[k+1]",
+    w8a8:
+      "per input quad (k..k+3): i[k] f[k] i[k+2] f[k+2] i[k+1] f[k+1] i[k+3] f[k+3], then g and o the same way",
+  };
+  const parts: string[] = [];
+  if (groups > 0) parts.push(groupText[scheme]);
+  if (rest > 0) parts.push(`${groups > 0 ? "then " : ""}${rest === 1 ? "the last input" : `the last ${rest} inputs`}: i[k] f[k] g[k] o[k]`);
+  return parts.join("; ");
 }

@@ -4,12 +4,28 @@
  * numeric); this module only reorders rows (layout.ts), formats literals and names things.
  */
 import { InputError } from "../errors.js";
-import type { FixedPoint, IntLayer, QuantModel } from "../quant/quant-model-file.js";
+import type { FixedPoint, IntLayer, IntegerScheme, QuantModel } from "../quant/quant-model-file.js";
 import { floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
 import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
-import { unitMajorLabel, unitMajorRows } from "./layout.js";
+import { blockOrderComment, packUnitBlocks, unitMajorLabel, unitMajorRows, unitMajorValues } from "./layout.js";
 
 const INDENT = "    ";
+
+/** `#define P_NAME value  /* comment *\/` lines, values and comments in aligned columns. */
+export function figureMacros(P: string, prefix: string, f: SizeFigures, windowMode: boolean): string {
+  const rows: [string, number, string][] = [
+    ["MACS_PER_STEP", f.macsPerStep, `${prefix}_step, every layer`],
+    ["MACS_PER_OUTPUT", f.macsPerOutput, `${prefix}_output, the head`],
+    ["FLASH_BYTES", f.flashBytes, "constant data; code not included"],
+    ["RAM_BYTES", f.ramBytes, "state + step scratch"],
+    ["STATE_BYTES", f.stateBytes, `sizeof(${prefix}_state_t)`],
+  ];
+  if (windowMode) rows.push(["WINDOW_BYTES", f.windowBytes, `sizeof(${prefix}_window_t)`]);
+  const names = rows.map(([n]) => `#define ${P}_${n}`);
+  const nameWidth = Math.max(...names.map((n) => n.length));
+  const valueWidth = Math.max(...rows.map(([, v]) => String(v).length));
+  return rows.map(([, v, why], i) => `${names[i]!.padEnd(nameWidth)} ${String(v).padEnd(valueWidth)} /* ${why} */`).join("\n");
+}
 
 export interface CommonView {
   p: string;
@@ -23,6 +39,7 @@ export interface CommonView {
   standard: boolean;
   inputSize: number;
   outputSize: number;
+  outputPlural: boolean;
   hidden: number;
   hiddenX2: number;
   hiddenX3: number;
@@ -32,6 +49,7 @@ export interface CommonView {
   hType: string;
   cType: string;
   figures: SizeFigures;
+  figureMacros: string;
 }
 
 /** `const int8_t` / `int16_t` / `float` names of the C types of each tensor. */
@@ -74,6 +92,7 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     throw new InputError("architecture.window", "", `${a.window} is more than the generated ring buffer indexes (65535)`);
   }
   const t = cTypes(model.scheme);
+  const figures = sizeFigures(model);
   return {
     p: prefix,
     P: prefix.toUpperCase(),
@@ -86,6 +105,7 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     standard: a.cell === "standard",
     inputSize: a.inputSize,
     outputSize: a.outputSize,
+    outputPlural: a.outputSize !== 1,
     hidden: a.hiddenSize,
     hiddenX2: 2 * a.hiddenSize,
     hiddenX3: 3 * a.hiddenSize,
@@ -94,38 +114,44 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     outType: t.y,
     hType: t.h,
     cType: t.c,
-    figures: sizeFigures(model),
+    figures,
+    figureMacros: figureMacros(prefix.toUpperCase(), prefix, figures, a.mode === "window"),
   };
 }
 
-function intLayerView(l: IntLayer, index: number, H: number, I: number, wType: string) {
+/** The kernel of a scheme in seqforge_runtime.h: seqforge_dot4_<kernel>. */
+export const KERNEL: Record<IntegerScheme, string> = { w8a16: "w8_a16", w16a16: "w16_a16", w8a8: "w8_a8" };
+
+function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme) {
   const rows = 4 * H;
-  const reorder = (v: number[], n: number) => unitMajorRows(v, H, n);
+  const blocks = (v: number[], n: number) => matrix(packUnitBlocks(v, H, n, scheme), 4 * n, int, (j) => `unit ${j}`);
   return {
     index,
     prev: index - 1,
     rows,
+    rowX: 4 * I,
+    rowH: 4 * H,
     inputSize: I,
-    inputSizeX2: 2 * I,
-    inputSizeX3: 3 * I,
+    inputPlural: I !== 1,
     inType: l.inBits === 8 ? "int8_t" : "int16_t",
     inFrac: l.inFrac,
     cFrac: l.cFrac,
     hFrac: l.hFrac,
     shift: l.shift,
-    shiftMinus1: `(${l.shift} - 1)`,
+    shiftMinus1: l.shift - 1,
     accShiftX: l.accShiftX,
     accShiftH: l.accShiftH,
     igShift: 30 - l.cFrac,
-    cToQ15Shift: `(15 - ${l.cFrac})`,
+    cToQ15Shift: 15 - l.cFrac,
     // c' * 2^(15 - fc) as an int32 expression (exact: |c'| < 2^15, fc >= 0).
     cToQ15: l.cFrac === 15 ? "cn" : `(int32_t)cn * ${2 ** (15 - l.cFrac)}`,
-    wx: matrix(reorder(l.wx, I), I, int, unitMajorLabel),
-    wh: matrix(reorder(l.wh, H), H, int, unitMajorLabel),
-    mx: vector(reorder(l.mx, 1), int),
-    mh: vector(reorder(l.mh, 1), int),
-    bias: vector(reorder(l.bias, 1), int),
-    wType,
+    wx: blocks(l.wx, I),
+    wh: blocks(l.wh, H),
+    wxOrder: blockOrderComment(scheme, I),
+    whOrder: blockOrderComment(scheme, H),
+    mx: vector(unitMajorValues(l.mx, H), int),
+    mh: vector(unitMajorValues(l.mh, H), int),
+    bias: vector(unitMajorValues(l.bias, H), int),
   };
 }
 
@@ -133,7 +159,8 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
   const a = model.architecture;
   const H = a.hiddenSize;
   const t = cTypes(model.scheme);
-  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, t.w));
+  const scheme = model.scheme as IntegerScheme;
+  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, scheme));
   const head = fixed.head;
   const norm = model.normalization;
   const xMax = fixed.x.bits === 8 ? 127 : 32767;
@@ -141,6 +168,7 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     ...common,
     wType: t.w,
     accType: t.acc,
+    kernel: KERNEL[scheme],
     wide: model.scheme === "w16a16",
     a8: model.scheme === "w8a8",
     inFrac: fixed.x.frac,
@@ -153,7 +181,7 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     head: {
       outFrac: head.outFrac,
       shift: head.shift,
-      shiftMinus1: `(${head.shift} - 1)`,
+      shiftMinus1: head.shift - 1,
       accShift: head.accShift,
       w: matrix(head.w, H, int, (o) => `output ${o}: ${model.targets[o] ?? o}`.replace(/\*\//g, "* /")),
       m: vector(head.m, int),
@@ -187,6 +215,7 @@ export function f32View(model: QuantModel, common: CommonView, floatIo: boolean)
       prev: index - 1,
       rows: 4 * H,
       inputSize: I,
+      inputPlural: I !== 1,
       inputSizeX2: 2 * I,
       inputSizeX3: 3 * I,
       wx: matrix(unitMajorRows(l.wx, H, I), I, f, unitMajorLabel),

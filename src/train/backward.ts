@@ -13,8 +13,8 @@
  * overwritten) or, with `sgdLr`, applied at once as p ← p − lr·row (plain SGD without clipping
  * needs no gradient buffer: one pass over the weights instead of three).
  */
-import { addTransposedMatVec, gradientRowUpdate } from "./kernels.js";
-import type { Workspace } from "./workspace.js";
+import { addTransposedMatVec, weightGradient } from "./kernels.js";
+import { PAD, type Workspace } from "./workspace.js";
 
 export function backwardChunk(
   ws: Workspace,
@@ -29,6 +29,8 @@ export function backwardChunk(
   const R = 4 * H;
   const { dh, dz, dhNext, dcNext, row } = ws;
   const count = steps * nb;
+  const sgd = sgdLr !== null;
+  const lr = sgdLr ?? 0; // a plain number for the kernels (see weightGradient)
   for (let l = lay.layers - 1; l >= 0; l--) {
     const o = lay.layer[l]!;
     const I = o.inputSize;
@@ -49,14 +51,15 @@ export function backwardChunk(
     }
     const xs = l === 0 ? ws.x : ws.h[l - 1]!;
     const xBase = l === 0 ? 0 : nb * H;
+    // The kernel reads dz in fours: the spare rows past `count` must be zero (see workspace.ts).
+    dz.fill(0, count * R, (count + PAD) * R);
+    weightGradient(p, g, o.wx, R, I, dz, R, xs, xBase, I, count, sgd, lr, row);
+    weightGradient(p, g, o.wh, R, H, dz, R, ws.h[l]!, 0, H, count, sgd, lr, row); // h_prev of (t, b) is h at slot t
     for (let r = 0; r < R; r++) {
-      gradientRowUpdate(p, g, o.wx + r * I, I, dz, r, R, xs, xBase, I, count, sgdLr, row);
-      // h_prev of (t, b) is h at slot t.
-      gradientRowUpdate(p, g, o.wh + r * H, H, dz, r, R, ws.h[l]!, 0, H, count, sgdLr, row);
       let sum = 0;
       for (let n = 0; n < count; n++) sum += dz[n * R + r]!;
-      if (sgdLr === null) g[o.b + r] = sum;
-      else p[o.b + r] = p[o.b + r]! - sgdLr * sum;
+      if (sgd) p[o.b + r] = p[o.b + r]! - lr * sum;
+      else g[o.b + r] = sum;
     }
   }
 }

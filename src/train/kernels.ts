@@ -82,52 +82,76 @@ function addTransposedLast4(
 }
 
 /**
- * One row of a weight gradient, Σ over steps and samples n of dz[n, r] · input[n, :], applied at
- * once:   s[k] = Σ_n d[dBase + n·dStride] · a[aBase + n·aStride + k]   for k < C, n < count;
- * then p[at + k] −= sgdLr · s[k] (fused SGD), or g[at + k] = s[k] when sgdLr is null.
- * Four n per pass; `row` (length ≥ C) holds the partial sums between passes, so one block
- * (count ≤ 4) is a single pass with no buffer. A last partial block reads its missing terms as
- * 0 · a[aBase + k] (a valid, finite input), which adds exactly zero.
+ * A weight gradient, Σ over steps and samples n of dz[n, r] · input[n, :], for every row r < R
+ * of w [R × C] at `wo`, applied at once:
+ *   s[r, k] = Σ_n d[r + n·dStride] · a[aBase + n·aStride + k]       (k < C, n < count)
+ *   then p[wo + r·C + k] −= lr · s[r, k] (fused SGD, `sgd` true), or g[wo + r·C + k] = s[r, k].
+ * Four n per pass over a row, so `count` is rounded up to a multiple of 4: the caller provides
+ * d rows count… as zeros and a rows there as finite values (they add exactly zero). `row`
+ * (length ≥ C) holds the partial sums between passes; count ≤ 4 is one pass with no buffer.
+ * One function per case, each a plain loop with no branch inside: V8 compiles those about
+ * twice as fast as one generic loop, and `lr` must be a plain number, never number | null: a
+ * nullable one stays boxed inside the inlined loop (both measured).
  */
-export function gradientRowUpdate(
-  p: Float64Array, g: Float64Array, at: number, C: number,
-  d: Float64Array, dBase: number, dStride: number,
+export function weightGradient(
+  p: Float64Array, g: Float64Array, wo: number, R: number, C: number,
+  d: Float64Array, dStride: number,
   a: Float64Array, aBase: number, aStride: number,
-  count: number, sgdLr: number | null, row: Float64Array,
+  count: number, sgd: boolean, lr: number, row: Float64Array,
 ): void {
   const blocks = (count + 3) >> 2;
-  for (let blk = 0; blk < blocks; blk++) {
-    const n = blk * 4;
-    const m = count - n; // terms in this block (≥ 1)
-    const dn = dBase + n * dStride;
-    const d0 = d[dn]!;
-    const d1 = m > 1 ? d[dn + dStride]! : 0;
-    const d2 = m > 2 ? d[dn + 2 * dStride]! : 0;
-    const d3 = m > 3 ? d[dn + 3 * dStride]! : 0;
-    const a0 = aBase + n * aStride;
-    const a1 = m > 1 ? a0 + aStride : aBase;
-    const a2 = m > 2 ? a0 + 2 * aStride : aBase;
-    const a3 = m > 3 ? a0 + 3 * aStride : aBase;
-    const first = blk === 0;
-    const last = blk === blocks - 1;
-    if (!last) {
-      if (first) {
-        for (let k = 0; k < C; k++) row[k] = d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!;
-      } else {
-        for (let k = 0; k < C; k++) row[k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
-      }
-    } else if (sgdLr !== null) {
-      if (first) {
-        for (let k = 0; k < C; k++) p[at + k] = p[at + k]! - sgdLr * (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
-      } else {
-        for (let k = 0; k < C; k++) {
-          p[at + k] = p[at + k]! - sgdLr * (row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!));
-        }
-      }
-    } else if (first) {
-      for (let k = 0; k < C; k++) g[at + k] = d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!;
-    } else {
-      for (let k = 0; k < C; k++) g[at + k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
-    }
+  if (blocks === 1) {
+    if (sgd) oneBlockSgd(p, wo, R, C, d, dStride, a, aBase, aStride, lr);
+    else oneBlockStore(g, wo, R, C, d, dStride, a, aBase, aStride);
+    return;
   }
+  for (let r = 0; r < R; r++) {
+    rowFirstBlock(row, C, d, r, dStride, a, aBase, aStride);
+    for (let blk = 1; blk < blocks - 1; blk++) rowNextBlock(row, C, d, r + 4 * blk * dStride, dStride, a, aBase + 4 * blk * aStride, aStride);
+    const n = 4 * (blocks - 1);
+    if (sgd) rowLastSgd(p, wo + r * C, lr, row, C, d, r + n * dStride, dStride, a, aBase + n * aStride, aStride);
+    else rowLastStore(g, wo + r * C, row, C, d, r + n * dStride, dStride, a, aBase + n * aStride, aStride);
+  }
+}
+
+function oneBlockSgd(p: Float64Array, wo: number, R: number, C: number, d: Float64Array, dS: number, a: Float64Array, a0: number, aS: number, lr: number): void {
+  const a1 = a0 + aS, a2 = a1 + aS, a3 = a2 + aS;
+  for (let r = 0; r < R; r++) {
+    const d0 = d[r]!, d1 = d[r + dS]!, d2 = d[r + 2 * dS]!, d3 = d[r + 3 * dS]!;
+    const at = wo + r * C;
+    for (let k = 0; k < C; k++) p[at + k] = p[at + k]! - lr * (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
+  }
+}
+
+function oneBlockStore(g: Float64Array, wo: number, R: number, C: number, d: Float64Array, dS: number, a: Float64Array, a0: number, aS: number): void {
+  const a1 = a0 + aS, a2 = a1 + aS, a3 = a2 + aS;
+  for (let r = 0; r < R; r++) {
+    const d0 = d[r]!, d1 = d[r + dS]!, d2 = d[r + 2 * dS]!, d3 = d[r + 3 * dS]!;
+    const at = wo + r * C;
+    for (let k = 0; k < C; k++) g[at + k] = d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!;
+  }
+}
+
+function rowFirstBlock(row: Float64Array, C: number, d: Float64Array, dn: number, dS: number, a: Float64Array, a0: number, aS: number): void {
+  const d0 = d[dn]!, d1 = d[dn + dS]!, d2 = d[dn + 2 * dS]!, d3 = d[dn + 3 * dS]!;
+  const a1 = a0 + aS, a2 = a1 + aS, a3 = a2 + aS;
+  for (let k = 0; k < C; k++) row[k] = d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!;
+}
+
+function rowNextBlock(row: Float64Array, C: number, d: Float64Array, dn: number, dS: number, a: Float64Array, a0: number, aS: number): void {
+  const d0 = d[dn]!, d1 = d[dn + dS]!, d2 = d[dn + 2 * dS]!, d3 = d[dn + 3 * dS]!;
+  const a1 = a0 + aS, a2 = a1 + aS, a3 = a2 + aS;
+  for (let k = 0; k < C; k++) row[k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
+}
+
+function rowLastSgd(p: Float64Array, at: number, lr: number, row: Float64Array, C: number, d: Float64Array, dn: number, dS: number, a: Float64Array, a0: number, aS: number): void {
+  const d0 = d[dn]!, d1 = d[dn + dS]!, d2 = d[dn + 2 * dS]!, d3 = d[dn + 3 * dS]!;
+  const a1 = a0 + aS, a2 = a1 + aS, a3 = a2 + aS;
+  for (let k = 0; k < C; k++) p[at + k] = p[at + k]! - lr * (row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!));
+}
+
+function rowLastStore(g: Float64Array, at: number, row: Float64Array, C: number, d: Float64Array, dn: number, dS: number, a: Float64Array, a0: number, aS: number): void {
+  const d0 = d[dn]!, d1 = d[dn + dS]!, d2 = d[dn + 2 * dS]!, d3 = d[dn + 3 * dS]!;
+  const a1 = a0 + aS, a2 = a1 + aS, a3 = a2 + aS;
+  for (let k = 0; k < C; k++) g[at + k] = row[k]! + (d0 * a[a0 + k]! + d1 * a[a1 + k]! + d2 * a[a2 + k]! + d3 * a[a3 + k]!);
 }

@@ -51,7 +51,7 @@ export class TrainRng {
     return lo + (hi - lo) * this.nextDouble();
   }
 
-  /** Uniform integer in [0, n) for n well below 2^53 (the bias is below 2^-40 for n < 2^13). */
+  /** Uniform integer in [0, n), from a 53-bit double (bias below n / 2^53). */
   below(n: number): number {
     return Math.floor(this.nextDouble() * n);
   }

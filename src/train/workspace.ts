@@ -5,7 +5,10 @@
  * Legend: B samples (windows, or parallel streams), T steps, L layers, H hidden, I input size of
  * a layer, O outputs. A chunk of nb ≤ B samples and T' ≤ T steps is stored step-major with the
  * active count as stride: element (t, b) of a per-sample vector of length n is at (t·nb + b)·n.
+ * x, h, c and dz carry PAD spare vectors at the end: the weight-gradient kernel works on four
+ * (step, sample) pairs at a time and reads up to three past the last one (as zero terms).
  */
+export const PAD = 3;
 import type { CellKind } from "../model/model-file.js";
 import type { ParamLayout } from "./layout.js";
 
@@ -56,15 +59,15 @@ export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: numb
     cell,
     maxBatch: B,
     maxSteps: T,
-    x: new Float64Array(T * B * I),
+    x: new Float64Array((T * B + PAD) * I),
     target: new Float64Array(T * B * O),
-    h: per((T + 1) * B * H),
-    c: per((T + 1) * B * H),
+    h: per(((T + 1) * B + PAD) * H),
+    c: per(((T + 1) * B + PAD) * H),
     act: per(T * B * 4 * H),
     tanhC: cell === "standard" ? per(T * B * H) : [],
     y: new Float64Array(T * B * O),
     dh: new Float64Array(T * B * H),
-    dz: new Float64Array(T * B * 4 * H),
+    dz: new Float64Array((T * B + PAD) * 4 * H),
     dhNext: new Float64Array(B * H),
     dcNext: new Float64Array(B * H),
     row: new Float64Array(Math.max(I, H)),

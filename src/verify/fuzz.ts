@@ -89,20 +89,35 @@ export function saveFailure(c: FuzzCase, failuresDir: string, message: string): 
   return dir;
 }
 
-/** Builds one case with the sanitizers and checks every sequence; on failure saves the case. */
-export async function runCase(c: FuzzCase, workDir: string, failuresDir: string, timeoutMs = 60_000): Promise<CaseResult> {
-  const dir = resolve(workDir, `seed-${c.seed}`);
+export interface RunOptions {
+  /** `host` (the default, built with the sanitizers) or a Cortex-M target (release build, QEMU). */
+  target?: string;
+  timeoutMs?: number;
+}
+
+/** Input/output pairs per driver process: QEMU's semihosting command line takes 32 arguments. */
+const PAIRS_PER_RUN = 8;
+
+/**
+ * Builds one case (host: with the sanitizers; a Cortex-M target: release, under QEMU) and checks
+ * every sequence; on failure saves the case.
+ */
+export async function runCase(c: FuzzCase, workDir: string, failuresDir: string, opts: RunOptions = {}): Promise<CaseResult> {
+  const target = opts.target ?? "host";
+  const variant = target === "host" ? "sanitize" : "release";
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const dir = resolve(workDir, `seed-${c.seed}-${target}`);
   writeCaseFiles(dir, c);
   const fail = (what: string): CaseResult => {
     const saved = saveFailure(c, failuresDir, what);
-    return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed}: ${what} (case written to ${saved})` };
+    return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what} (case written to ${saved})` };
   };
   let executable: string;
   try {
     executable = (
       await buildProgram({
-        target: "host",
-        variant: "sanitize",
+        target,
+        variant,
         sources: [join(dir, `${PREFIX}.c`), join(dir, "verify_driver.c")],
         includeDirs: [dir],
         outDir: join(dir, "build"),
@@ -111,11 +126,14 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
   } catch (err) {
     return fail(`build failed: ${(err as Error).message}`);
   }
-  // One process for every run of the case: the driver takes input/output pairs.
-  const args = c.inputs.flatMap((_, k) => [`input-${k}.bin`, `output-${k}.bin`]);
-  const res = await runProgram({ target: "host", executable, args, cwd: dir, timeoutMs });
-  if (res.timedOut || res.exitCode !== 0) {
-    return fail(`${res.timedOut ? "timed out" : `exit code ${res.exitCode}`}: ${(res.stderr + res.stdout).trim().slice(0, 2000)}`);
+  // Few processes: the driver takes several input/output pairs, each a sequence from reset.
+  for (let from = 0; from < c.inputs.length; from += PAIRS_PER_RUN) {
+    const ks = c.inputs.map((_, k) => k).slice(from, from + PAIRS_PER_RUN);
+    const args = ks.flatMap((k) => [`input-${k}.bin`, `output-${k}.bin`]);
+    const res = await runProgram({ target, executable, args, cwd: dir, timeoutMs });
+    if (res.timedOut || res.exitCode !== 0) {
+      return fail(`${res.timedOut ? "timed out" : `exit code ${res.exitCode}`}: ${(res.stderr + res.stdout).trim().slice(0, 2000)}`);
+    }
   }
   for (let k = 0; k < c.inputs.length; k++) {
     let got: DriverRecord[];

@@ -219,6 +219,24 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
   });
 }
 
+/** A random f32 model: float32 weights uniform in ±1 (biases ±0.5), inputs normalised. */
+export function randomF32Model(d: Draw, spec: Omit<RandomModelSpec, "scheme">): QuantModel {
+  const { cell, inputSize, hidden: H, layers: L, outputs: O } = spec;
+  const u = (n: number, s = 1) => Array.from({ length: n }, () => Math.fround((2 * d.next() - 1) * s));
+  const int = randomQuantModel(d, { ...spec, scheme: "w8a16" });
+  return withHash({
+    ...int,
+    hash: "",
+    scheme: "f32",
+    fixed: null,
+    float32: {
+      layers: Array.from({ length: L }, (_, l) => ({ wx: u(4 * H * (l === 0 ? inputSize : H)), wh: u(4 * H * H), b: u(4 * H, 0.5) })),
+      head: { w: u(O * H), b: u(O, 0.5) },
+    },
+    architecture: { ...int.architecture, cell },
+  });
+}
+
 /** Random quantized inputs: uniform, small, or at the saturation limits, per row. */
 export function randomInputs(d: Draw, rows: number, size: number, bits: 8 | 16): number[][] {
   const lo = bits === 8 ? -128 : -32768;

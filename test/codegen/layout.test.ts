@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { blockOrderComment, packUnitBlocks, unitMajorRows, unitMajorValues } from "../../src/codegen/layout.js";
+
+/** A gate-major [4H × n] matrix whose entries name themselves: gate*1000 + unit*100 + k. */
+function named(H: number, n: number): number[] {
+  const out: number[] = [];
+  for (let g = 0; g < 4; g++) for (let j = 0; j < H; j++) for (let k = 0; k < n; k++) out.push(g * 1000 + j * 100 + k);
+  return out;
+}
+const w = (g: string, j: number, k: number) => "ifgo".indexOf(g) * 1000 + j * 100 + k;
+
+describe("weight layout of the generated C", () => {
+  it("w8a16: input pairs i f i f g o g o, then an odd last input i f g o", () => {
+    const packed = packUnitBlocks(named(2, 3), 2, 3, "w8a16");
+    expect(packed.slice(12, 24)).toEqual([
+      w("i", 1, 0), w("f", 1, 0), w("i", 1, 1), w("f", 1, 1), w("g", 1, 0), w("o", 1, 0), w("g", 1, 1), w("o", 1, 1),
+      w("i", 1, 2), w("f", 1, 2), w("g", 1, 2), w("o", 1, 2),
+    ]);
+  });
+
+  it("w16a16: input pairs i i f f g g o o", () => {
+    expect(packUnitBlocks(named(1, 2), 1, 2, "w16a16")).toEqual([
+      w("i", 0, 0), w("i", 0, 1), w("f", 0, 0), w("f", 0, 1), w("g", 0, 0), w("g", 0, 1), w("o", 0, 0), w("o", 0, 1),
+    ]);
+  });
+
+  it("w8a8: quads in the order SXTB16 splits them, then the rest one by one", () => {
+    const packed = packUnitBlocks(named(1, 5), 1, 5, "w8a8");
+    expect(packed.slice(0, 8)).toEqual([w("i", 0, 0), w("f", 0, 0), w("i", 0, 2), w("f", 0, 2), w("i", 0, 1), w("f", 0, 1), w("i", 0, 3), w("f", 0, 3)]);
+    expect(packed.slice(8, 16)).toEqual([w("g", 0, 0), w("o", 0, 0), w("g", 0, 2), w("o", 0, 2), w("g", 0, 1), w("o", 0, 1), w("g", 0, 3), w("o", 0, 3)]);
+    expect(packed.slice(16)).toEqual([w("i", 0, 4), w("f", 0, 4), w("g", 0, 4), w("o", 0, 4)]);
+  });
+
+  it("is a permutation for every scheme and size", () => {
+    for (const scheme of ["w8a16", "w16a16", "w8a8"] as const) {
+      for (const [H, n] of [[1, 1], [3, 2], [5, 7], [4, 64]] as const) {
+        const m = named(H, n);
+        expect([...packUnitBlocks(m, H, n, scheme)].sort((a, b) => a - b)).toEqual([...m].sort((a, b) => a - b));
+      }
+    }
+  });
+
+  it("f32 and per-row values: unit-major rows", () => {
+    expect(unitMajorRows(named(2, 1), 2, 1)).toEqual([w("i", 0, 0), w("f", 0, 0), w("g", 0, 0), w("o", 0, 0), w("i", 1, 0), w("f", 1, 0), w("g", 1, 0), w("o", 1, 0)]);
+    expect(unitMajorValues([0, 1, 10, 11, 20, 21, 30, 31], 2)).toEqual([0, 10, 20, 30, 1, 11, 21, 31]);
+    expect(() => packUnitBlocks([1, 2, 3], 1, 1, "w8a16")).toThrow(RangeError);
+  });
+
+  it("describes the order it wrote", () => {
+    expect(blockOrderComment("w8a16", 3)).toBe("per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; then the last input: i[k] f[k] g[k] o[k]");
+    expect(blockOrderComment("w8a8", 2)).toBe("the last 2 inputs: i[k] f[k] g[k] o[k]");
+  });
+});
