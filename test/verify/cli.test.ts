@@ -37,6 +37,16 @@ describe("seqforge generate", () => {
     expect(existsSync(join(dir, "gen2", "motor_temp.h"))).toBe(true);
   });
 
+  it("gives byte-identical folders when run twice", async () => {
+    const a = join(dir, "twice-a");
+    const b = join(dir, "twice-b");
+    for (const out of [a, b]) {
+      const r = await runCliAsync(["generate", join(dir, "m-w8a16.q.json"), "--name", "twice", "--float-io", "--out", out]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const f of readdirSync(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+  });
+
   it("refuses a name that cannot be a C prefix: exit 2, one line, nothing written", async () => {
     const out = join(dir, "never");
     const r = await runCliAsync(["generate", join(dir, "m-w8a16.q.json"), "--name", "9lives", "--out", out]);
@@ -96,5 +106,43 @@ describe("seqforge verify", () => {
     const s = await runCliAsync(["verify", join(dir, "m-w8a16.q.json"), "--data", join(dir, "short.csv")]);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/short\.csv: 2 data rows; at least 5 expected/);
+  });
+});
+
+describe("the verify report", () => {
+  it("prints a failing run with its first difference and diagnostics, and ends with FAIL", async () => {
+    const { formatReport } = await import("../../src/cli/commands/verify.js");
+    const metrics = { samples: 3, maxAbs: 0.01, rmse: 0.005, l2r: 0.01, cosine: 0.9999, taskRmseFloat: null, taskRmseQuant: null };
+    const text = formatReport({
+      ok: false,
+      modelFile: "m.q.json",
+      scheme: "w8a16",
+      dataFile: "d.csv",
+      rows: 10,
+      records: 7,
+      tolerance: 0,
+      runs: [
+        { target: "host", variant: "release", passed: true, summary: "7 records bit-exact", comparison: null, firstDifference: null, error: null, sizes: null },
+        {
+          target: "cortex-m4",
+          variant: "release",
+          passed: false,
+          summary: "first difference at record 2 (prediction for row 6, window of rows 2..5): layer0.c[3]: C 12, simulator 13",
+          comparison: null,
+          firstDifference: null,
+          error: "driver said something",
+          sizes: null,
+        },
+      ],
+      saturations: { x: 0, "layer0.c": 4, y: 0 },
+      accuracy: { data: null, floatModel: null, note: "float model m.json not found; accuracy on this data not measured", atQuantization: { calib: metrics, data: null, dataFile: null } },
+    });
+    const lines = text.trim().split("\n");
+    expect(lines[0]).toBe("verify m.q.json (w8a16) on d.csv: 10 rows, 7 records, against the fixed-point simulator, bit for bit");
+    expect(text).toMatch(/cortex-m4 release\s+FAIL\s+first difference at record 2 .*layer0\.c\[3\]: C 12, simulator 13/);
+    expect(text).toContain("      driver said something");
+    expect(text).toContain("saturations (simulator, same in the C): layer0.c 4");
+    expect(text).toContain("float model m.json not found");
+    expect(lines.pop()).toBe("FAIL");
   });
 });

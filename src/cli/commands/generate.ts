@@ -16,7 +16,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const modelFile = stringFlag(args, "model");
   const out = stringFlag(args, "out");
   const target = stringFlag(args, "target");
-  const prefix = args.name === undefined ? toCPrefix(defaultModelName(modelFile), `${modelFile} (the default --name)`) : toCPrefix(stringFlag(args, "name"));
+  // Without --name the file's name is the prefix; when it cannot be one, the message says which.
+  const prefix = args.name === undefined ? toCPrefix(defaultModelName(modelFile), "--name (from the file name; give --name)") : toCPrefix(stringFlag(args, "name"));
   loadTarget(target);
   const model = loadQuantModel(modelFile);
   const files = generateC(model, { prefix, target, floatIo: args["float-io"] === true });

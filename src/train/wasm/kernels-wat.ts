@@ -1,0 +1,284 @@
+/**
+ * The source of the WebAssembly SIMD kernels (./kernels-wasm.ts holds them assembled): this
+ * module writes their text format (WAT). It is TypeScript only because the register-blocked
+ * loops repeat one line per accumulator; the helpers below spell each repetition once. The
+ * semantics of every kernel are those of the TypeScript reference (../kernels.ts), which the
+ * tests compare them against; only the order of additions differs.
+ *
+ * All kernels address one linear memory of doubles: every argument named like a buffer is an
+ * index in doubles (not bytes) into it. Vectors are f64x2 (two doubles); there is no fused
+ * multiply-add in wasm SIMD, so every step is a mul then an add, rounded as in plain JS.
+ * Loads need no alignment in wasm; rows of odd length simply straddle 16-byte boundaries.
+ *
+ * Blocking (each chosen so that one load feeds several multiply-adds, with at most ~12 vector
+ * registers live, under the 16 of x86-64 / 32 of arm64):
+ *   mv      4 weight rows × 2 samples  (8 accumulators; per 2 columns: 4 weight + 2 input loads)
+ *   mtv     8 columns × 2 samples      (8 accumulators; per row: 4 weight loads + 2 splats)
+ *   wg      4 rows × 4 columns         (8 accumulators; per sample: 2 input loads + 4 splats)
+ *   colsum  4 rows                     (2 accumulators)
+ * with smaller blocks for the leftovers (one sample, fewer columns, a last odd column).
+ */
+
+const get = (name: string) => `(local.get ${name})`;
+const set = (name: string, value: string) => `(local.set ${name} ${value})`;
+const i32 = (v: number) => `(i32.const ${v})`;
+const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
+const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
+/** Index in doubles → byte address. */
+const bytes = (index: string) => `(i32.shl ${index} ${i32(3)})`;
+const off = (o: number) => (o === 0 ? "" : ` offset=${o}`);
+const vload = (addr: string, o = 0) => `(v128.load${off(o)} ${addr})`;
+const vsplat = (addr: string, o = 0) => `(v128.load64_splat${off(o)} ${addr})`;
+const vstore = (addr: string, value: string, o = 0) => `(v128.store${off(o)} ${addr} ${value})`;
+const fload = (addr: string, o = 0) => `(f64.load${off(o)} ${addr})`;
+const fstore = (addr: string, value: string, o = 0) => `(f64.store${off(o)} ${addr} ${value})`;
+const vzero = "(v128.const f64x2 0 0)";
+/** acc += a · b (two lanes). */
+const vmac = (acc: string, a: string, b: string) => set(acc, `(f64x2.add ${get(acc)} (f64x2.mul ${a} ${b}))`);
+/** Sum of the two lanes. */
+const hsum = (v: string) => `(f64.add (f64x2.extract_lane 0 ${get(v)}) (f64x2.extract_lane 1 ${get(v)}))`;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const locals = (names: string[], type: string) => names.map((n) => `(local ${n} ${type})`).join(" ");
+
+/** `while (cond) { body }` with a fresh label. */
+let labels = 0;
+function whileLoop(cond: string, body: string[]): string[] {
+  const id = labels++;
+  return [`(block $done${id} (loop $again${id}`, `  (br_if $done${id} (i32.eqz ${cond}))`, ...body.map((l) => `  ${l}`), `  (br $again${id})))`];
+}
+
+/**
+ * mv: dst[d + n·dS + r] += Σ_k w[wo + r·C + k] · src[s + n·sS + k]   for r < R, n < count.
+ * R must be a multiple of 4. Matrix × vector for each sample; for a batch, a matrix product.
+ */
+function mv(): string {
+  const W = range(4).map((i) => `$w${i}`);
+  const acc = (i: number, j: number) => `$a${i}${j}`;
+  /** One pass over the columns for rows r..r+3 and samples n..n+S-1. */
+  const pass = (S: number): string[] => {
+    const lines: string[] = [];
+    for (let j = 0; j < S; j++) lines.push(set(`$s${j}`, bytes(add(get("$s"), mul(add(get("$n"), i32(j)), get("$sS"))))));
+    for (let i = 0; i < 4; i++) for (let j = 0; j < S; j++) lines.push(set(acc(i, j), vzero));
+    lines.push(set("$kb", i32(0)));
+    const body: string[] = [];
+    for (let j = 0; j < S; j++) body.push(set(`$x${j}`, vload(add(get(`$s${j}`), get("$kb")))));
+    for (let i = 0; i < 4; i++) {
+      body.push(set("$v", vload(add(get(W[i]!), get("$kb")))));
+      for (let j = 0; j < S; j++) body.push(vmac(acc(i, j), get("$v"), get(`$x${j}`)));
+    }
+    body.push(set("$kb", add(get("$kb"), i32(16))));
+    lines.push(...whileLoop(`(i32.lt_u ${get("$kb")} ${get("$kEnd")})`, body));
+    for (let j = 0; j < S; j++) {
+      lines.push(set("$o", bytes(add(add(get("$d"), mul(add(get("$n"), i32(j)), get("$dS"))), get("$r")))));
+      for (let i = 0; i < 4; i++) {
+        lines.push(set("$t", hsum(acc(i, j))));
+        // An odd last column, outside the vector loop.
+        const tail = `(f64.mul ${fload(add(get(W[i]!), get("$kEnd")))} ${fload(add(get(`$s${j}`), get("$kEnd")))})`;
+        lines.push(`(if ${get("$odd")} (then ${set("$t", `(f64.add ${get("$t")} ${tail})`)}))`);
+        lines.push(fstore(get("$o"), `(f64.add ${fload(get("$o"), 8 * i)} ${get("$t")})`, 8 * i));
+      }
+    }
+    return lines;
+  };
+  const rowBlock: string[] = [set("$w0", bytes(add(get("$wo"), mul(get("$r"), get("$C")))))];
+  for (let i = 1; i < 4; i++) rowBlock.push(set(W[i]!, add(get(W[i - 1]!), get("$rowB"))));
+  rowBlock.push(set("$n", i32(0)));
+  rowBlock.push(...whileLoop(`(i32.lt_u ${add(get("$n"), i32(1))} ${get("$count")})`, [...pass(2), set("$n", add(get("$n"), i32(2)))]));
+  rowBlock.push(`(if (i32.lt_u ${get("$n")} ${get("$count")}) (then`, ...pass(1), "))");
+  rowBlock.push(set("$r", add(get("$r"), i32(4))));
+  return [
+    `(func (export "mv") (param $wo i32) (param $R i32) (param $C i32) (param $s i32) (param $sS i32) (param $count i32) (param $d i32) (param $dS i32)`,
+    locals(["$r", "$n", "$kb", "$kEnd", "$rowB", "$odd", ...W, "$s0", "$s1", "$o"], "i32"),
+    locals(["$x0", "$x1", "$v", ...range(4).flatMap((i) => [acc(i, 0), acc(i, 1)])], "v128"),
+    "(local $t f64)",
+    set("$rowB", bytes(get("$C"))),
+    set("$kEnd", bytes(`(i32.and ${get("$C")} ${i32(-2)})`)),
+    set("$odd", `(i32.and ${get("$C")} ${i32(1)})`),
+    set("$r", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$r")} ${get("$R")})`, rowBlock),
+    ")",
+  ].join("\n");
+}
+
+/**
+ * mtv: out[o + n·oS + k] += Σ_r w[wo + r·C + k] · dv[d + n·dS + r]   for k < C, n < count.
+ * Transposed matrix × vector (a gradient carried back through w), or for a batch a product.
+ */
+function mtv(): string {
+  const acc = (j: number, v: number) => `$a${j}${v}`;
+  /** Columns kb.. (V vectors) for samples n..n+S-1, over every row. */
+  const colPass = (S: number, V: number): string[] => {
+    const lines: string[] = [];
+    for (let j = 0; j < S; j++) for (let v = 0; v < V; v++) lines.push(set(acc(j, v), vload(add(get(`$o${j}`), get("$kb")), 16 * v)));
+    lines.push(set("$wp", add(bytes(get("$wo")), get("$kb"))));
+    for (let j = 0; j < S; j++) lines.push(set(`$p${j}`, get(`$q${j}`)));
+    lines.push(set("$r", i32(0)));
+    const body: string[] = [];
+    for (let j = 0; j < S; j++) body.push(set(`$e${j}`, vsplat(get(`$p${j}`))));
+    for (let v = 0; v < V; v++) {
+      body.push(set("$v", vload(get("$wp"), 16 * v)));
+      for (let j = 0; j < S; j++) body.push(vmac(acc(j, v), get("$v"), get(`$e${j}`)));
+    }
+    body.push(set("$wp", add(get("$wp"), get("$rowB"))));
+    for (let j = 0; j < S; j++) body.push(set(`$p${j}`, add(get(`$p${j}`), i32(8))));
+    body.push(set("$r", add(get("$r"), i32(1))));
+    lines.push(...whileLoop(`(i32.lt_u ${get("$r")} ${get("$R")})`, body));
+    for (let j = 0; j < S; j++) for (let v = 0; v < V; v++) lines.push(vstore(add(get(`$o${j}`), get("$kb")), get(acc(j, v)), 16 * v));
+    lines.push(set("$kb", add(get("$kb"), i32(16 * V))));
+    return lines;
+  };
+  /** The odd last column, scalar. */
+  const lastColumn = (S: number): string[] => {
+    const lines: string[] = [];
+    for (let j = 0; j < S; j++) lines.push(set(`$f${j}`, fload(add(get(`$o${j}`), get("$kEnd")))));
+    lines.push(set("$wp", add(bytes(get("$wo")), get("$kEnd"))));
+    for (let j = 0; j < S; j++) lines.push(set(`$p${j}`, get(`$q${j}`)));
+    lines.push(set("$r", i32(0)));
+    const body: string[] = [];
+    for (let j = 0; j < S; j++) body.push(set(`$f${j}`, `(f64.add ${get(`$f${j}`)} (f64.mul ${fload(get("$wp"))} ${fload(get(`$p${j}`))}))`));
+    body.push(set("$wp", add(get("$wp"), get("$rowB"))));
+    for (let j = 0; j < S; j++) body.push(set(`$p${j}`, add(get(`$p${j}`), i32(8))));
+    body.push(set("$r", add(get("$r"), i32(1))));
+    lines.push(...whileLoop(`(i32.lt_u ${get("$r")} ${get("$R")})`, body));
+    for (let j = 0; j < S; j++) lines.push(fstore(add(get(`$o${j}`), get("$kEnd")), get(`$f${j}`)));
+    return lines;
+  };
+  const samples = (S: number): string[] => {
+    const lines: string[] = [];
+    for (let j = 0; j < S; j++) {
+      lines.push(set(`$o${j}`, bytes(add(get("$o"), mul(add(get("$n"), i32(j)), get("$oS"))))));
+      lines.push(set(`$q${j}`, bytes(add(get("$d"), mul(add(get("$n"), i32(j)), get("$dS"))))));
+    }
+    lines.push(set("$kb", i32(0)));
+    for (const V of [4, 2, 1]) lines.push(...whileLoop(`(i32.le_u ${add(get("$kb"), i32(16 * V))} ${get("$kEnd")})`, colPass(S, V)));
+    lines.push(`(if ${get("$odd")} (then`, ...lastColumn(S), "))");
+    return lines;
+  };
+  return [
+    `(func (export "mtv") (param $o i32) (param $oS i32) (param $C i32) (param $wo i32) (param $R i32) (param $d i32) (param $dS i32) (param $count i32)`,
+    locals(["$n", "$r", "$kb", "$kEnd", "$rowB", "$odd", "$wp", "$o0", "$o1", "$q0", "$q1", "$p0", "$p1"], "i32"),
+    locals(["$v", "$e0", "$e1", ...range(2).flatMap((j) => range(4).map((v) => acc(j, v)))], "v128"),
+    "(local $f0 f64) (local $f1 f64)",
+    set("$rowB", bytes(get("$C"))),
+    set("$kEnd", bytes(`(i32.and ${get("$C")} ${i32(-2)})`)),
+    set("$odd", `(i32.and ${get("$C")} ${i32(1)})`),
+    set("$n", i32(0)),
+    ...whileLoop(`(i32.lt_u ${add(get("$n"), i32(1))} ${get("$count")})`, [...samples(2), set("$n", add(get("$n"), i32(2)))]),
+    `(if (i32.lt_u ${get("$n")} ${get("$count")}) (then`,
+    ...samples(1),
+    "))",
+    ")",
+  ].join("\n");
+}
+
+/**
+ * wg: a weight gradient, s[r, k] = Σ_n dv[d + n·dS + r] · a[ao + n·aS + k]   (r < R, k < C,
+ * n < count), then dst[at + r·C + k] −= lr · s[r, k] when `sgd` is 1 (the fused SGD update)
+ * or dst[at + r·C + k] = s[r, k] when it is 0. R must be a multiple of 4.
+ */
+function wg(): string {
+  const acc = (i: number, v: number) => `$a${i}${v}`;
+  const put = (addr: string, value: string, o: number) =>
+    `(if ${get("$sgd")} (then ${vstore(addr, `(f64x2.sub ${vload(addr, o)} (f64x2.mul ${get("$lrv")} ${value}))`, o)}) (else ${vstore(addr, value, o)}))`;
+  /** Rows r..r+3, columns kb.. (V vectors), summed over every sample. */
+  const colPass = (V: number): string[] => {
+    const lines: string[] = [];
+    for (let i = 0; i < 4; i++) for (let v = 0; v < V; v++) lines.push(set(acc(i, v), vzero));
+    lines.push(set("$dp", bytes(add(get("$d"), get("$r")))));
+    lines.push(set("$ap", add(bytes(get("$ao")), get("$kb"))));
+    lines.push(set("$n", i32(0)));
+    const body: string[] = [];
+    for (let v = 0; v < V; v++) body.push(set(`$x${v}`, vload(get("$ap"), 16 * v)));
+    for (let i = 0; i < 4; i++) {
+      body.push(set("$e", vsplat(get("$dp"), 8 * i)));
+      for (let v = 0; v < V; v++) body.push(vmac(acc(i, v), get("$e"), get(`$x${v}`)));
+    }
+    body.push(set("$dp", add(get("$dp"), get("$dSB"))));
+    body.push(set("$ap", add(get("$ap"), get("$aSB"))));
+    body.push(set("$n", add(get("$n"), i32(1))));
+    lines.push(...whileLoop(`(i32.lt_u ${get("$n")} ${get("$count")})`, body));
+    for (let i = 0; i < 4; i++) {
+      lines.push(set("$q", add(bytes(add(get("$at"), mul(add(get("$r"), i32(i)), get("$C")))), get("$kb"))));
+      for (let v = 0; v < V; v++) lines.push(put(get("$q"), get(acc(i, v)), 16 * v));
+    }
+    lines.push(set("$kb", add(get("$kb"), i32(16 * V))));
+    return lines;
+  };
+  /** The odd last column, scalar, rows r..r+3. */
+  const lastColumn = (): string[] => {
+    const lines: string[] = [];
+    for (let i = 0; i < 4; i++) lines.push(set(`$f${i}`, "(f64.const 0)"));
+    lines.push(set("$dp", bytes(add(get("$d"), get("$r")))));
+    lines.push(set("$ap", add(bytes(get("$ao")), get("$kEnd"))));
+    lines.push(set("$n", i32(0)));
+    const body: string[] = [set("$u", fload(get("$ap")))];
+    for (let i = 0; i < 4; i++) body.push(set(`$f${i}`, `(f64.add ${get(`$f${i}`)} (f64.mul ${fload(get("$dp"), 8 * i)} ${get("$u")}))`));
+    body.push(set("$dp", add(get("$dp"), get("$dSB"))));
+    body.push(set("$ap", add(get("$ap"), get("$aSB"))));
+    body.push(set("$n", add(get("$n"), i32(1))));
+    lines.push(...whileLoop(`(i32.lt_u ${get("$n")} ${get("$count")})`, body));
+    for (let i = 0; i < 4; i++) {
+      lines.push(set("$q", add(bytes(add(get("$at"), mul(add(get("$r"), i32(i)), get("$C")))), get("$kEnd"))));
+      lines.push(
+        `(if ${get("$sgd")} (then ${fstore(get("$q"), `(f64.sub ${fload(get("$q"))} (f64.mul ${get("$lr")} ${get(`$f${i}`)}))`)}) (else ${fstore(get("$q"), get(`$f${i}`))}))`,
+      );
+    }
+    return lines;
+  };
+  const rowBlock: string[] = [set("$kb", i32(0))];
+  for (const V of [2, 1]) rowBlock.push(...whileLoop(`(i32.le_u ${add(get("$kb"), i32(16 * V))} ${get("$kEnd")})`, colPass(V)));
+  rowBlock.push(`(if ${get("$odd")} (then`, ...lastColumn(), "))");
+  rowBlock.push(set("$r", add(get("$r"), i32(4))));
+  return [
+    `(func (export "wg") (param $at i32) (param $R i32) (param $C i32) (param $d i32) (param $dS i32) (param $ao i32) (param $aS i32) (param $count i32) (param $sgd i32) (param $lr f64)`,
+    locals(["$r", "$n", "$kb", "$kEnd", "$odd", "$dp", "$ap", "$dSB", "$aSB", "$q"], "i32"),
+    locals(["$lrv", "$e", "$x0", "$x1", ...range(4).flatMap((i) => [acc(i, 0), acc(i, 1)])], "v128"),
+    locals(["$u", "$f0", "$f1", "$f2", "$f3"], "f64"),
+    set("$lrv", `(f64x2.splat ${get("$lr")})`),
+    set("$kEnd", bytes(`(i32.and ${get("$C")} ${i32(-2)})`)),
+    set("$odd", `(i32.and ${get("$C")} ${i32(1)})`),
+    set("$dSB", bytes(get("$dS"))),
+    set("$aSB", bytes(get("$aS"))),
+    set("$r", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$r")} ${get("$R")})`, rowBlock),
+    ")",
+  ].join("\n");
+}
+
+/**
+ * colsum: a bias gradient, s[r] = Σ_n dv[d + n·dS + r]  (r < R, n < count), then
+ * dst[at + r] −= lr · s[r] (`sgd` 1) or dst[at + r] = s[r] (`sgd` 0). R must be a multiple of 4.
+ */
+function colsum(): string {
+  const body = [set("$a0", `(f64x2.add ${get("$a0")} ${vload(get("$dp"))})`), set("$a1", `(f64x2.add ${get("$a1")} ${vload(get("$dp"), 16)})`)];
+  body.push(set("$dp", add(get("$dp"), get("$dSB"))), set("$n", add(get("$n"), i32(1))));
+  const put = (o: number, a: string) =>
+    `(if ${get("$sgd")} (then ${vstore(get("$q"), `(f64x2.sub ${vload(get("$q"), o)} (f64x2.mul ${get("$lrv")} ${get(a)}))`, o)}) (else ${vstore(get("$q"), get(a), o)}))`;
+  const rowBlock = [
+    set("$a0", vzero),
+    set("$a1", vzero),
+    set("$dp", bytes(add(get("$d"), get("$r")))),
+    set("$n", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$n")} ${get("$count")})`, body),
+    set("$q", bytes(add(get("$at"), get("$r")))),
+    put(0, "$a0"),
+    put(16, "$a1"),
+    set("$r", add(get("$r"), i32(4))),
+  ];
+  return [
+    `(func (export "colsum") (param $at i32) (param $R i32) (param $d i32) (param $dS i32) (param $count i32) (param $sgd i32) (param $lr f64)`,
+    locals(["$r", "$n", "$dp", "$dSB", "$q"], "i32"),
+    locals(["$lrv", "$a0", "$a1"], "v128"),
+    set("$lrv", `(f64x2.splat ${get("$lr")})`),
+    set("$dSB", bytes(get("$dS"))),
+    set("$r", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$r")} ${get("$R")})`, rowBlock),
+    ")",
+  ].join("\n");
+}
+
+/** The whole module: one imported memory (env.memory), four exported kernels. */
+export function kernelsWat(): string {
+  labels = 0; // the same text on every call
+  return ["(module", '(import "env" "memory" (memory 1))', mv(), mtv(), wg(), colsum(), ")", ""].join("\n");
+}
