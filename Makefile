@@ -43,9 +43,19 @@ DEMO_FLAGS := --target temp_max --features temp_max,temp_min,precipitation,wind 
 
 demo: setup
 	@mkdir -p $(OUT)
+	@echo "== 1. train: float64 LSTM on 2012-2014 =="
 	$(SEQFORGE) train --data $(DEMO_TRAIN) $(DEMO_FLAGS) --out $(OUT)/model.json
-	@echo "== held-out test year (2015): next-day temp_max in °C, the model against persistence (tomorrow = today) =="
+	@echo "== 2. predict: held-out test year (2015), next-day temp_max in °C, against persistence (tomorrow = today) =="
 	$(SEQFORGE) predict $(OUT)/model.json --data $(DEMO_TEST) --engine float --out $(OUT)/predictions.csv
+	@echo "== 3. quantize: w8a16, calibrated on the training data, accuracy on the test year =="
+	$(SEQFORGE) quantize $(OUT)/model.json --calib $(DEMO_TRAIN) --data $(DEMO_TEST) --scheme w8a16 --out $(OUT)/model.q.json
+	@echo "== 4. generate: C99 for Cortex-M4 =="
+	$(SEQFORGE) generate $(OUT)/model.q.json --target cortex-m4 --name weather --out $(OUT)/weather
+	@echo "== 5. verify: the C against the simulator, bit for bit, on the host and on Cortex-M4 under QEMU =="
+	$(SEQFORGE) verify $(OUT)/model.q.json --data $(DEMO_TEST) --target host
+	$(SEQFORGE) verify $(OUT)/model.q.json --data $(DEMO_TEST) --target cortex-m4
+	@echo "== 6. bench: instructions per step (QEMU -icount: instructions, not cycles), flash and RAM on Cortex-M4 =="
+	$(SEQFORGE) bench $(OUT)/model.q.json --target cortex-m4
 
 # Instructions per step (QEMU -icount; instructions, not cycles), flash and RAM of the reference
 # models S, M, L on every Cortex-M target, beside CMSIS-NN's: bench/results.json, bench/results.md.

@@ -53,15 +53,16 @@ function timeIt(fn: () => void, reps: number): number {
 /** The seed's algorithm in our trainer: seed cell, seed loss, SGD, no clipping, batch 1. */
 function oursSeed(c: SeedCase, reps: number): number {
   const lay = paramLayout({ inputSize: c.xDim, hidden: c.cells, layers: 1, outputSize: 1 });
-  const params = new Float64Array(lay.size);
-  const inputs = seedInit(params, lay, new MT19937(), c.steps);
-  setSelectionHead(params, lay);
+  // As the trainer does: the step owns the parameters (no copy in and out of the kernels' memory).
   const step = new TrainingStep(
     lay,
     { cell: "seed", loss: { kind: "seed", every: true }, maxBatch: 1, maxSteps: c.steps, clip: 0 },
-    params,
+    null,
     sgd(c.lr),
   );
+  const params = step.params;
+  const inputs = seedInit(params, lay, new MT19937(), c.steps);
+  setSelectionHead(params, lay);
   inputs.forEach((x, t) => step.ws.x.set(x, t * c.xDim));
   step.ws.target.set(linspace(-0.5, 0.5, c.steps));
   return timeIt(() => {
@@ -90,14 +91,13 @@ function numpySeed(c: SeedCase, reps: number): number | null {
 function oursStandard(batch: number, xDim: number, hidden: number, steps: number, reps: number): number {
   const lay = paramLayout({ inputSize: xDim, hidden, layers: 1, outputSize: 1 });
   const rng = new TrainRng(1);
-  const params = new Float64Array(lay.size);
-  initUniform(params, lay, rng, 1);
   const step = new TrainingStep(
     lay,
     { cell: "standard", loss: { kind: "mse", every: false }, maxBatch: batch, maxSteps: steps, clip: 1 },
-    params,
+    null,
     adam(1e-3, lay.size),
   );
+  initUniform(step.params, lay, rng, 1);
   for (let i = 0; i < step.ws.x.length; i++) step.ws.x[i] = rng.uniform(-1, 1);
   for (let i = 0; i < step.ws.target.length; i++) step.ws.target[i] = rng.uniform(-1, 1);
   return timeIt(() => {

@@ -6,15 +6,14 @@
  *   seed:     do = dh·c;        dc = dc_next + dh·o
  *   dz_i = i(1−i)·g·dc   dz_f = f(1−f)·c_prev·dc   dz_g = (1−g²)·i·dc   dz_o = o(1−o)·do
  *   dc_next ← dc·f        dh_next ← whᵀ·dz          (t > 0: the chunk's first state is a constant)
- * then, once per layer, summed over every (t, b), in one pass over the layer's weight rows:
+ * then, once per layer, summed over every (t, b) (matrix products over the whole chunk):
  *   dx = wxᵀ·dz (dh_above of the layer below, before wx changes)
  *   dwx = Σ dz ⊗ x    dwh = Σ dz ⊗ h_prev    db = Σ dz
  * Each gradient row is either stored in `g` (layout of the parameters, every layer entry
  * overwritten) or, with `sgdLr`, applied at once as p ← p − lr·row (plain SGD without clipping
  * needs no gradient buffer: one pass over the weights instead of three).
  */
-import { addTransposedMatVec, weightGradient } from "./kernels.js";
-import { PAD, type Workspace } from "./workspace.js";
+import { at, paramsIndex, type Workspace } from "./workspace.js";
 
 export function backwardChunk(
   ws: Workspace,
@@ -27,10 +26,18 @@ export function backwardChunk(
   const lay = ws.lay;
   const H = lay.hidden;
   const R = 4 * H;
-  const { dh, dz, dhNext, dcNext, row } = ws;
+  const { dh, dz, dhNext, dcNext } = ws;
+  const k = ws.kernels;
   const count = steps * nb;
-  const sgd = sgdLr !== null;
-  const lr = sgdLr ?? 0; // a plain number for the kernels (see weightGradient)
+  const sgd = sgdLr !== null ? 1 : 0;
+  const lr = sgdLr ?? 0;
+  const P = paramsIndex(ws, p);
+  // Layer gradients go to g where it is in the workspace memory, else to ws.grad and are copied out.
+  const gInside = g.buffer === ws.mem.buffer;
+  const G = gInside ? at(g) : at(ws.grad);
+  // The fused update writes into the parameters; the gradient buffer otherwise.
+  const dst = sgd ? P : G;
+  const Z = at(dz);
   for (let l = lay.layers - 1; l >= 0; l--) {
     const o = lay.layer[l]!;
     const I = o.inputSize;
@@ -41,27 +48,23 @@ export function backwardChunk(
       else seedCellBackward(ws, l, nb, t);
       if (t > 0) {
         dhNext.fill(0, 0, nb * H);
-        addTransposedMatVec(dhNext, 0, H, H, p, o.wh, R, dz, t * nb * R, R, nb);
+        k.mtv(at(dhNext), H, H, P + o.wh, R, Z + t * nb * R, R, nb);
       }
     }
     if (l > 0) {
       // This layer's dh_above is consumed: the buffer becomes the layer below's.
       dh.fill(0, 0, count * H);
-      addTransposedMatVec(dh, 0, H, I, p, o.wx, R, dz, 0, R, count);
+      k.mtv(at(dh), H, I, P + o.wx, R, Z, R, count);
     }
-    const xs = l === 0 ? ws.x : ws.h[l - 1]!;
-    const xBase = l === 0 ? 0 : nb * H;
-    // The kernel reads dz in fours: the spare rows past `count` must be zero (see workspace.ts).
-    dz.fill(0, count * R, (count + PAD) * R);
-    weightGradient(p, g, o.wx, R, I, dz, R, xs, xBase, I, count, sgd, lr, row);
-    weightGradient(p, g, o.wh, R, H, dz, R, ws.h[l]!, 0, H, count, sgd, lr, row); // h_prev of (t, b) is h at slot t
-    for (let r = 0; r < R; r++) {
-      let sum = 0;
-      for (let n = 0; n < count; n++) sum += dz[n * R + r]!;
-      if (sgd) p[o.b + r] = p[o.b + r]! - lr * sum;
-      else g[o.b + r] = sum;
-    }
+    const xs = l === 0 ? at(ws.x) : at(ws.h[l - 1]!) + nb * H;
+    k.wg(dst + o.wx, R, I, Z, R, xs, I, count, sgd, lr);
+    // h_prev of (t, b) is h at slot t; after a reset slot 0 is zero and adds nothing, so skip it.
+    const skip = ws.stateIsZero ? nb : 0;
+    k.wg(dst + o.wh, R, H, Z + skip * R, R, at(ws.h[l]!) + skip * H, H, count - skip, sgd, lr);
+    k.colsum(dst + o.b, R, Z, R, count, sgd, lr);
   }
+  if (sgd && p.buffer !== ws.mem.buffer) p.set(ws.params.subarray(0, lay.headW), 0);
+  if (!sgd && !gInside) g.set(ws.grad.subarray(0, lay.headW), 0);
 }
 
 function standardCellBackward(ws: Workspace, l: number, nb: number, t: number): void {

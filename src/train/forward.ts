@@ -2,36 +2,36 @@
  * Forward pass over a chunk, layer by layer (layer l at step t needs only layer l-1 at t and
  * itself at t-1), keeping every activation the backward pass needs. The same stages as the float
  * reference (src/model/float-lstm.ts):
- *   gates      z = b + wx·x + wh·h_prev      (wx·x for every step and sample in one pass over wx,
- *                                             then wh·h_prev step by step, all samples per pass)
+ *   gates      z = b + wx·x + wh·h_prev      (wx·x for every step and sample in one matrix product,
+ *                                             then wh·h_prev step by step, all samples at once)
  *   activate   i, f, o = σ(z);  g = tanh(z)
  *   cell       standard: c = f·c_prev + i·g;  h = o·tanh(c)
  *              seed:     c = g·i + c_prev·f;  h = c·o
  * then the head, y = w·h + b, where the loss needs it (./loss.ts).
  */
-import { addMatVec } from "./kernels.js";
-import type { Workspace } from "./workspace.js";
+import { at, paramsIndex, type Workspace } from "./workspace.js";
 
 export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: number): void {
   const lay = ws.lay;
   const H = lay.hidden;
   const R = 4 * H;
   const count = steps * nb;
+  const k = ws.kernels;
+  const P = paramsIndex(ws, p);
+  const pm = ws.mem;
   for (let l = 0; l < lay.layers; l++) {
     const o = lay.layer[l]!;
     const I = o.inputSize;
     // Layer 0 reads the chunk's inputs; layer l > 0 reads h of layer l-1 at slots 1..T.
-    const xs = l === 0 ? ws.x : ws.h[l - 1]!;
-    const xBase = l === 0 ? 0 : nb * H;
-    const h = ws.h[l]!;
+    const xs = l === 0 ? at(ws.x) : at(ws.h[l - 1]!) + nb * H;
+    const h = at(ws.h[l]!);
     const act = ws.act[l]!; // pre-activations z, then activated in place
-    for (let n = 0; n < count; n++) {
-      for (let r = 0; r < R; r++) act[n * R + r] = p[o.b + r]!;
-    }
-    addMatVec(p, o.wx, R, I, xs, xBase, I, count, act, 0, R);
+    const bias = pm.subarray(P + o.b, P + o.b + R);
+    for (let n = 0; n < count; n++) act.set(bias, n * R);
+    k.mv(P + o.wx, R, I, xs, I, count, at(act), R);
     for (let t = 0; t < steps; t++) {
       // After a reset h_prev is zero at step 0: wh·h_prev adds nothing.
-      if (t > 0 || !ws.stateIsZero) addMatVec(p, o.wh, R, H, h, t * nb * H, H, nb, act, t * nb * R, R);
+      if (t > 0 || !ws.stateIsZero) k.mv(P + o.wh, R, H, h + t * nb * H, H, nb, at(act) + t * nb * R, R);
       if (ws.cell === "standard") standardCell(ws, l, nb, t);
       else seedCell(ws, l, nb, t);
     }

@@ -37,17 +37,18 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
     outputSize: train.outputSize,
   });
   const rng = new TrainRng(config.seed);
-  const params = new Float64Array(lay.size);
-  initUniform(params, lay, rng, config.forgetBias);
-  if (config.loss === "seed") setSelectionHead(params, lay);
   const spec: LossSpec = { kind: config.loss, every: config.mode === "stream" };
   const optimizer = config.optimizer === "adam" ? adam(config.lr, lay.size) : sgd(config.lr);
+  // The step owns the parameters (in the kernels' memory: no copies per update).
   const step = new TrainingStep(
     lay,
     { cell: config.cell, loss: spec, maxBatch: config.batch, maxSteps: config.window, clip: config.clip },
-    params,
+    null,
     optimizer,
   );
+  const params = step.params;
+  initUniform(params, lay, rng, config.forgetBias);
+  if (config.loss === "seed") setSelectionHead(params, lay);
   const ws = step.ws;
   const update: ChunkRunner = (nb, steps) => step.update(nb, steps);
   // Validation reuses the training buffers: every pass starts from a reset state.

@@ -9,6 +9,7 @@ import { forwardChunk } from "./forward.js";
 import type { ParamLayout } from "./layout.js";
 import { chunkLoss, type LossSpec } from "./loss.js";
 import { clipGlobalNorm, type Optimizer } from "./optimizer.js";
+import type { KernelKind } from "./kernels.js";
 import { createWorkspace, type Workspace } from "./workspace.js";
 
 export interface StepConfig {
@@ -24,10 +25,18 @@ export interface StepConfig {
    * true; the same numbers as the unfused update, bit for bit, checked in test/train).
    */
   fuseSgd?: boolean;
+  /** The dense kernels: WebAssembly SIMD (default) or the TypeScript reference (./kernels.ts). */
+  kernels?: KernelKind;
 }
 
+/**
+ * The parameters: pass null to have the step own them (step.params, zero until the caller fills
+ * it), in the kernels' memory, so no pass copies them. An outside array works too: each pass
+ * copies it in, and an update writes the new values back into it.
+ */
 export class TrainingStep {
   readonly ws: Workspace;
+  readonly params: Float64Array;
   readonly grad: Float64Array;
   /** Gradient norm of the last update before clipping (computed only when clipping is on). */
   lastGradNorm = Number.NaN;
@@ -35,11 +44,12 @@ export class TrainingStep {
   constructor(
     readonly lay: ParamLayout,
     readonly config: StepConfig,
-    readonly params: Float64Array,
+    params: Float64Array | null,
     readonly optimizer: Optimizer,
   ) {
-    this.ws = createWorkspace(lay, config.cell, config.maxBatch, config.maxSteps);
-    this.grad = new Float64Array(lay.size);
+    this.ws = createWorkspace(lay, config.cell, config.maxBatch, config.maxSteps, config.kernels ?? "wasm");
+    this.params = params ?? this.ws.params;
+    this.grad = this.ws.grad;
   }
 
   /** Forward, loss and gradient (into this.grad) of the chunk in ws.x / ws.target; returns the objective. */

@@ -1,22 +1,34 @@
 /**
  * Every buffer one training run needs, allocated once for the largest chunk (B samples × T
- * steps) and reused by every forward and backward pass, so the inner loops never allocate.
+ * steps) and reused by every forward and backward pass, so the inner loops never allocate. All
+ * of them, with a copy of the parameters and the gradient, are views into one WebAssembly
+ * memory: the kernels (./kernels.ts) address it by index.
  *
  * Legend: B samples (windows, or parallel streams), T steps, L layers, H hidden, I input size of
  * a layer, O outputs. A chunk of nb ≤ B samples and T' ≤ T steps is stored step-major with the
  * active count as stride: element (t, b) of a per-sample vector of length n is at (t·nb + b)·n.
- * x, h, c and dz carry PAD spare vectors at the end: the weight-gradient kernel works on four
- * (step, sample) pairs at a time and reads up to three past the last one (as zero terms).
  */
-export const PAD = 3;
+import { InputError } from "../errors.js";
 import type { CellKind } from "../model/model-file.js";
+import { tsKernels, type KernelKind, type Kernels } from "./kernels.js";
 import type { ParamLayout } from "./layout.js";
+import { wasmKernels } from "./wasm/wasm-kernels.js";
 
 export interface Workspace {
   lay: ParamLayout;
   cell: CellKind;
   maxBatch: number;
   maxSteps: number;
+  /** The whole memory as doubles; every buffer below is a view into it. */
+  mem: Float64Array;
+  kernels: Kernels;
+  /**
+   * The parameters the kernels read, [lay.size]. A training step that owns its parameters keeps
+   * them here; one given an outside array copies it in before each pass (and back after an update).
+   */
+  params: Float64Array;
+  /** The gradient, [lay.size], in the parameters' layout. */
+  grad: Float64Array;
   /** Input of layer 0: [T][B][I0]. */
   x: Float64Array;
   /** Targets: [T][B][O] for outputs at every step, [B][O] for the last step only. */
@@ -43,36 +55,85 @@ export interface Workspace {
   /** Gradients carried from step t+1 to step t: dL/dh_prev and dL/dc_prev, [B][H]. */
   dhNext: Float64Array;
   dcNext: Float64Array;
-  /** One weight-gradient row, max(I0, H) (the fused SGD update applies it row by row). */
-  row: Float64Array;
   /** True after a reset: h at slot 0 is zero, so step 0 skips the wh·h product. */
   stateIsZero: boolean;
 }
 
-export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: number, maxSteps: number): Workspace {
+/** Index (in doubles) of a view's first element in the workspace memory. */
+export function at(v: Float64Array): number {
+  return v.byteOffset >>> 3;
+}
+
+const PAGE = 65536;
+/** wasm32 addresses at most 4 GiB. */
+const MAX_PAGES = 65536;
+
+export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: number, maxSteps: number, kernels: KernelKind = "wasm"): Workspace {
   const { hidden: H, layers: L, outputSize: O, inputSize: I } = lay;
   const B = maxBatch;
   const T = maxSteps;
-  const per = (n: number) => Array.from({ length: L }, () => new Float64Array(n));
+  // Sizes in doubles, each rounded up to two so that every buffer starts on 16 bytes.
+  const sizes: number[] = [];
+  const want = (n: number) => {
+    sizes.push(n + (n & 1));
+    return sizes.length - 1;
+  };
+  const params = want(lay.size);
+  const grad = want(lay.size);
+  const x = want(T * B * I);
+  const target = want(T * B * O);
+  const per = (n: number) => Array.from({ length: L }, () => want(n));
+  const h = per((T + 1) * B * H);
+  const c = per((T + 1) * B * H);
+  const act = per(T * B * 4 * H);
+  const tanhC = cell === "standard" ? per(T * B * H) : [];
+  const y = want(T * B * O);
+  const dh = want(T * B * H);
+  const dz = want(T * B * 4 * H);
+  const dhNext = want(B * H);
+  const dcNext = want(B * H);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const pages = Math.max(1, Math.ceil((total * 8) / PAGE));
+  if (pages > MAX_PAGES) {
+    throw new InputError("--batch", "", `${(total * 8 / 2 ** 30).toFixed(1)} GiB of training buffers needed, at most 4 GiB possible: lower --batch, --window or --hidden`);
+  }
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const mem = new Float64Array(memory.buffer);
+  const starts: number[] = [];
+  sizes.reduce((from, n) => (starts.push(from), from + n), 0);
+  const view = (i: number) => mem.subarray(starts[i]!, starts[i]! + sizes[i]!);
   return {
     lay,
     cell,
     maxBatch: B,
     maxSteps: T,
-    x: new Float64Array((T * B + PAD) * I),
-    target: new Float64Array(T * B * O),
-    h: per(((T + 1) * B + PAD) * H),
-    c: per(((T + 1) * B + PAD) * H),
-    act: per(T * B * 4 * H),
-    tanhC: cell === "standard" ? per(T * B * H) : [],
-    y: new Float64Array(T * B * O),
-    dh: new Float64Array(T * B * H),
-    dz: new Float64Array((T * B + PAD) * 4 * H),
-    dhNext: new Float64Array(B * H),
-    dcNext: new Float64Array(B * H),
-    row: new Float64Array(Math.max(I, H)),
+    mem,
+    kernels: kernels === "wasm" ? wasmKernels(memory) : tsKernels(mem),
+    params: view(params).subarray(0, lay.size),
+    grad: view(grad).subarray(0, lay.size),
+    x: view(x),
+    target: view(target),
+    h: h.map(view),
+    c: c.map(view),
+    act: act.map(view),
+    tanhC: tanhC.map(view),
+    y: view(y),
+    dh: view(dh),
+    dz: view(dz),
+    dhNext: view(dhNext),
+    dcNext: view(dcNext),
     stateIsZero: true,
   };
+}
+
+/**
+ * Index of the parameters `p` for the kernels: where they are, if they live in the workspace
+ * memory, or else ws.params after copying them in.
+ */
+export function paramsIndex(ws: Workspace, p: Float64Array): number {
+  if (p.buffer === ws.mem.buffer) return at(p);
+  ws.params.set(p);
+  return at(ws.params);
 }
 
 /** Zero state before the first chunk of a sequence. */
