@@ -32,64 +32,11 @@ export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: 
     for (let t = 0; t < steps; t++) {
       // After a reset h_prev is zero at step 0: wh·h_prev adds nothing.
       if (t > 0 || !ws.stateIsZero) k.mv(P + o.wh, R, H, h + t * nb * H, H, nb, at(act) + t * nb * R, R);
-      if (ws.cell === "standard") standardCell(ws, l, nb, t);
-      else seedCell(ws, l, nb, t);
-    }
-  }
-}
-
-function standardCell(ws: Workspace, l: number, nb: number, t: number): void {
-  const H = ws.lay.hidden;
-  const act = ws.act[l]!;
-  const c = ws.c[l]!;
-  const h = ws.h[l]!;
-  const tc = ws.tanhC[l]!;
-  for (let b = 0; b < nb; b++) {
-    const n = t * nb + b;
-    const a = n * 4 * H;
-    const prev = n * H; // slot t: state before this step
-    const next = prev + nb * H; // slot t+1
-    for (let j = 0; j < H; j++) {
-      const i = 1 / (1 + Math.exp(-act[a + j]!));
-      const f = 1 / (1 + Math.exp(-act[a + H + j]!));
-      const g = Math.tanh(act[a + 2 * H + j]!);
-      const og = 1 / (1 + Math.exp(-act[a + 3 * H + j]!));
-      act[a + j] = i;
-      act[a + H + j] = f;
-      act[a + 2 * H + j] = g;
-      act[a + 3 * H + j] = og;
-      const cj = f * c[prev + j]! + i * g;
-      const t2 = Math.tanh(cj);
-      c[next + j] = cj;
-      tc[n * H + j] = t2;
-      h[next + j] = og * t2;
-    }
-  }
-}
-
-/** The seed's cell: s = g·i + s_prev·f; h = s·o (no tanh on s). */
-function seedCell(ws: Workspace, l: number, nb: number, t: number): void {
-  const H = ws.lay.hidden;
-  const act = ws.act[l]!;
-  const c = ws.c[l]!;
-  const h = ws.h[l]!;
-  for (let b = 0; b < nb; b++) {
-    const n = t * nb + b;
-    const a = n * 4 * H;
-    const prev = n * H;
-    const next = prev + nb * H;
-    for (let j = 0; j < H; j++) {
-      const i = 1 / (1 + Math.exp(-act[a + j]!));
-      const f = 1 / (1 + Math.exp(-act[a + H + j]!));
-      const g = Math.tanh(act[a + 2 * H + j]!);
-      const og = 1 / (1 + Math.exp(-act[a + 3 * H + j]!));
-      act[a + j] = i;
-      act[a + H + j] = f;
-      act[a + 2 * H + j] = g;
-      act[a + 3 * H + j] = og;
-      const cj = g * i + c[prev + j]! * f;
-      c[next + j] = cj;
-      h[next + j] = cj * og;
+      const n = t * nb; // first (step, sample) of this step; c and h slot t is c_prev, h_prev
+      const z = at(act) + n * R;
+      const cp = at(ws.c[l]!) + n * H;
+      if (ws.cell === "standard") k.cellStd(z, cp, cp + nb * H, h + (n + nb) * H, at(ws.tanhC[l]!) + n * H, H, nb);
+      else k.cellSeed(z, cp, cp + nb * H, h + (n + nb) * H, 0, H, nb);
     }
   }
 }

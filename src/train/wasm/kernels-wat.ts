@@ -16,6 +16,7 @@
  *   mtv     8 columns × 2 samples      (8 accumulators; per row: 4 weight loads + 2 splats)
  *   wg      4 rows × 4 columns         (8 accumulators; per sample: 2 input loads + 4 splats)
  *   colsum  4 rows                     (2 accumulators)
+ * and the cell of a step (cellStd, cellSeed), two hidden units at a time with a vector e^x.
  * with smaller blocks for the leftovers (one sample, fewer columns, a last odd column).
  */
 
@@ -277,8 +278,111 @@ function colsum(): string {
   ].join("\n");
 }
 
-/** The whole module: one imported memory (env.memory), four exported kernels. */
+/** A v128 constant of two equal doubles. */
+const vconst = (x: number) => `(v128.const f64x2 ${String(x)} ${String(x)})`;
+const ONE = vconst(1);
+/** 1/n! for n = 0..13: the Taylor series of e^r, ample on |r| ≤ ln2/2 (the next term is < 5e-18). */
+const EXP_COEFFS = Array.from({ length: 14 }, (_, n) => 1 / Array.from({ length: n }, (__, i) => i + 1).reduce((a, b) => a * b, 1));
+
+/**
+ * dst = e^x, two lanes (x a v128 expression). Clamped to [−708, 709] (so 2^k stays a normal
+ * double; beyond, the sigmoid and tanh below are already 0, 1 or ±1 to the last bit); then
+ * x = k·ln2 + r with k = round(x / ln2) and ln2 split in two (fdlibm's ln2_hi, whose k·ln2_hi is
+ * exact, and ln2_lo); e^r by Horner; 2^k built in the exponent bits. About 2 ulp from Math.exp.
+ */
+function expInto(dst: string, x: string): string[] {
+  const lines = [
+    set("$er", `(f64x2.min (f64x2.max ${x} ${vconst(-708)}) ${vconst(709)})`),
+    set("$ek", `(f64x2.nearest (f64x2.mul ${get("$er")} ${vconst(Math.LOG2E)}))`),
+    set("$er", `(f64x2.sub (f64x2.sub ${get("$er")} (f64x2.mul ${get("$ek")} ${vconst(6.93147180369123816490e-1)})) (f64x2.mul ${get("$ek")} ${vconst(1.90821492927058770002e-10)}))`),
+    set("$ep", vconst(EXP_COEFFS[13]!)),
+  ];
+  for (let n = 12; n >= 0; n--) lines.push(set("$ep", `(f64x2.add (f64x2.mul ${get("$ep")} ${get("$er")}) ${vconst(EXP_COEFFS[n]!)})`));
+  const twoToK = `(i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero ${get("$ek")})) (v128.const i64x2 1023 1023)) (i32.const 52))`;
+  lines.push(set(dst, `(f64x2.mul ${get("$ep")} ${twoToK})`));
+  return lines;
+}
+
+/** dst = σ(x) = 1 / (1 + e^−x). */
+const sigmoidInto = (dst: string, x: string) => [...expInto(dst, `(f64x2.neg ${x})`), set(dst, `(f64x2.div ${ONE} (f64x2.add ${ONE} ${get(dst)}))`)];
+/** dst = tanh(x) = 1 − 2 / (1 + e^2x) (absolute error ~1e-16; ±1 exactly for large |x|). */
+const tanhInto = (dst: string, x: string) => [
+  ...expInto(dst, `(f64x2.add ${x} ${x})`),
+  set(dst, `(f64x2.sub ${ONE} (f64x2.div ${vconst(2)} (f64x2.add ${ONE} ${get(dst)})))`),
+];
+
+/**
+ * The cell of one step for nb samples (z at act, activated in place; c_prev at cp; c, h and,
+ * for the standard cell, tanh(c) written at cn, hn, tc; per-sample strides 4H and H):
+ *   i, f, o = σ(z);  g = tanh(z)
+ *   cellStd:   c = f·c_prev + i·g;  h = o·tanh(c)
+ *   cellSeed:  c = g·i + c_prev·f;  h = c·o
+ * Two hidden units per pass; an odd last unit goes through the same code on a splatted double.
+ */
+function cell(kind: "std" | "seed"): string {
+  type Ld = (addr: string, o?: number) => string;
+  type St = (addr: string, v: string, o?: number) => string;
+  const vec = { ld: vload as Ld, st: vstore as St };
+  const one: { ld: Ld; st: St } = {
+    ld: (addr, o = 0) => `(f64x2.splat ${fload(addr, o)})`,
+    st: (addr, v, o = 0) => fstore(addr, `(f64x2.extract_lane 0 ${v})`, o),
+  };
+  const body = ({ ld, st }: { ld: Ld; st: St }): string[] => {
+    const g = (q: string) => add(get(q), get("$jb"));
+    const lines = [
+      set("$q", add(get("$aG"), get("$jb"))),
+      ...sigmoidInto("$i", ld(get("$q"))),
+      ...sigmoidInto("$f", ld(add(get("$q"), get("$HB")))),
+      ...tanhInto("$g", ld(add(get("$q"), get("$HB2")))),
+      ...sigmoidInto("$o", ld(add(get("$q"), get("$HB3")))),
+      st(get("$q"), get("$i")),
+      st(add(get("$q"), get("$HB")), get("$f")),
+      st(add(get("$q"), get("$HB2")), get("$g")),
+      st(add(get("$q"), get("$HB3")), get("$o")),
+    ];
+    if (kind === "std") {
+      lines.push(set("$c", `(f64x2.add (f64x2.mul ${get("$f")} ${ld(g("$pC"))}) (f64x2.mul ${get("$i")} ${get("$g")}))`));
+      lines.push(st(g("$nC"), get("$c")));
+      lines.push(...tanhInto("$t", get("$c")));
+      lines.push(st(g("$tC"), get("$t")));
+      lines.push(st(g("$nH"), `(f64x2.mul ${get("$o")} ${get("$t")})`));
+    } else {
+      lines.push(set("$c", `(f64x2.add (f64x2.mul ${get("$g")} ${get("$i")}) (f64x2.mul ${ld(g("$pC"))} ${get("$f")}))`));
+      lines.push(st(g("$nC"), get("$c")));
+      lines.push(st(g("$nH"), `(f64x2.mul ${get("$c")} ${get("$o")})`));
+    }
+    return lines;
+  };
+  const perSample = [
+    set("$aG", bytes(add(get("$act"), mul(get("$b"), `(i32.shl ${get("$H")} ${i32(2)})`)))),
+    set("$pC", bytes(add(get("$cp"), mul(get("$b"), get("$H"))))),
+    set("$nC", bytes(add(get("$cn"), mul(get("$b"), get("$H"))))),
+    set("$nH", bytes(add(get("$hn"), mul(get("$b"), get("$H"))))),
+    set("$tC", bytes(add(get("$tc"), mul(get("$b"), get("$H"))))),
+    set("$jb", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$jb")} ${get("$jEnd")})`, [...body(vec), set("$jb", add(get("$jb"), i32(16)))]),
+    `(if ${get("$odd")} (then`,
+    ...body(one),
+    "))",
+    set("$b", add(get("$b"), i32(1))),
+  ];
+  return [
+    `(func (export "cell${kind === "std" ? "Std" : "Seed"}") (param $act i32) (param $cp i32) (param $cn i32) (param $hn i32) (param $tc i32) (param $H i32) (param $nb i32)`,
+    locals(["$b", "$jb", "$jEnd", "$odd", "$HB", "$HB2", "$HB3", "$aG", "$pC", "$nC", "$nH", "$tC", "$q"], "i32"),
+    locals(["$i", "$f", "$g", "$o", "$c", "$t", "$er", "$ek", "$ep"], "v128"),
+    set("$HB", bytes(get("$H"))),
+    set("$HB2", add(get("$HB"), get("$HB"))),
+    set("$HB3", add(get("$HB2"), get("$HB"))),
+    set("$jEnd", bytes(`(i32.and ${get("$H")} ${i32(-2)})`)),
+    set("$odd", `(i32.and ${get("$H")} ${i32(1)})`),
+    set("$b", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$b")} ${get("$nb")})`, perSample),
+    ")",
+  ].join("\n");
+}
+
+/** The whole module: one imported memory (env.memory), six exported kernels. */
 export function kernelsWat(): string {
   labels = 0; // the same text on every call
-  return ["(module", '(import "env" "memory" (memory 1))', mv(), mtv(), wg(), colsum(), ")", ""].join("\n");
+  return ["(module", '(import "env" "memory" (memory 1))', mv(), mtv(), wg(), colsum(), cell("std"), cell("seed"), ")", ""].join("\n");
 }
