@@ -18,7 +18,10 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 export const MODEL_FORMAT = "seqforge-model";
 export const MODEL_VERSION = 1;
 
-const finite = z.number().refine(Number.isFinite, "a finite number");
+// JSON.parse reads 1e999 as Infinity; say "finite" for it rather than zod's "expected number".
+const finite = z.number({
+  error: (issue) => (issue.input === Infinity || issue.input === -Infinity ? "a finite number expected, found an infinite one" : "a number expected"),
+});
 const finiteArray = z.array(finite);
 const posInt = z.number().int().positive();
 
