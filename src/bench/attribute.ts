@@ -2,7 +2,8 @@
  * Flash and RAM attributed to the model, by symbol, from the linker map of a bench image: the
  * model's constant data (weights, biases, multipliers, tables) and code are the sections that
  * came from the model's object files; library routines the model calls (libgcc's 64-bit
- * multiply on Armv6-M, memcpy) are counted apart; the caller-owned state is the driver's
+ * multiply on Armv6-M, memcpy) are counted apart (and added to the model's flash by the
+ * bench: the model cannot run without them); the caller-owned state is the driver's
  * `bench_state` object.
  */
 import { resolve } from "node:path";
@@ -21,7 +22,7 @@ export interface ModelSizes {
   codeBytes: number;
   /** .data + .bss of the model's objects (static RAM: zero for reentrant generated code). */
   staticRamBytes: number;
-  /** Library code the model's objects call (outside them), e.g. __aeabi_lmul; not in flashBytes. */
+  /** Library code the model's objects call (outside them), e.g. __aeabi_lmul; part of the model's flash. */
   libraryBytes: number;
   /** The caller's state object, as placed by the linker (sizeof the state type). */
   stateBytes: number;

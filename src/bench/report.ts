@@ -21,7 +21,7 @@ function table(header: string[], rows: string[][]): string {
 export function resultsTable(results: readonly BenchResult[]): string {
   const header = [
     "target", "model", "scheme", "instructions/step", "min–max", "MACs/step", "instr/MAC",
-    "flash B (const+code)", "library B", "RAM B (state+scratch)", "window B", "stack B",
+    "flash B (const+code+library)", "RAM B (state+scratch)", "window B", "stack B",
   ];
   const rows = results.map((r) => [
     r.target,
@@ -31,8 +31,7 @@ export function resultsTable(results: readonly BenchResult[]): string {
     `${n(r.minInstructionsPerStep)}–${n(r.maxInstructionsPerStep)}`,
     n(r.macsPerStep),
     r.instructionsPerMac.toFixed(2),
-    `${n(r.flashBytes)} (${n(r.constBytes)}+${n(r.codeBytes)})`,
-    n(r.libraryBytes),
+    `${n(r.flashBytes)} (${n(r.constBytes)}+${n(r.codeBytes)}+${n(r.libraryBytes)})`,
     `${n(r.ramBytes)} (${r.stateBytes}+${r.scratchBytes})`,
     n(r.windowBytes),
     n(r.stackBytes),

@@ -41,6 +41,8 @@ export interface CommonView {
   outputSize: number;
   outputPlural: boolean;
   hidden: number;
+  /** An odd hidden size: the pairwise loops (templates/model/model-int.c.hbs) end with one element. */
+  hiddenOdd: boolean;
   hiddenX2: number;
   hiddenX3: number;
   window: number;
@@ -107,6 +109,7 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     outputSize: a.outputSize,
     outputPlural: a.outputSize !== 1,
     hidden: a.hiddenSize,
+    hiddenOdd: a.hiddenSize % 2 === 1,
     hiddenX2: 2 * a.hiddenSize,
     hiddenX3: 3 * a.hiddenSize,
     window: a.window,

@@ -41,11 +41,14 @@ export function backwardChunk(
   for (let l = lay.layers - 1; l >= 0; l--) {
     const o = lay.layer[l]!;
     const I = o.inputSize;
+    const act = ws.act[l]!;
     dhNext.fill(0, 0, nb * H);
     dcNext.fill(0, 0, nb * H);
     for (let t = steps - 1; t >= 0; t--) {
-      if (ws.cell === "standard") standardCellBackward(ws, l, nb, t);
-      else seedCellBackward(ws, l, nb, t);
+      const n = t * nb; // first (step, sample) of this step
+      const cp = at(ws.c[l]!) + n * H; // c slot t: c_prev
+      if (ws.cell === "standard") k.cellBackStd(at(act) + n * R, Z + n * R, at(dh) + n * H, at(dhNext), at(dcNext), cp, at(ws.tanhC[l]!) + n * H, H, nb);
+      else k.cellBackSeed(at(act) + n * R, Z + n * R, at(dh) + n * H, at(dhNext), at(dcNext), cp, cp + nb * H, H, nb);
       if (t > 0) {
         dhNext.fill(0, 0, nb * H);
         k.mtv(at(dhNext), H, H, P + o.wh, R, Z + t * nb * R, R, nb);
@@ -65,63 +68,4 @@ export function backwardChunk(
   }
   if (sgd && p.buffer !== ws.mem.buffer) p.set(ws.params.subarray(0, lay.headW), 0);
   if (!sgd && !gInside) g.set(ws.grad.subarray(0, lay.headW), 0);
-}
-
-function standardCellBackward(ws: Workspace, l: number, nb: number, t: number): void {
-  const H = ws.lay.hidden;
-  const R = 4 * H;
-  const { dh, dz, dhNext, dcNext } = ws;
-  const act = ws.act[l]!;
-  const c = ws.c[l]!;
-  const tc = ws.tanhC[l]!;
-  for (let b = 0; b < nb; b++) {
-    const n = t * nb + b;
-    const a = n * R;
-    const hr = n * H;
-    const br = b * H;
-    for (let j = 0; j < H; j++) {
-      const i = act[a + j]!;
-      const f = act[a + H + j]!;
-      const gg = act[a + 2 * H + j]!;
-      const og = act[a + 3 * H + j]!;
-      const dhj = dh[hr + j]! + dhNext[br + j]!;
-      const t2 = tc[hr + j]!;
-      const dO = dhj * t2;
-      const dc = dcNext[br + j]! + dhj * og * (1 - t2 * t2);
-      dz[a + j] = i * (1 - i) * (gg * dc);
-      dz[a + H + j] = f * (1 - f) * (c[hr + j]! * dc); // c slot t: c_prev
-      dz[a + 2 * H + j] = (1 - gg * gg) * (i * dc);
-      dz[a + 3 * H + j] = og * (1 - og) * dO;
-      dcNext[br + j] = dc * f;
-    }
-  }
-}
-
-function seedCellBackward(ws: Workspace, l: number, nb: number, t: number): void {
-  const H = ws.lay.hidden;
-  const R = 4 * H;
-  const { dh, dz, dhNext, dcNext } = ws;
-  const act = ws.act[l]!;
-  const c = ws.c[l]!;
-  for (let b = 0; b < nb; b++) {
-    const n = t * nb + b;
-    const a = n * R;
-    const hr = n * H;
-    const br = b * H;
-    const next = hr + nb * H; // c slot t+1: this step's s
-    for (let j = 0; j < H; j++) {
-      const i = act[a + j]!;
-      const f = act[a + H + j]!;
-      const gg = act[a + 2 * H + j]!;
-      const og = act[a + 3 * H + j]!;
-      const dhj = dh[hr + j]! + dhNext[br + j]!;
-      const dO = dhj * c[next + j]!;
-      const dc = dcNext[br + j]! + og * dhj;
-      dz[a + j] = i * (1 - i) * (gg * dc);
-      dz[a + H + j] = f * (1 - f) * (c[hr + j]! * dc);
-      dz[a + 2 * H + j] = (1 - gg * gg) * (i * dc);
-      dz[a + 3 * H + j] = og * (1 - og) * dO;
-      dcNext[br + j] = dc * f;
-    }
-  }
 }

@@ -13,6 +13,13 @@
  * tanh(c) written at cn, hn, tc, each [nb][H]; the float reference's formulas, in its order):
  *   cellStd   i, f, o = σ(z); g = tanh(z);  c = f·c_prev + i·g;  h = o·tanh(c)
  *   cellSeed  i, f, o = σ(z); g = tanh(z);  c = g·i + c_prev·f;  h = c·o      (tc unused)
+ * and its backward (dz at dz [nb][4H] from the activated gates, dh_above at dh, dL/dh and dL/dc
+ * carried from the next step at dhN and dcN, dcN overwritten for the step before; c_prev at cp;
+ * the last argument tanh(c) for the standard cell, c for the seed cell):
+ *   dh = dh_above + dh_next;  std: do = dh·tanh(c), dc = dc_next + dh·o·(1 − tanh²(c))
+ *                             seed: do = dh·c,      dc = dc_next + o·dh
+ *   dz_i = i(1−i)·(g·dc)  dz_f = f(1−f)·(c_prev·dc)  dz_g = (1−g²)·(i·dc)  dz_o = o(1−o)·do
+ *   dc_next ← dc·f      (bit for bit the same in both implementations: no reordering)
  *
  * Two implementations: the WebAssembly SIMD kernels the trainer runs (./wasm/, register-blocked,
  * two doubles per instruction), and the plain TypeScript below: the readable reference the
@@ -27,9 +34,19 @@ export interface Kernels {
   colsum(at: number, R: number, d: number, dS: number, count: number, sgd: 0 | 1, lr: number): void;
   cellStd(act: number, cp: number, cn: number, hn: number, tc: number, H: number, nb: number): void;
   cellSeed(act: number, cp: number, cn: number, hn: number, tc: number, H: number, nb: number): void;
+  cellBackStd(act: number, dz: number, dh: number, dhN: number, dcN: number, cp: number, tc: number, H: number, nb: number): void;
+  cellBackSeed(act: number, dz: number, dh: number, dhN: number, dcN: number, cp: number, cn: number, H: number, nb: number): void;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** dz of the four gates at z (stride H) from the activated gates, c_prev, dc and do. */
+function backGates(m: Float64Array, z: number, H: number, i: number, f: number, g: number, o: number, cPrev: number, dc: number, dO: number): void {
+  m[z] = i * (1 - i) * (g * dc);
+  m[z + H] = f * (1 - f) * (cPrev * dc);
+  m[z + 2 * H] = (1 - g * g) * (i * dc);
+  m[z + 3 * H] = o * (1 - o) * dO;
+}
 
 export type KernelKind = "wasm" | "ts";
 
@@ -100,6 +117,33 @@ export function tsKernels(m: Float64Array): Kernels {
           const c = g * i + m[cp + b * H + j]! * f;
           m[cn + b * H + j] = c;
           m[hn + b * H + j] = c * o;
+        }
+      }
+    },
+    cellBackStd(act, dz, dh, dhN, dcN, cp, tc, H, nb) {
+      for (let b = 0; b < nb; b++) {
+        for (let j = 0; j < H; j++) {
+          const a = act + b * 4 * H + j, z = dz + b * 4 * H + j, v = b * H + j;
+          const i = m[a]!, f = m[a + H]!, g = m[a + 2 * H]!, o = m[a + 3 * H]!;
+          const dhj = m[dh + v]! + m[dhN + v]!;
+          const t = m[tc + v]!;
+          const dO = dhj * t;
+          const dc = m[dcN + v]! + dhj * o * (1 - t * t);
+          backGates(m, z, H, i, f, g, o, m[cp + v]!, dc, dO);
+          m[dcN + v] = dc * f;
+        }
+      }
+    },
+    cellBackSeed(act, dz, dh, dhN, dcN, cp, cn, H, nb) {
+      for (let b = 0; b < nb; b++) {
+        for (let j = 0; j < H; j++) {
+          const a = act + b * 4 * H + j, z = dz + b * 4 * H + j, v = b * H + j;
+          const i = m[a]!, f = m[a + H]!, g = m[a + 2 * H]!, o = m[a + 3 * H]!;
+          const dhj = m[dh + v]! + m[dhN + v]!;
+          const dO = dhj * m[cn + v]!;
+          const dc = m[dcN + v]! + o * dhj;
+          backGates(m, z, H, i, f, g, o, m[cp + v]!, dc, dO);
+          m[dcN + v] = dc * f;
         }
       }
     },

@@ -29,7 +29,8 @@ describe("bench of generated models", () => {
       expect(r.headerDisagreements, r.target).toEqual([]);
       expect(r.macsPerStep).toBe(4 * 16 * (3 + 16) + 16);
       expect(r.stateBytes).toBe(64); // h and c, 16 int16 each
-      expect(r.flashBytes).toBe(r.constBytes + r.codeBytes);
+      expect(r.flashBytes).toBe(r.constBytes + r.codeBytes + r.libraryBytes);
+      expect(r.libraryRoutines.length > 0).toBe(r.libraryBytes > 0);
       expect(r.instructionsPerStep).toBe(r.stepInstructions + r.outputInstructions);
     }
     // Armv6-M has no 32×32→64 multiply and fewer registers: more instructions per MAC than the M4.

@@ -16,7 +16,8 @@
  *   mtv     8 columns × 2 samples      (8 accumulators; per row: 4 weight loads + 2 splats)
  *   wg      4 rows × 4 columns         (8 accumulators; per sample: 2 input loads + 4 splats)
  *   colsum  4 rows                     (2 accumulators)
- * and the cell of a step (cellStd, cellSeed), two hidden units at a time with a vector e^x.
+ * and the cell of a step forward (cellStd, cellSeed; with a vector e^x) and backward
+ * (cellBackStd, cellBackSeed), two hidden units at a time.
  * with smaller blocks for the leftovers (one sample, fewer columns, a last odd column).
  */
 
@@ -282,6 +283,8 @@ function colsum(): string {
 const vconst = (x: number) => `(v128.const f64x2 ${String(x)} ${String(x)})`;
 const ONE = vconst(1);
 /** 1/n! for n = 0..13: the Taylor series of e^r, ample on |r| ≤ ln2/2 (the next term is < 5e-18). */
+/** 1.5·2^52: x + MAGIC − MAGIC rounds x to an integer (ties to even), for |x| < 2^51. */
+const MAGIC = 6755399441055744;
 const EXP_COEFFS = Array.from({ length: 14 }, (_, n) => 1 / Array.from({ length: n }, (__, i) => i + 1).reduce((a, b) => a * b, 1));
 
 /**
@@ -292,8 +295,11 @@ const EXP_COEFFS = Array.from({ length: 14 }, (_, n) => 1 / Array.from({ length:
  */
 function expInto(dst: string, x: string): string[] {
   const lines = [
-    set("$er", `(f64x2.min (f64x2.max ${x} ${vconst(-708)}) ${vconst(709)})`),
-    set("$ek", `(f64x2.nearest (f64x2.mul ${get("$er")} ${vconst(Math.LOG2E)}))`),
+    // pmax/pmin are x86's maxpd/minpd (wasm's min/max add NaN and −0 fix-ups); x first, so NaN passes.
+    set("$er", `(f64x2.pmin (f64x2.pmax ${x} ${vconst(-708)}) ${vconst(709)})`),
+    // Adding 1.5·2^52 rounds x/ln2 to an integer k held in the low mantissa bits of $es.
+    set("$es", `(f64x2.add (f64x2.mul ${get("$er")} ${vconst(Math.LOG2E)}) ${vconst(MAGIC)})`),
+    set("$ek", `(f64x2.sub ${get("$es")} ${vconst(MAGIC)})`),
     set("$er", `(f64x2.sub (f64x2.sub ${get("$er")} (f64x2.mul ${get("$ek")} ${vconst(6.93147180369123816490e-1)})) (f64x2.mul ${get("$ek")} ${vconst(1.90821492927058770002e-10)}))`),
   ];
   // Estrin's scheme (pairs, then pairs of pairs by r², r⁴, r⁸): a dependency chain of 8
@@ -306,7 +312,8 @@ function expInto(dst: string, x: string): string[] {
   lines.push(set("$ep", madd(madd(pair(0), pair(2), get("$r2")), madd(pair(4), pair(6), get("$r2")), get("$r4"))));
   lines.push(set("$eq", madd(madd(pair(8), pair(10), get("$r2")), pair(12), get("$r4"))));
   lines.push(set("$ep", madd(get("$ep"), get("$eq"), `(f64x2.mul ${get("$r4")} ${get("$r4")})`)));
-  const twoToK = `(i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero ${get("$ek")})) (v128.const i64x2 1023 1023)) (i32.const 52))`;
+  // 2^k: k (the low bits of $es; the magic's own bits shift out) into the exponent field, plus the bias.
+  const twoToK = `(i64x2.add (i64x2.shl ${get("$es")} (i32.const 52)) (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))`;
   lines.push(set(dst, `(f64x2.mul ${get("$ep")} ${twoToK})`));
   return lines;
 }
@@ -377,7 +384,7 @@ function cell(kind: "std" | "seed"): string {
   return [
     `(func (export "cell${kind === "std" ? "Std" : "Seed"}") (param $act i32) (param $cp i32) (param $cn i32) (param $hn i32) (param $tc i32) (param $H i32) (param $nb i32)`,
     locals(["$b", "$jb", "$jEnd", "$odd", "$HB", "$HB2", "$HB3", "$aG", "$pC", "$nC", "$nH", "$tC", "$q"], "i32"),
-    locals(["$i", "$f", "$g", "$o", "$c", "$t", "$er", "$ek", "$ep", "$eq", "$r2", "$r4"], "v128"),
+    locals(["$i", "$f", "$g", "$o", "$c", "$t", "$er", "$es", "$ek", "$ep", "$eq", "$r2", "$r4"], "v128"),
     set("$HB", bytes(get("$H"))),
     set("$HB2", add(get("$HB"), get("$HB"))),
     set("$HB3", add(get("$HB2"), get("$HB"))),
@@ -389,8 +396,85 @@ function cell(kind: "std" | "seed"): string {
   ].join("\n");
 }
 
-/** The whole module: one imported memory (env.memory), six exported kernels. */
+/**
+ * The cell's backward of one step for nb samples (per-sample strides 4H for act and dz, H for
+ * the rest; cp is c_prev; x is tanh(c) for the standard cell, c for the seed cell):
+ *   dh = dh_above + dh_next
+ *   std:  do = dh·tanh(c);  dc = dc_next + dh·o·(1 − tanh²(c))
+ *   seed: do = dh·c;        dc = dc_next + o·dh
+ *   dz_i = i(1−i)·(g·dc)  dz_f = f(1−f)·(c_prev·dc)  dz_g = (1−g²)·(i·dc)  dz_o = o(1−o)·do
+ *   dc_next ← dc·f
+ * the same operations in the same order as the reference: equal to the last bit.
+ */
+function cellBack(kind: "std" | "seed"): string {
+  type Ld = (addr: string) => string;
+  type St = (addr: string, v: string) => string;
+  const vec = { ld: (a: string) => vload(a), st: (a: string, v: string) => vstore(a, v) };
+  const one = { ld: (a: string) => `(f64x2.splat ${fload(a)})`, st: (a: string, v: string) => fstore(a, `(f64x2.extract_lane 0 ${v})`) };
+  const fm = (a: string, b: string) => `(f64x2.mul ${a} ${b})`;
+  const fa = (a: string, b: string) => `(f64x2.add ${a} ${b})`;
+  const fs = (a: string, b: string) => `(f64x2.sub ${a} ${b})`;
+  const body = ({ ld, st }: { ld: Ld; st: St }): string[] => {
+    const at = (q: string) => add(get(q), get("$jb"));
+    const lines = [
+      set("$q", add(get("$aG"), get("$jb"))),
+      set("$z", add(get("$zG"), get("$jb"))),
+      set("$i", ld(get("$q"))),
+      set("$f", ld(add(get("$q"), get("$HB")))),
+      set("$g", ld(add(get("$q"), get("$HB2")))),
+      set("$o", ld(add(get("$q"), get("$HB3")))),
+      set("$dh", fa(ld(at("$pDh")), ld(at("$pDhN")))),
+      set("$x", ld(at("$pX"))),
+    ];
+    if (kind === "std") {
+      lines.push(set("$do", fm(get("$dh"), get("$x"))));
+      lines.push(set("$dc", fa(ld(at("$pDcN")), fm(fm(get("$dh"), get("$o")), fs(ONE, fm(get("$x"), get("$x")))))));
+    } else {
+      lines.push(set("$do", fm(get("$dh"), get("$x"))));
+      lines.push(set("$dc", fa(ld(at("$pDcN")), fm(get("$o"), get("$dh")))));
+    }
+    lines.push(
+      st(get("$z"), fm(fm(get("$i"), fs(ONE, get("$i"))), fm(get("$g"), get("$dc")))),
+      st(add(get("$z"), get("$HB")), fm(fm(get("$f"), fs(ONE, get("$f"))), fm(ld(at("$pC")), get("$dc")))),
+      st(add(get("$z"), get("$HB2")), fm(fs(ONE, fm(get("$g"), get("$g"))), fm(get("$i"), get("$dc")))),
+      st(add(get("$z"), get("$HB3")), fm(fm(get("$o"), fs(ONE, get("$o"))), get("$do"))),
+      st(at("$pDcN"), fm(get("$dc"), get("$f"))),
+    );
+    return lines;
+  };
+  const row = (name: string, base: string) => set(name, bytes(add(get(base), mul(get("$b"), get("$H")))));
+  const perSample = [
+    set("$aG", bytes(add(get("$act"), mul(get("$b"), `(i32.shl ${get("$H")} ${i32(2)})`)))),
+    set("$zG", bytes(add(get("$dz"), mul(get("$b"), `(i32.shl ${get("$H")} ${i32(2)})`)))),
+    row("$pDh", "$dhA"),
+    row("$pDhN", "$dhN"),
+    row("$pDcN", "$dcN"),
+    row("$pC", "$cp"),
+    row("$pX", "$xs"),
+    set("$jb", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$jb")} ${get("$jEnd")})`, [...body(vec), set("$jb", add(get("$jb"), i32(16)))]),
+    `(if ${get("$odd")} (then`,
+    ...body(one),
+    "))",
+    set("$b", add(get("$b"), i32(1))),
+  ];
+  return [
+    `(func (export "cellBack${kind === "std" ? "Std" : "Seed"}") (param $act i32) (param $dz i32) (param $dhA i32) (param $dhN i32) (param $dcN i32) (param $cp i32) (param $xs i32) (param $H i32) (param $nb i32)`,
+    locals(["$b", "$jb", "$jEnd", "$odd", "$HB", "$HB2", "$HB3", "$aG", "$zG", "$q", "$z", "$pDh", "$pDhN", "$pDcN", "$pC", "$pX"], "i32"),
+    locals(["$i", "$f", "$g", "$o", "$dh", "$x", "$do", "$dc"], "v128"),
+    set("$HB", bytes(get("$H"))),
+    set("$HB2", add(get("$HB"), get("$HB"))),
+    set("$HB3", add(get("$HB2"), get("$HB"))),
+    set("$jEnd", bytes(`(i32.and ${get("$H")} ${i32(-2)})`)),
+    set("$odd", `(i32.and ${get("$H")} ${i32(1)})`),
+    set("$b", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$b")} ${get("$nb")})`, perSample),
+    ")",
+  ].join("\n");
+}
+
+/** The whole module: one imported memory (env.memory), eight exported kernels. */
 export function kernelsWat(): string {
   labels = 0; // the same text on every call
-  return ["(module", '(import "env" "memory" (memory 1))', mv(), mtv(), wg(), colsum(), cell("std"), cell("seed"), ")", ""].join("\n");
+  return ["(module", '(import "env" "memory" (memory 1))', mv(), mtv(), wg(), colsum(), cell("std"), cell("seed"), cellBack("std"), cellBack("seed"), ")", ""].join("\n");
 }
