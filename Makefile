@@ -7,7 +7,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build test test-fast test-qemu demo bench bench-train bench-quant clean
+.PHONY: setup deps build typecheck test test-fast test-qemu demo bench bench-train bench-quant clean
 
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
@@ -25,10 +25,14 @@ build: $(NODE_MODULES)
 
 setup: deps build
 
-test: setup
+# The tests themselves are type-checked too (vitest only strips types).
+typecheck: $(NODE_MODULES)
+	npx tsc -p tsconfig.test.json
+
+test: setup typecheck
 	npx vitest run
 
-test-fast: build
+test-fast: build typecheck
 	npx vitest run --project fast
 
 test-qemu: setup

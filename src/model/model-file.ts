@@ -10,10 +10,10 @@
  *     w   [O × H]   row-major
  *     b   [O]
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { readInputFile } from "../util/read-input-file.js";
 
 export const MODEL_FORMAT = "seqforge-model";
 export const MODEL_VERSION = 1;
@@ -179,13 +179,7 @@ export function parseFloatModel(text: string, file: string): FloatModel {
 }
 
 export function loadFloatModel(file: string): FloatModel {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError(file, "", `cannot read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  return parseFloatModel(text, file);
+  return parseFloatModel(readInputFile(file), file);
 }
 
 /** Stable JSON: keys in the order the object was built, weights written as shortest round-trip doubles. */

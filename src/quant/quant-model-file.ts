@@ -10,7 +10,7 @@
  * `hash` is the sha256 of the file's canonical content without `hash` (see contentHash), so a
  * file edited by hand is refused.
  */
-import { readFileSync } from "node:fs";
+import { readInputFile } from "../util/read-input-file.js";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import {
@@ -337,13 +337,7 @@ export function parseQuantModel(text: string, file: string): QuantModel {
 }
 
 export function loadQuantModel(file: string): QuantModel {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError(file, "", `cannot read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  return parseQuantModel(text, file);
+  return parseQuantModel(readInputFile(file), file);
 }
 
 /** Sets `hash` from the content; the one way a QuantModel is finalised before saving. */

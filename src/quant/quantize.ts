@@ -74,7 +74,7 @@ export function quantizeRows(w: ArrayLike<number>, rows: number, cols: number, q
 }
 
 /** Bound on |Σ_k w_q[r,k]·v_k| for |v| ≤ 2^15, per row. */
-function rowBounds(q: number[], rows: number, cols: number): number[] {
+export function rowBounds(q: number[], rows: number, cols: number): number[] {
   const out: number[] = [];
   for (let r = 0; r < rows; r++) {
     let s = 0;

@@ -7,7 +7,7 @@
  * random and saturating.
  */
 import type { CellKind, RunMode } from "../model/model-file.js";
-import { accShiftFor } from "../quant/quantize.js";
+import { accShiftFor, rowBounds } from "../quant/quantize.js";
 import { buildTanhTable } from "../quant/nonlinearity.js";
 import {
   GATE_FRAC,
@@ -22,17 +22,7 @@ import {
   type QuantModel,
 } from "../quant/quant-model-file.js";
 
-/** mulberry32: small, seeded, the same numbers on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from "../util/seeded-random.js";
 
 export class Draw {
   constructor(readonly next: () => number) {}
@@ -118,16 +108,6 @@ function biases(d: Draw, n: number, typical: number): number[] {
     if (d.chance(0.05)) return d.pick([-(2 ** 31), 2 ** 31 - 1]);
     return d.int(-typical, typical);
   });
-}
-
-function rowBounds(q: number[], rows: number, cols: number): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let k = 0; k < cols; k++) s += Math.abs(q[r * cols + k]!);
-    out.push(s * 2 ** 15);
-  }
-  return out;
 }
 
 const sample = { samples: 0, maxAbs: 0, rmse: 0, l2r: 0, cosine: 1, taskRmseFloat: null, taskRmseQuant: null };

@@ -110,7 +110,7 @@ describe("bad files are rejected with a clear one-line error", () => {
   it("not JSON, and a missing file", () => {
     expect(() => parseQuantModel("{", "x.q.json")).toThrow(/x\.q\.json: not valid JSON/);
     const dir = mkdtempSync(join(tmpdir(), "sfq-"));
-    expect(() => loadQuantModel(join(dir, "none.q.json"))).toThrow(/cannot read \(ENOENT\)/);
+    expect(() => loadQuantModel(join(dir, "none.q.json"))).toThrow(/none\.q\.json: file not found$/);
     writeFileSync(join(dir, "e.q.json"), "");
     expect(() => loadQuantModel(join(dir, "e.q.json"))).toThrow(InputError);
   });

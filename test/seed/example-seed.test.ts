@@ -41,11 +41,11 @@ describe("example seed", () => {
     expect([...lines.slice(0, 3), ...lines.slice(97)]).toEqual(PUBLISHED);
   });
 
-  it.each<[string, SeedConfig]>([
+  it.for<[string, SeedConfig]>([
     ["x 3, 5 cells, one target, 120 iterations", { xDim: 3, cells: 5, targets: [1.5], iters: 120, lr: 0.3 }],
     ["x 20, 30 cells, 3 targets, lr 0.5", { xDim: 20, cells: 30, targets: [2, -3, 4], iters: 40, lr: 0.5 }],
     ["x 10, 16 cells, 5 targets, lr 0.05", { xDim: 10, cells: 16, targets: [0.3, -0.2, 0.4, 0.1, -0.5], iters: 110, lr: 0.05 }],
-  ])("%s: every line equals the numpy script's", (_name, config, ctx) => {
+  ])("%s: every line equals the numpy script's", ([, config], ctx) => {
     const want = numpyLines(config);
     if (want === null) {
       ctx.skip("python3 with numpy not found: numpy comparison skipped");

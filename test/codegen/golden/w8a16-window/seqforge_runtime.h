@@ -26,6 +26,20 @@
 #define SEQFORGE_DSP 0
 #endif
 
+/*
+ * SEQFORGE_UNROLL_GATES: 1 unrolls the loop over a unit's four gates (faster: each gate's kind
+ * becomes a constant), 0 keeps one copy of it (smaller). By default 0 on Armv6-M (Cortex-M0,
+ * M0+: the smallest flash, and the copies cost about 450 bytes there), 1 elsewhere; define it to
+ * choose. Same integers either way.
+ */
+#if !defined(SEQFORGE_UNROLL_GATES)
+#if defined(__ARM_ARCH_6M__)
+#define SEQFORGE_UNROLL_GATES 0
+#else
+#define SEQFORGE_UNROLL_GATES 1
+#endif
+#endif
+
 /* Models check this against the runtime version they were generated with. */
 #define SEQFORGE_RUNTIME_VERSION 1
 
@@ -61,17 +75,6 @@ static inline int8_t seqforge_sat8(int32_t v)
     return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
 }
 
-/*
- * Gate pre-activation, int32 Q15:
- *   z = sat32(((acc_x * mx + acc_h * mh + 2^(s-1)) >> s) + b)      in int64
- * |acc| <= 2^31 and 0 <= m < 2^30 keep each product below 2^61: the sum cannot overflow.
- */
-static inline int32_t seqforge_gate_z(int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b)
-{
-    const int64_t v = (((int64_t)acc_x * mx + (int64_t)acc_h * mh + ((int64_t)1 << (s - 1))) >> s) + b;
-    return (int32_t)(v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : v));
-}
-
 /* Head output, int16: y = sat16(((acc * m + 2^(s-1)) >> s) + b)      in int64 */
 static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 {
@@ -80,49 +83,54 @@ static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 }
 
 /*
- * tanh(z), z int32 Q15 -> int16 Q15 in [-32767, 32767]. T is the model's table of tanh on a
- * 2^-6 grid over [0, 8] (T[k] = tanh(k / 64) in Q15, k = 0 .. 512): 2^9 units of z per entry,
- * linear interpolation between entries. All in int32: T[k+1] - T[k] <= 512, u < 512.
+ * The nonlinearities (docs/fixed-point.md step 2) share one table walk. T is the model's table of
+ * tanh on a 2^-6 grid over [0, 8] (T[k] = tanh(k / 64) in Q15, k = 0 .. 512), read with linear
+ * interpolation at a magnitude 0 <= a < 2^19, 2^10 units of a per entry:
+ *   walk(a) = T[k] + (((T[k+1] - T[k]) * u + 512) >> 10),   k = a >> 10, u = a & 1023
+ * sigmoid_q15(z) reads it at a = |z| (the specification's tanh(z / 2), word for word). tanh_q15(z)
+ * reads it at a = 2|z|: with k = |z| >> 9 and u = |z| & 511 the specification computes
+ * (d * u + 256) >> 9, and (d * 2u + 512) >> 10 is the same floor of the same fraction. Both are
+ * 32767 where a reaches 2^19 (the end of the table). All in int32: d <= 512, u < 1024.
  */
+static inline int32_t seqforge_tanh_walk(const int16_t *T, int32_t a)
+{
+    const int32_t k = a >> 10;
+    return T[k] + (((T[k + 1] - T[k]) * (a & 1023) + 512) >> 10);
+}
+
+/* tanh(z), z int32 Q15 with |z| < 2^31 -> int16 Q15 in [-32767, 32767]. */
 static inline int16_t seqforge_tanh_q15(const int16_t *T, int32_t z)
 {
-    int32_t a;
-    int32_t k;
-    int32_t t;
-    if (z >= 262144) {
-        return 32767;
-    }
-    if (z <= -262144) {
-        return -32767;
-    }
-    a = z < 0 ? -z : z;
-    k = a >> 9;
-    t = T[k] + (((T[k + 1] - T[k]) * (a & 511) + 256) >> 9);
+    const int32_t a = z < 0 ? -z : z;
+    const int32_t t = a >= 262144 ? 32767 : seqforge_tanh_walk(T, 2 * a);
     return (int16_t)(z < 0 ? -t : t);
 }
 
 /*
- * sigmoid(z) = (1 + tanh(z / 2)) / 2, z int32 Q15 -> int16 Q15 in [0, 32767]; the table read at
- * z / 2: 2^10 units of z per entry.
+ * One gate of one unit, from its two accumulators to its Q15 value (docs/fixed-point.md steps
+ * 1 and 2):
+ *   z    = sat32(((acc_x * mx + acc_h * mh + 2^(s-1)) >> s) + b)       in int64
+ *   gate = tanh_q15(z) for the g gate (is_tanh = 1), else sigmoid_q15(z)
+ *        = min(32767, (32768 + tanh(z / 2) + 1) >> 1)
+ * |acc| <= 2^31 and 0 <= m < 2^30 keep each product below 2^61: the int64 sum cannot overflow,
+ * and |z| < 2^62 before sat32, so |z| is exact in int64.
+ * sat32 is folded into the range check: both functions are flat (+-32767 before the sigmoid's
+ * last step) from |z| >= 2^19 on (tanh from 2^18), and every value sat32 changes keeps its sign
+ * and stays at |z| >= 2^19; so saturating first, or not, gives the same gate, bit for bit.
  */
-static inline int16_t seqforge_sigmoid_q15(const int16_t *T, int32_t z)
+static inline int16_t seqforge_gate_q15(const int16_t *T, int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
 {
-    int32_t t;
-    int32_t s;
-    if (z >= 524288) {
-        t = 32767;
-    } else if (z <= -524288) {
-        t = -32767;
-    } else {
-        const int32_t a = z < 0 ? -z : z;
-        const int32_t k = a >> 10;
-        t = T[k] + (((T[k + 1] - T[k]) * (a & 1023) + 512) >> 10);
-        if (z < 0) {
-            t = -t;
-        }
+    const int64_t z = (((int64_t)acc_x * mx + (int64_t)acc_h * mh + ((int64_t)1 << (s - 1))) >> s) + b;
+    const int64_t a = z < 0 ? -z : z;
+    int32_t t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(T, (int32_t)a << is_tanh);
+    if (z < 0) {
+        t = -t;
     }
-    s = (32768 + t + 1) >> 1;
-    return (int16_t)(s > 32767 ? 32767 : s);
+    if (is_tanh) {
+        return (int16_t)t;
+    }
+    t = (32768 + t + 1) >> 1; /* in [1, 32768]: only t = 32767 rounds up to 32768 */
+    return (int16_t)(t > 32767 ? 32767 : t);
 }
 
 /*

@@ -133,24 +133,30 @@ static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
     int16_t h_new[4]; /* scratch: every row reads the old h, so the new h waits here */
     int j;
     for (j = 0; j < 4; j++) {
-        const int r = 4 * j; /* row of gate i in mx, mh, b; f, g, o follow */
         int32_t ax[4];
         int32_t ah[4];
-        int16_t gi, gf, gg, go, cn;
+        int16_t q[4]; /* the gates i, f, g, o of unit j, Q15 */
+        int g;
+        int16_t cn;
 
         seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, ax);
         seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, ah);
-        gi = seqforge_sigmoid_q15(tiny_tanh_table, seqforge_gate_z(ax[0], tiny_l0_mx[r], ah[0], tiny_l0_mh[r], 32, tiny_l0_b[r]));
-        gf = seqforge_sigmoid_q15(tiny_tanh_table, seqforge_gate_z(ax[1], tiny_l0_mx[r + 1], ah[1], tiny_l0_mh[r + 1], 32, tiny_l0_b[r + 1]));
-        gg = seqforge_tanh_q15(tiny_tanh_table, seqforge_gate_z(ax[2], tiny_l0_mx[r + 2], ah[2], tiny_l0_mh[r + 2], 32, tiny_l0_b[r + 2]));
-        go = seqforge_sigmoid_q15(tiny_tanh_table, seqforge_gate_z(ax[3], tiny_l0_mx[r + 3], ah[3], tiny_l0_mh[r + 3], 32, tiny_l0_b[r + 3]));
+#if SEQFORGE_UNROLL_GATES && defined(__GNUC__)
+#pragma GCC unroll 4
+#endif
+        for (g = 0; g < 4; g++) {
+            const int r = 4 * j + g; /* row of gate g of unit j in mx, mh, b */
+            q[g] = seqforge_gate_q15(tiny_tanh_table, ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2);
+        }
 
-        cn = seqforge_sat16(seqforge_rshr32((int32_t)gf * c[j], 15) + seqforge_rshr32((int32_t)gi * gg, 16));
+        cn = seqforge_sat16(seqforge_rshr32((int32_t)q[1] * c[j], 15) + seqforge_rshr32((int32_t)q[0] * q[2], 16));
         c[j] = cn;
-        h_new[j] = (int16_t)seqforge_rshr32((int32_t)go * seqforge_tanh_q15(tiny_tanh_table, (int32_t)cn * 2), 15);
+        h_new[j] = (int16_t)seqforge_rshr32((int32_t)q[3] * seqforge_tanh_q15(tiny_tanh_table, (int32_t)cn * 2), 15);
     }
-    for (j = 0; j < 4; j++) {
+    /* Two at a time: gcc turns a one-element copy loop into a call to memcpy, more flash than this loop. */
+    for (j = 0; j + 1 < 4; j += 2) {
         h[j] = h_new[j];
+        h[j + 1] = h_new[j + 1];
     }
 }
 
@@ -173,10 +179,16 @@ void tiny_reset(tiny_state_t *state)
 {
     int l;
     int j;
+    /*
+     * Two elements of c and h per iteration: gcc turns a one-element loop into a call to memset,
+     * which costs more flash than the loop (newlib's memset: 166 bytes on Armv6-M, 162 on Armv7E-M).
+     */
     for (l = 0; l < TINY_LAYERS; l++) {
-        for (j = 0; j < TINY_HIDDEN_SIZE; j++) {
+        for (j = 0; j + 1 < TINY_HIDDEN_SIZE; j += 2) {
             state->c[l][j] = 0;
+            state->c[l][j + 1] = 0;
             state->h[l][j] = 0;
+            state->h[l][j + 1] = 0;
         }
     }
 }
