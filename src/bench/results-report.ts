@@ -40,7 +40,7 @@ export function comparisonTable(results: readonly BenchResult[]): string {
   const n = (v: number | undefined) => (v === undefined ? "–" : v.toLocaleString("en-US"));
   const rows: string[][] = [];
   for (const target of [...new Set(CMSIS_NN_FIGURES.map((c) => c.target))]) {
-    rows.push([target, "seqforge w8a16 (portable C)", ...["S", "M", "L"].map((s) => n(ours(target, s)?.instructionsPerStep))]);
+    rows.push([target, "seqforge w8a16 (generated C)", ...["S", "M", "L"].map((s) => n(ours(target, s)?.instructionsPerStep))]);
     for (const c of CMSIS_NN_FIGURES.filter((x) => x.target === target)) rows.push([target, c.kernel, n(c.S), n(c.M), n(c.L)]);
   }
   return markdownTable(["target", "kernel", "S", "M", "L"], rows);

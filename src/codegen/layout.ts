@@ -3,60 +3,37 @@
  * every unit, then f, g, o; docs: model-file.ts). The C computes the four gates of one hidden
  * unit together and reads their weights strictly sequentially, so it stores one block per unit
  * holding the unit's four rows interleaved in the order its dot-product kernel consumes them
- * (seqforge_runtime.h, seqforge_dot4_*): inputs taken in groups of G (largest first), then the
- * rest one by one.
+ * (seqforge_runtime.h, seqforge_dot4_*): inputs taken in groups of G, then the rest one by one.
  *
- *   w8a16  (G = 8)  per input octet (k .. k+7), gate by gate (i, then f, g, o):
- *                                              i[k] i[k+2] i[k+1] i[k+3]  i[k+4] i[k+6] i[k+5] i[k+7]
- *          (G = 2)  then per input pair:       i[k] f[k] i[k+1] f[k+1]  g[k] o[k] g[k+1] o[k+1]
+ *   w8a16  (G = 2)  per input pair (k, k+1):   i[k] f[k] i[k+1] f[k+1]  g[k] o[k] g[k+1] o[k+1]
  *   w16a16 (G = 2)  per input pair (k, k+1):   i[k] i[k+1]  f[k] f[k+1]  g[k] g[k+1]  o[k] o[k+1]
  *   w8a8   (G = 4)  per input quad (k .. k+3): i[k] f[k] i[k+2] f[k+2]  i[k+1] f[k+1] i[k+3] f[k+3]
  *                                              g[k] o[k] g[k+2] o[k+2]  g[k+1] o[k+1] g[k+3] o[k+3]
  *   remaining inputs, one by one:              i[k] f[k] g[k] o[k]
  *
  * Each 32-bit word of a group is what one Arm DSP instruction pair (SXTB16 + SMLAD, or SMLALD)
- * consumes; the portable C reads the same bytes in the same order. A w8a16 octet also keeps each
- * gate's eight weights together, so that Helium (MVE) loads them as one vector of eight lanes
- * (their order is matched by the order x is loaded in).
+ * consumes; the portable C reads the same bytes in the same order.
  */
 import type { IntegerScheme } from "../quant/quant-model-file.js";
 
 export const GATES = ["i", "f", "g", "o"] as const;
 
-interface Group {
-  /** Inputs per group. */
-  size: number;
-  /** (gate, offset within the group) of each slot of a group, in storage order. */
-  slots: [gate: number, offset: number][];
-}
-
-/** One gate's octet in the order SXTB16 splits its words: bytes k, k+2 | k+1, k+3 pair with x[k], x[k+1] | x[k+2], x[k+3]. */
-const OCTET_ORDER = [0, 2, 1, 3, 4, 6, 5, 7];
-
-/**
- * Each scheme's groups, largest first: the kernel takes as many groups of the first size as fit,
- * then of the next, then the remaining inputs one by one.
- */
-const GROUPS: Record<IntegerScheme, Group[]> = {
-  w8a16: [
-    { size: 8, slots: [0, 1, 2, 3].flatMap((g) => OCTET_ORDER.map((k): [number, number] => [g, k])) },
-    { size: 2, slots: [[0, 0], [1, 0], [0, 1], [1, 1], [2, 0], [3, 0], [2, 1], [3, 1]] },
-  ],
-  w16a16: [{ size: 2, slots: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1], [3, 0], [3, 1]] }],
-  w8a8: [
-    {
-      size: 4,
-      slots: [
-        [0, 0], [1, 0], [0, 2], [1, 2], [0, 1], [1, 1], [0, 3], [1, 3],
-        [2, 0], [3, 0], [2, 2], [3, 2], [2, 1], [3, 1], [2, 3], [3, 3],
-      ],
-    },
-  ],
+/** Position of (gate, offset within the group) for each slot of a group, by scheme. */
+const GROUPS: Record<IntegerScheme, { size: number; slots: [gate: number, offset: number][] }> = {
+  w8a16: { size: 2, slots: [[0, 0], [1, 0], [0, 1], [1, 1], [2, 0], [3, 0], [2, 1], [3, 1]] },
+  w16a16: { size: 2, slots: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1], [3, 0], [3, 1]] },
+  w8a8: {
+    size: 4,
+    slots: [
+      [0, 0], [1, 0], [0, 2], [1, 2], [0, 1], [1, 1], [0, 3], [1, 3],
+      [2, 0], [3, 0], [2, 2], [3, 2], [2, 1], [3, 1], [2, 3], [3, 3],
+    ],
+  },
 };
 
-/** Inputs per group of a scheme's first (largest) group (f32: 1, plain rows). */
+/** Inputs per group for a scheme's kernel (f32: 1, plain rows). */
 export function groupSize(scheme: IntegerScheme): number {
-  return GROUPS[scheme][0]!.size;
+  return GROUPS[scheme].size;
 }
 
 /**
@@ -65,13 +42,12 @@ export function groupSize(scheme: IntegerScheme): number {
  */
 export function packUnitBlocks(values: ArrayLike<number>, hidden: number, n: number, scheme: IntegerScheme): number[] {
   if (values.length !== 4 * hidden * n) throw new RangeError(`${4 * hidden * n} values expected, found ${values.length}`);
+  const { size, slots } = GROUPS[scheme];
   const out: number[] = [];
   const w = (j: number, gate: number, k: number) => values[(gate * hidden + j) * n + k]!;
   for (let j = 0; j < hidden; j++) {
     let k = 0;
-    for (const { size, slots } of GROUPS[scheme]) {
-      for (; k + size <= n; k += size) for (const [gate, off] of slots) out.push(w(j, gate, k + off));
-    }
+    for (; k + size <= n; k += size) for (const [gate, off] of slots) out.push(w(j, gate, k + off));
     for (; k < n; k++) for (let gate = 0; gate < 4; gate++) out.push(w(j, gate, k));
   }
   return out;
@@ -105,18 +81,17 @@ export function unitMajorLabel(row: number): string {
 
 /** How a unit block of n inputs is ordered, for the comment above the array. */
 export function blockOrderComment(scheme: IntegerScheme, n: number): string {
-  const groupText: Record<string, string> = {
-    "w8a16/8": "per input octet (k..k+7), gate by gate: i[k] i[k+2] i[k+1] i[k+3] i[k+4] i[k+6] i[k+5] i[k+7], then f, g and o the same way",
-    "w8a16/2": "per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]",
-    "w16a16/2": "per input pair (k, k+1): i[k] i[k+1] f[k] f[k+1] g[k] g[k+1] o[k] o[k+1]",
-    "w8a8/4": "per input quad (k..k+3): i[k] f[k] i[k+2] f[k+2] i[k+1] f[k+1] i[k+3] f[k+3], then g and o the same way",
+  const { size } = GROUPS[scheme];
+  const groups = Math.floor(n / size);
+  const rest = n - groups * size;
+  const groupText: Record<IntegerScheme, string> = {
+    w8a16: "per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]",
+    w16a16: "per input pair (k, k+1): i[k] i[k+1] f[k] f[k+1] g[k] g[k+1] o[k] o[k+1]",
+    w8a8:
+      "per input quad (k..k+3): i[k] f[k] i[k+2] f[k+2] i[k+1] f[k+1] i[k+3] f[k+3], then g and o the same way",
   };
   const parts: string[] = [];
-  let rest = n;
-  for (const { size } of GROUPS[scheme]) {
-    if (rest >= size) parts.push(`${parts.length > 0 ? "then " : ""}${groupText[`${scheme}/${size}`]!}`);
-    rest %= size;
-  }
-  if (rest > 0) parts.push(`${parts.length > 0 ? "then " : ""}${rest === 1 ? "the last input" : `the last ${rest} inputs`}: i[k] f[k] g[k] o[k]`);
+  if (groups > 0) parts.push(groupText[scheme]);
+  if (rest > 0) parts.push(`${groups > 0 ? "then " : ""}${rest === 1 ? "the last input" : `the last ${rest} inputs`}: i[k] f[k] g[k] o[k]`);
   return parts.join("; ");
 }

@@ -153,7 +153,7 @@ describe("tables", () => {
       "| cortex-m0 | M | 9,230 | 7,830 | 1,000 | 400 | __aeabi_lmul, memcpy | **not met** | 192 | met |",
     );
     const t = comparisonTable(results);
-    expect(t).toContain("| cortex-m4 | seqforge w8a16 (portable C) | – | 29,637 | – |");
+    expect(t).toContain("| cortex-m4 | seqforge w8a16 (generated C) | – | 29,637 | – |");
     expect(t).toContain("| cortex-m4 | CMSIS-NN int8 (arm_lstm_unidirectional_s8) | 13,053 | 29,406 | 87,978 |");
     expect(t).toContain("| cortex-m55 | CMSIS-NN int8, Helium (MVE) | 6,638 | 12,518 | 30,999 |");
   });

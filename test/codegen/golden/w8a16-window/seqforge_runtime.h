@@ -27,6 +27,18 @@
 #endif
 
 /*
+ * Arm Helium (MVE; Cortex-M55, M85): the w8a16 dot product takes eight inputs per vector, four
+ * gates at a time: VLDRB.S16 widens eight int8 weights to int16 lanes and VMLADAVA.S16 adds the
+ * eight products to an int32 accumulator. Define SEQFORGE_NO_MVE to build the DSP or portable C.
+ */
+#if defined(__ARM_FEATURE_MVE) && defined(__GNUC__) && !defined(SEQFORGE_NO_MVE)
+#define SEQFORGE_MVE 1
+#include <arm_mve.h>
+#else
+#define SEQFORGE_MVE 0
+#endif
+
+/*
  * SEQFORGE_UNROLL_GATES: 1 unrolls the loop over a unit's four gates (faster: each gate's kind
  * becomes a constant), 0 keeps one copy of it (smaller). By default 0 on Armv6-M (Cortex-M0,
  * M0+: the smallest flash, and the copies cost about 450 bytes there), 1 elsewhere; define it to
@@ -171,15 +183,40 @@ static inline int32_t seqforge_sxtb16_ror8(int32_t w)
  *
  * w8a16: int8 w, int16 x, int32 sums (|w x| <= 2^22; the quantizer bounds each row's sum).
  * Per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; an odd last input: i f g o.
+ * Every partial sum, in any order, is at most the row's sum_k |w[k]| * 2^15, which the quantizer
+ * keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which add the
+ * same products in different orders, give the same int32, and none overflows.
  */
+#if SEQFORGE_MVE
+/*
+ * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time: the byte offsets of gate i's
+ * weights i[k] .. i[k+7] in them; f, g and o are at +1, +4 and +5. A gathering VLDRB.S16 puts
+ * them in x's lane order and widens them to int16, VMLADAVA.S16 adds the eight products to the
+ * gate's int32 accumulator. (Gathers take more cycles than contiguous loads on a real M55; the
+ * layout stays the one the DSP kernel reads fastest.)
+ */
+#endif
+
 SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[4])
 {
     int32_t a0 = 0;
     int32_t a1 = 0;
     int32_t a2 = 0;
     int32_t a3 = 0;
-    int k;
-    for (k = 0; k + 1 < n; k += 2, w += 8) {
+    int k = 0;
+#if SEQFORGE_MVE
+    /* Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26 (in registers: no constant in flash). */
+    const uint16x8_t even = vidupq_n_u16(0, 2);
+    const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
+    for (; k + 7 < n; k += 8, w += 32) {
+        const int16x8_t xv = vldrhq_s16(x + k);
+        a0 = vmladavaq_s16(a0, vldrbq_gather_offset_s16(w, offsets), xv);
+        a1 = vmladavaq_s16(a1, vldrbq_gather_offset_s16(w + 1, offsets), xv);
+        a2 = vmladavaq_s16(a2, vldrbq_gather_offset_s16(w + 4, offsets), xv);
+        a3 = vmladavaq_s16(a3, vldrbq_gather_offset_s16(w + 5, offsets), xv);
+    }
+#endif
+    for (; k + 1 < n; k += 2, w += 8) {
 #if SEQFORGE_DSP
         const int32_t xx = seqforge_load32(x + k);
         const int32_t wif = seqforge_load32(w);
