@@ -30,7 +30,9 @@ typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.test.json
 
 test: setup typecheck
-	npx vitest run
+	@mkdir -p $(OUT)
+	npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
+	  status=$$?; node test/print-summary.mjs $(OUT)/test-results.json && exit $$status
 
 test-fast: build typecheck
 	npx vitest run --project fast

@@ -146,7 +146,7 @@ static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 #endif
         for (g = 0; g < 4; g++) {
             const int r = 4 * j + g; /* row of gate g of unit j in mx, mh, b */
-            q[g] = seqforge_gate_q15(tiny_tanh_table, ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2);
+            q[g] = seqforge_gate_q15(tiny_tanh_table, ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
         }
 
         cn = seqforge_sat16(seqforge_rshr32((int32_t)q[1] * c[j], 15) + seqforge_rshr32((int32_t)q[0] * q[2], 16));
