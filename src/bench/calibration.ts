@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { buildProgram, loadTarget, runProgram, type QemuTarget } from "../toolchain/index.js";
-import { TEMPLATES_DIR } from "./driver.js";
+import { BENCH_TEMPLATES_DIR } from "./driver.js";
 
 export interface Calibration {
   target: string;
@@ -18,7 +18,7 @@ export interface Calibration {
 
 export async function calibrate(target: string, workDir: string): Promise<Calibration> {
   const t = loadTarget(target) as QemuTarget;
-  const b = await buildProgram({ target, sources: [join(TEMPLATES_DIR, "calibrate.c")], includeDirs: [], outDir: join(workDir, target) });
+  const b = await buildProgram({ target, sources: [join(BENCH_TEMPLATES_DIR, "calibrate.c")], includeDirs: [], outDir: join(workDir, target) });
   const r = await runProgram({ target, executable: b.executable, args: [], cwd: workDir, timeoutMs: 60_000 });
   if (r.exitCode !== 0) throw new Error(`${target}: the calibration image exited with ${r.exitCode}: ${r.stdout}${r.stderr}`);
   const ticks = new Map([...r.stdout.matchAll(/iterations=(\d+) ticks=(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]));

@@ -3,11 +3,12 @@
  * its header, the inputs of every measured step as C literals.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import Handlebars from "handlebars";
+import { TEMPLATES_DIR } from "../codegen/templates.js";
 
-export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "templates", "bench");
+/** templates/bench: the bench driver and the SysTick calibration program. */
+export const BENCH_TEMPLATES_DIR = join(TEMPLATES_DIR, "bench");
 
 export interface DriverSpec {
   /** C prefix of the model's API (`PREFIX_step`, ...). */
@@ -24,7 +25,7 @@ export interface DriverSpec {
 
 export function renderBenchDriver(spec: DriverSpec): string {
   if (spec.inputs.length === 0) throw new RangeError("the bench needs at least one step of input");
-  const template = Handlebars.compile(readFileSync(join(TEMPLATES_DIR, "bench_main.c.hbs"), "utf8"), { noEscape: true, strict: true });
+  const template = Handlebars.compile(readFileSync(join(BENCH_TEMPLATES_DIR, "bench_main.c.hbs"), "utf8"), { noEscape: true, strict: true });
   return template({
     prefix: spec.prefix,
     PREFIX: spec.prefix.toUpperCase(),

@@ -1,19 +1,15 @@
 /**
- * Seeded random numbers for the bench (reference models, inputs): mulberry32, the same numbers
- * on every machine and Node version, so the bench measures the same program every time.
+ * Seeded random numbers for the bench (reference models, inputs): mulberry32
+ * (src/util/seeded-random.ts), the same numbers on every machine and Node version, so the bench
+ * measures the same program every time; here with the uniform and normal draws the bench needs.
  */
+import { mulberry32 } from "../util/seeded-random.js";
+
 export class BenchRandom {
-  private a: number;
-  constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
   /** Uniform in [0, 1). */
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();

@@ -6,15 +6,8 @@ import type { BenchResult } from "./bench-model.js";
 import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
 import { COUNT_NOTE, markdownTable, resultsTable } from "./report.js";
 
-export interface GoalCheck {
-  target: string;
-  /** const + code + library: what the goal is checked against. */
-  flashBytes: number;
-  constBytes: number;
-  codeBytes: number;
-  libraryBytes: number;
-  libraryRoutines: string[];
-  ramBytes: number;
+/** A size-goal row: the bench figures of model M on one target (flashBytes being what the goal is checked against). */
+export interface GoalCheck extends Pick<BenchResult, "target" | "flashBytes" | "constBytes" | "codeBytes" | "libraryBytes" | "libraryRoutines" | "ramBytes"> {
   flashMet: boolean;
   ramMet: boolean;
 }

@@ -11,10 +11,15 @@ function single(args: Record<string, unknown>, name: string): unknown {
   return v;
 }
 
+/** The value as the message shows it: yargs reads `--window abc` as NaN, which JSON would print as null. */
+function shown(v: unknown): string {
+  return typeof v === "number" && Number.isNaN(v) ? "a value that is not a number" : JSON.stringify(v ?? null);
+}
+
 export function intFlag(args: Record<string, unknown>, name: string, min: number): number {
   const v = single(args, name);
   if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
-    throw new InputError(`--${name}`, "", `an integer ≥ ${min} expected, found ${JSON.stringify(v ?? null)}`);
+    throw new InputError(`--${name}`, "", `an integer ≥ ${min} expected, found ${shown(v)}`);
   }
   return v;
 }
@@ -25,7 +30,7 @@ export function numberFlag(args: Record<string, unknown>, name: string, min: num
   const ok = typeof v === "number" && Number.isFinite(v) && v >= min && (maxIncluded ? v <= max : v < max);
   if (!ok) {
     const range = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}${maxIncluded ? "]" : ")"}`;
-    throw new InputError(`--${name}`, "", `a number ${range} expected, found ${JSON.stringify(v ?? null)}`);
+    throw new InputError(`--${name}`, "", `a number ${range} expected, found ${shown(v)}`);
   }
   return v as number;
 }

@@ -2,10 +2,10 @@
  * A table read from a data file: the header and raw cells, not yet numbers. Numbers are parsed
  * per requested column (series.ts), so columns nobody asked for (a date, a label) may hold text.
  */
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { readCsvTable } from "./csv.js";
 import { readJsonTable } from "./json.js";
+import { readInputBytes } from "../util/read-input-file.js";
 
 export interface Table {
   file: string;
@@ -23,13 +23,7 @@ export interface Table {
 
 /** The bytes of a data file (hashed into the model file), or an InputError naming the file. */
 export function readDataFile(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const what = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "a folder, a data file expected" : `cannot read (${code ?? "error"})`;
-    throw new InputError(file, "", what);
-  }
+  return readInputBytes(file, "data file");
 }
 
 /**

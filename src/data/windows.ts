@@ -30,6 +30,11 @@ export function firstPredictedRow(spec: WindowSpec): number {
   return spec.mode === "window" ? spec.horizon + spec.window - 1 : spec.horizon;
 }
 
+/** Rows a series needs for the model to make one prediction (running it, not training it). */
+export function rowsForOnePrediction(spec: WindowSpec): number {
+  return firstPredictedRow(spec) + 1;
+}
+
 /** Rows needed for one training sample: N input rows and the row K ahead of the last (also one truncated-BPTT chunk in stream mode). */
 export function minimumRows(spec: Pick<WindowSpec, "window" | "horizon">): number {
   return spec.window + spec.horizon;

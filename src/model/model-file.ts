@@ -17,6 +17,8 @@ import { readInputFile } from "../util/read-input-file.js";
 
 export const MODEL_FORMAT = "seqforge-model";
 export const MODEL_VERSION = 1;
+/** The quantized model file's format (src/quant/quant-model-file.ts), here so either parser can say which file it was given. */
+export const QUANT_FORMAT = "seqforge-quant-model";
 
 // JSON.parse reads 1e999 as Infinity; say "finite" for it rather than zod's "expected number".
 const finite = z.number({
@@ -88,29 +90,47 @@ export const FloatModelSchema = z
   .superRefine((m, ctx) => {
     // Every length follows from the architecture; check each so a hand-edited file fails here,
     // naming the field, rather than deep inside a loop.
-    const a = m.architecture;
-    const H = a.hiddenSize;
-    const expect = (path: (string | number)[], actual: number, wanted: number) => {
-      if (actual !== wanted) {
-        ctx.addIssue({ code: "custom", path, message: `${wanted} values expected, found ${actual}` });
-      }
-    };
-    expect(["features"], m.features.length, a.inputSize);
-    expect(["targets"], m.targets.length, a.outputSize);
-    expect(["normalization", "input", "mean"], m.normalization.input.mean.length, a.inputSize);
-    expect(["normalization", "input", "scale"], m.normalization.input.scale.length, a.inputSize);
-    expect(["normalization", "output", "mean"], m.normalization.output.mean.length, a.outputSize);
-    expect(["normalization", "output", "scale"], m.normalization.output.scale.length, a.outputSize);
-    expect(["weights", "layers"], m.weights.layers.length, a.layers);
-    m.weights.layers.forEach((l, i) => {
-      const I = i === 0 ? a.inputSize : H;
-      expect(["weights", "layers", i, "wx"], l.wx.length, 4 * H * I);
-      expect(["weights", "layers", i, "wh"], l.wh.length, 4 * H * H);
-      expect(["weights", "layers", i, "b"], l.b.length, 4 * H);
-    });
-    expect(["weights", "head", "w"], m.weights.head.w.length, a.outputSize * H);
-    expect(["weights", "head", "b"], m.weights.head.b.length, a.outputSize);
+    const expect = lengthCheck(ctx);
+    checkIoLengths(expect, m.architecture, m);
+    checkWeightLengths(expect, m.architecture, m.weights, "weights");
   });
+
+/** Adds an issue at `path` when a length is not the wanted one. */
+export type LengthCheck = (path: (string | number)[], actual: number, wanted: number) => void;
+
+export function lengthCheck(ctx: z.RefinementCtx): LengthCheck {
+  return (path, actual, wanted) => {
+    if (actual !== wanted) ctx.addIssue({ code: "custom", path, message: `${wanted} values expected, found ${actual}` });
+  };
+}
+
+/** The lengths every model file (float and quantized) shares: column names and normalisation. */
+export function checkIoLengths(
+  expect: LengthCheck,
+  a: Architecture,
+  m: { features: unknown[]; targets: unknown[]; normalization: { input: Normalization; output: Normalization } },
+): void {
+  expect(["features"], m.features.length, a.inputSize);
+  expect(["targets"], m.targets.length, a.outputSize);
+  expect(["normalization", "input", "mean"], m.normalization.input.mean.length, a.inputSize);
+  expect(["normalization", "input", "scale"], m.normalization.input.scale.length, a.inputSize);
+  expect(["normalization", "output", "mean"], m.normalization.output.mean.length, a.outputSize);
+  expect(["normalization", "output", "scale"], m.normalization.output.scale.length, a.outputSize);
+}
+
+/** The weight layout above, under the field `path` (`weights` in model.json, `float32` in an f32 model.q.json). */
+export function checkWeightLengths(expect: LengthCheck, a: Architecture, w: { layers: LayerWeights[]; head: HeadWeights }, path: string): void {
+  const H = a.hiddenSize;
+  expect([path, "layers"], w.layers.length, a.layers);
+  w.layers.forEach((l, i) => {
+    const I = i === 0 ? a.inputSize : H;
+    expect([path, "layers", i, "wx"], l.wx.length, 4 * H * I);
+    expect([path, "layers", i, "wh"], l.wh.length, 4 * H * H);
+    expect([path, "layers", i, "b"], l.b.length, 4 * H);
+  });
+  expect([path, "head", "w"], w.head.w.length, a.outputSize * H);
+  expect([path, "head", "b"], w.head.b.length, a.outputSize);
+}
 
 export type FloatModel = z.infer<typeof FloatModelSchema>;
 
@@ -123,6 +143,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out || "(top level)";
 }
+
+/** Expected format → found format → what the user should do (the two seqforge model files are easily swapped). */
+const MODEL_KIND_HINT: Record<string, Record<string, string>> = {
+  [MODEL_FORMAT]: { [QUANT_FORMAT]: "a quantized model; give the float model it was quantized from" },
+  [QUANT_FORMAT]: { [MODEL_FORMAT]: "a float model; quantize it first with seqforge quantize" },
+};
 
 /**
  * Parses JSON text and checks its `format` and `version` before the schema, so a file from a
@@ -145,7 +171,9 @@ export function parseVersionedJson(
   }
   const r = raw as Record<string, unknown>;
   if (r.format !== format) {
-    throw new InputError(file, "field format", `"${format}" expected, found ${JSON.stringify(r.format)}`);
+    // The other seqforge model file given where this one is expected: say what to do.
+    const hint = MODEL_KIND_HINT[format]?.[String(r.format)];
+    throw new InputError(file, "field format", `"${format}" expected, found ${JSON.stringify(r.format)}${hint ? ` (${hint})` : ""}`);
   }
   if (typeof r.version !== "number" || !Number.isInteger(r.version)) {
     throw new InputError(file, "field version", `an integer expected, found ${JSON.stringify(r.version)}`);
@@ -179,7 +207,7 @@ export function parseFloatModel(text: string, file: string): FloatModel {
 }
 
 export function loadFloatModel(file: string): FloatModel {
-  return parseFloatModel(readInputFile(file), file);
+  return parseFloatModel(readInputFile(file, "model file"), file);
 }
 
 /** Stable JSON: keys in the order the object was built, weights written as shortest round-trip doubles. */

@@ -3,7 +3,7 @@
  * the file, the simulator, and the StepEngine over normalised floats.
  */
 export {
-  isQuantModelFile,
+  QUANT_FORMAT,
   loadQuantModel,
   parseQuantModel,
   saveQuantModel,

@@ -8,6 +8,7 @@ import type { FloatModel } from "../model/model-file.js";
 import { selectColumns } from "../data/series.js";
 import { normalizedRows } from "../data/normalization.js";
 import { parseTable, readDataFile } from "../data/table.js";
+import { rowsForOnePrediction } from "../data/windows.js";
 import { sha256 } from "../util/hash.js";
 import type { SeriesData } from "./quantize.js";
 
@@ -18,7 +19,7 @@ export function loadSeriesData(file: string, model: Pick<FloatModel, "features" 
   const columns = [...new Set([...model.features, ...(withTargets ? model.targets : [])])];
   const series = selectColumns(table, columns, "feature");
   const a = model.architecture;
-  const need = a.mode === "window" ? a.window + a.horizon : a.horizon + 1;
+  const need = rowsForOnePrediction(a);
   if (series.rows < need) {
     throw new InputError(file, "", `${series.rows} data rows; at least ${need} expected for one prediction (window ${a.window}, horizon ${a.horizon})`);
   }

@@ -50,9 +50,6 @@ export function sigmoidQ15(T: ArrayLike<number>, z: number): number {
   return Math.min(32767, (32768 + t + 1) >> 1);
 }
 
-/** The whole input domain where either function is not constant: z in [-2^19, 2^19]. */
-export const NONLINEARITY_DOMAIN = SIG_LIMIT;
-
 /** Max |approx - exact| over every int32 z in [-2^19, 2^19] (real units), exhaustively. */
 export function measureNonlinearityError(T: ArrayLike<number>): { tanh: number; sigmoid: number } {
   let et = 0;

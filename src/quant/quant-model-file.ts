@@ -15,17 +15,21 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 import {
   Architecture,
+  checkIoLengths,
+  checkWeightLengths,
   HeadWeights,
   LayerWeights,
+  lengthCheck,
   Normalization,
   parseVersionedJson,
+  QUANT_FORMAT,
   serializeModel,
   validateWith,
 } from "../model/model-file.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
 
-export const QUANT_FORMAT = "seqforge-quant-model";
+export { QUANT_FORMAT };
 export const QUANT_VERSION = 1;
 
 export const Scheme = z.enum(["w8a16", "w16a16", "w8a8", "f32"]);
@@ -221,29 +225,12 @@ export const QuantModelSchema = z
     const a = m.architecture;
     const H = a.hiddenSize;
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    const expect = (path: (string | number)[], actual: number, wanted: number) => {
-      if (actual !== wanted) issue(path, `${wanted} values expected, found ${actual}`);
-    };
-    expect(["features"], m.features.length, a.inputSize);
-    expect(["targets"], m.targets.length, a.outputSize);
-    expect(["normalization", "input", "mean"], m.normalization.input.mean.length, a.inputSize);
-    expect(["normalization", "input", "scale"], m.normalization.input.scale.length, a.inputSize);
-    expect(["normalization", "output", "mean"], m.normalization.output.mean.length, a.outputSize);
-    expect(["normalization", "output", "scale"], m.normalization.output.scale.length, a.outputSize);
+    const expect = lengthCheck(ctx);
+    checkIoLengths(expect, a, m);
     if (m.scheme === "f32") {
       if (m.fixed !== null) issue(["fixed"], "null expected for scheme f32");
       if (m.float32 === null) return issue(["float32"], "the float32 weights expected for scheme f32");
-      const w = m.float32;
-      expect(["float32", "layers"], w.layers.length, a.layers);
-      w.layers.forEach((l, i) => {
-        const I = i === 0 ? a.inputSize : H;
-        expect(["float32", "layers", i, "wx"], l.wx.length, 4 * H * I);
-        expect(["float32", "layers", i, "wh"], l.wh.length, 4 * H * H);
-        expect(["float32", "layers", i, "b"], l.b.length, 4 * H);
-      });
-      expect(["float32", "head", "w"], w.head.w.length, a.outputSize * H);
-      expect(["float32", "head", "b"], w.head.b.length, a.outputSize);
-      return;
+      return checkWeightLengths(expect, a, m.float32, "float32");
     }
     if (m.float32 !== null) issue(["float32"], `null expected for scheme ${m.scheme}`);
     if (m.fixed === null) return issue(["fixed"], `the fixed-point parameters expected for scheme ${m.scheme}`);
@@ -320,12 +307,6 @@ export function contentHash(model: QuantModel): string {
   return sha256(canonicalJson({ ...model, hash: "" }));
 }
 
-/** True when the text looks like a quantized model file (for predict's choice of loader). */
-export function isQuantModelFile(text: string): boolean {
-  // The format field is written first; look at the start rather than parsing megabytes twice.
-  return /^\s*\{\s*"format"\s*:\s*"seqforge-quant-model"/.test(text.slice(0, 200));
-}
-
 export function parseQuantModel(text: string, file: string): QuantModel {
   const raw = parseVersionedJson(text, file, QUANT_FORMAT, QUANT_VERSION);
   const model = validateWith(QuantModelSchema, raw, file);
@@ -337,7 +318,7 @@ export function parseQuantModel(text: string, file: string): QuantModel {
 }
 
 export function loadQuantModel(file: string): QuantModel {
-  return parseQuantModel(readInputFile(file), file);
+  return parseQuantModel(readInputFile(file, "model file"), file);
 }
 
 /** Sets `hash` from the content; the one way a QuantModel is finalised before saving. */

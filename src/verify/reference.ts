@@ -7,7 +7,7 @@
 import { createFloatState, floatStep, resetFloatState } from "../model/float-lstm.js";
 import { f32AsFloatModel } from "../quant/f32-engine.js";
 import type { QuantModel } from "../quant/quant-model-file.js";
-import { Simulator, satRecord, type StepTrace } from "../quant/simulator.js";
+import { Simulator, satRecord } from "../quant/simulator.js";
 import type { DriverRecord } from "./driver-io.js";
 
 export interface ReferenceRun {
@@ -50,27 +50,6 @@ export function simulateRecords(model: QuantModel, xq: readonly ArrayLike<number
     for (const x of xq) records.push(snapshot(sim.step(x)));
   }
   return { records, saturations: satRecord(sim.sats) };
-}
-
-/** The simulator's trace of every step of one record's window (for pointing at a divergence). */
-export function traceRecord(model: QuantModel, xq: readonly ArrayLike<number>[], record: number): StepTrace[] {
-  const sim = new Simulator(model);
-  const [first, last] = recordSteps(model, record);
-  const traces: StepTrace[] = [];
-  if (model.architecture.mode === "window") {
-    for (let t = first; t <= last; t++) {
-      const tr: StepTrace = { layers: [], y: new Int32Array(0) };
-      sim.step(xq[t]!, tr);
-      traces.push(tr);
-    }
-  } else {
-    for (let t = 0; t <= last; t++) {
-      const tr: StepTrace = { layers: [], y: new Int32Array(0) };
-      sim.step(xq[t]!, tr);
-      if (t >= first) traces.push(tr);
-    }
-  }
-  return traces;
 }
 
 /** The float64 reference on the f32 model's weights: records for normalised float inputs. */

@@ -87,16 +87,24 @@ function driverRows<T>(rows: readonly T[], horizon: number): T[] {
 /** The float model quantize started from, when its file is still where it was (and unchanged). */
 export function findFloatModel(q: QuantModel, quantFile: string): { model: FloatModel; file: string } | { note: string } {
   const given = q.source.modelFile;
-  const candidates = [resolve(given), resolve(dirname(quantFile), given)];
+  // As given (relative to the working folder), then beside the quantized file; a file of that
+  // name whose hash differs is passed over, since the other place may hold the right one.
+  const candidates = [...new Set([resolve(given), resolve(dirname(quantFile), given)])];
+  let changed = false;
   for (const file of candidates) {
     if (!existsSync(file)) continue;
     const bytes = readFileSync(file);
     if (sha256(bytes) !== q.source.modelHash) {
-      return { note: `${given} has changed since quantization (hash differs); accuracy on this data not measured` };
+      changed = true;
+      continue;
     }
     return { model: parseFloatModel(bytes.toString("utf8"), file), file };
   }
-  return { note: `float model ${given} not found; accuracy on this data not measured` };
+  return {
+    note: changed
+      ? `${given} has changed since quantization (hash differs); accuracy on this data not measured`
+      : `float model ${given} not found; accuracy on this data not measured`,
+  };
 }
 
 /** Dequantized outputs of the driver's records (normalised units). */

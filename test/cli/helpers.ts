@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { expect } from "vitest";
 import { MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../../src/model/model-file.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -36,6 +37,19 @@ export function runCliAsync(args: string[]): Promise<CliResult> {
     p.on("error", fail);
     p.on("close", (code) => done({ code, stdout, stderr }));
   });
+}
+
+/**
+ * What every bad-input run must show (DESIGN.md): exit 2, nothing on stdout, one line on stderr
+ * starting `seqforge: ` and matching `message`, and no output at `unwritten`.
+ */
+export function expectInputError(r: CliResult, message: RegExp, unwritten: string): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(/^seqforge: /);
+  expect(r.stderr.trimEnd()).toMatch(message);
+  expect(existsSync(unwritten)).toBe(false);
 }
 
 /** Deterministic weights in (-0.5, 0.5) without a random generator: the fractional part of k·φ. */

@@ -1,13 +1,16 @@
 // `seqforge predict` through the compiled CLI on a hand-made model: the output format, values
 // equal to an in-process run, the accuracy summary against a direct computation, and every bad
 // model file: one line, exit 2, no predictions file.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { floatEngine } from "../../src/model/float-engine.js";
 import { floatStep, createFloatState } from "../../src/model/float-lstm.js";
 import { serializeModel, type FloatModel } from "../../src/model/model-file.js";
-import { runCli, runCliAsync, tempDir, tinyModel, type CliResult } from "./helpers.js";
+import { denormalizeRow, normalizeRow } from "../../src/model/normalize.js";
+import { fixedEngine, saveQuantModel } from "../../src/quant/index.js";
+import { csvText, floatModel, quantized } from "../verify/fixtures.js";
+import { expectInputError, runCli, runCliAsync, tempDir, tinyModel, type CliResult } from "./helpers.js";
 
 let dir: string;
 const X = [0.5, 1.5, -1, 2, 3.25, 0, 1, -2, 4, 2.5];
@@ -116,6 +119,40 @@ describe("seqforge predict", () => {
   });
 });
 
+describe("seqforge predict, quantized model", () => {
+  // A quantized model runs on the fixed-point simulator (--engine fixed); its values must equal an
+  // in-process run of fixedEngine over the same raw rows, for an integer scheme and for f32.
+  it.each(["w8a16", "f32"] as const)("%s: --engine fixed equals the in-process engine; --engine float is refused", (scheme) => {
+    const m = floatModel({ inputSize: 2, hidden: 4, window: 3, outputs: 1 });
+    const q = quantized(m, scheme);
+    const model = join(dir, `q-${scheme}.q.json`);
+    saveQuantModel(q, model);
+    const data = join(dir, `q-${scheme}.csv`);
+    const text = csvText(m, 12);
+    writeFileSync(data, text);
+    const out = join(dir, `q-${scheme}-pred.csv`);
+    const r = runCli(["predict", model, "--data", data, "--engine", "fixed", "--out", out, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ engine: "fixed", predictions: 9, firstRow: 3 });
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("row,t0");
+    // The feature values as the CSV holds them (8 significant digits), normalised as predict does.
+    const x = text.trimEnd().split("\n").slice(1).map((l) => normalizeRow(l.split(",").slice(0, 2).map(Number), q.normalization.input));
+    const eng = fixedEngine(q);
+    for (const line of lines.slice(1)) {
+      const [j, v] = line.split(",").map(Number);
+      eng.reset();
+      for (let t = j! - 3; t < j! - 1; t++) eng.step(x[t]!);
+      const y = eng.step(x[j! - 1]!);
+      expect(v).toBe(denormalizeRow(y, q.normalization.output)[0]);
+    }
+
+    const f = runCli(["predict", model, "--data", data, "--out", join(dir, "bad", `q-${scheme}`, "p.csv")]);
+    const refused = new RegExp(`--engine: float runs a float model; .*q-${scheme}\\.q\\.json is a quantized model \\(seqforge-quant-model, scheme ${scheme}\\): use --engine fixed$`);
+    expectInputError(f, refused, join(dir, "bad", `q-${scheme}`));
+  });
+});
+
 describe("seqforge predict, bad model files and data: one line, exit 2, nothing written", () => {
   const good = () => tinyModel();
   const cases: [string, () => string[], RegExp][] = [
@@ -166,12 +203,7 @@ describe("seqforge predict, bad model files and data: one line, exit 2, nothing 
   });
   for (const [name, , re] of cases) {
     it(name, async () => {
-      const r = await results.get(name)!;
-      expect(r.code).toBe(2);
-      expect(r.stdout).toBe("");
-      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-      expect(r.stderr.trimEnd()).toMatch(re);
-      expect(existsSync(join(dir, "bad", name.replaceAll(" ", "-")))).toBe(false);
+      expectInputError(await results.get(name)!, re, join(dir, "bad", name.replaceAll(" ", "-")));
     });
   }
 });

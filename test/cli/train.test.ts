@@ -2,11 +2,11 @@
 // bytes), what the model file records, a clean stdout for --json, both cells, both run modes,
 // and every bad input: one line on stderr, exit code 2, no model file.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseFloatModel } from "../../src/model/model-file.js";
-import { runCli, runCliAsync, tempDir, type CliResult } from "./helpers.js";
+import { expectInputError, runCli, runCliAsync, tempDir, type CliResult } from "./helpers.js";
 
 let dir: string;
 let data: string;
@@ -105,7 +105,7 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
     return f;
   };
   const cases: [string, () => string[], RegExp][] = [
-    ["missing file", () => ["--data", join(dir, "nope.csv"), "--target", "temp"], /nope\.csv: file not found$/],
+    ["missing file", () => ["--data", join(dir, "nope.csv"), "--target", "temp"], /nope\.csv: data file not found$/],
     ["missing column", () => ["--data", data, "--target", "pressure"], /series\.csv: header: requested column "pressure" not found; columns found: "time", "temp", "wind"$/],
     ["non-numeric cell", () => ["--data", write("nn.csv", csv(30).replace("\n5,", "\nx5,")), "--target", "time"], /nn\.csv: line 7, column "time": "x5" is not a number/],
     ["empty cell", () => ["--data", write("ec.csv", "t,u\n1,2\n,3\n"), "--target", "t"], /ec\.csv: line 3, column "t": empty cell/],
@@ -118,6 +118,7 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
     ["constant target", () => ["--data", write("const.csv", "t,u\n" + Array.from({ length: 30 }, (_, r) => `5,${r}`).join("\n")), "--target", "t", "--features", "u"], /const\.csv: column "t": constant \(5 in all 24 training rows\)/],
     ["constant feature", () => ["--data", write("constf.csv", "t,u\n" + Array.from({ length: 30 }, (_, r) => `${r % 7},2`).join("\n")), "--target", "t", "--features", "t,u"], /constf\.csv: column "u": constant/],
     ["non-integer window", () => ["--data", data, "--target", "temp", "--window", "2.5"], /^seqforge: --window: an integer ≥ 1 expected, found 2\.5$/],
+    ["non-numeric window", () => ["--data", data, "--target", "temp", "--window", "abc"], /^seqforge: --window: an integer ≥ 1 expected, found a value that is not a number$/],
     ["val out of range", () => ["--data", data, "--target", "temp", "--val", "1"], /^seqforge: --val: a number in \[0, 1\) expected, found 1$/],
     ["horizon 0 leaking the target", () => ["--data", data, "--target", "temp", "--horizon", "0"], /--horizon: 0 with target "temp" among the features/],
     ["a flag given twice", () => ["--data", data, "--target", "temp", "--hidden", "2", "--hidden", "8"], /^seqforge: --hidden: given 2 times \(2, 8\); once expected$/],
@@ -136,13 +137,7 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
   });
   for (const [name, , re] of cases) {
     it(name, async () => {
-      const r = await results.get(name)!;
-      expect(r.code).toBe(2);
-      expect(r.stdout).toBe("");
-      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-      expect(r.stderr.trimEnd()).toMatch(re);
-      expect(r.stderr).toMatch(/^seqforge: /);
-      expect(existsSync(join(dir, "bad", name.replaceAll(" ", "-")))).toBe(false);
+      expectInputError(await results.get(name)!, re, join(dir, "bad", name.replaceAll(" ", "-")));
     });
   }
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import {
   contentHash,
-  isQuantModelFile,
+  QUANT_FORMAT,
   loadQuantModel,
   parseQuantModel,
   saveQuantModel,
@@ -32,7 +32,7 @@ describe("round trip", () => {
     const file = join(dir, "m.q.json");
     saveQuantModel(q, file);
     const text = readFileSync(file, "utf8");
-    expect(isQuantModelFile(text)).toBe(true);
+    expect(JSON.parse(text)).toMatchObject({ format: QUANT_FORMAT, version: 1 });
     const back = loadQuantModel(file);
     expect(back).toEqual(q);
     expect(serializeQuantModel(back)).toBe(text);
@@ -43,7 +43,9 @@ describe("round trip", () => {
   });
 
   it("a float model file is not taken for a quantized one", () => {
-    expect(isQuantModelFile(JSON.stringify({ format: "seqforge-model", version: 1 }))).toBe(false);
+    expect(() => parseQuantModel(JSON.stringify({ format: "seqforge-model", version: 1 }), "m.json")).toThrow(
+      'm.json: field format: "seqforge-quant-model" expected, found "seqforge-model" (a float model; quantize it first with seqforge quantize)',
+    );
   });
 });
 
@@ -80,6 +82,8 @@ describe("bad files are rejected with a clear one-line error", () => {
     ["NaN in a float32 weight", f32, (m) => (m.float32.layers[0].wx[0] = null), /float32\.layers\[0\]\.wx\[0\]/],
     ["wrong length of wx", w8, (m) => m.fixed.layers[0].wx.pop(), /fixed\.layers\[0\]\.wx: 96 values expected, found 95/],
     ["wrong length of the head bias", w8, (m) => m.fixed.head.bias.push(0), /fixed\.head\.bias: 2 values expected, found 3/],
+    ["wrong length of a float32 head", f32, (m) => m.float32.head.w.pop(), /field float32\.head\.w: 16 values expected, found 15$/],
+    ["wrong length of the output normalisation", w8, (m) => m.normalization.output.mean.push(0), /field normalization\.output\.mean: 2 values expected, found 3$/],
     ["wrong length of the table", w8, (m) => m.fixed.nonlinearity.table.pop(), /nonlinearity\.table: 513 values expected/],
     ["wrong number of layers", w8, (m) => m.fixed.layers.pop(), /fixed\.layers: 2 values expected, found 1/],
     ["unknown scheme", w8, (m) => (m.scheme = "w4a4"), /field scheme:/],
@@ -110,7 +114,7 @@ describe("bad files are rejected with a clear one-line error", () => {
   it("not JSON, and a missing file", () => {
     expect(() => parseQuantModel("{", "x.q.json")).toThrow(/x\.q\.json: not valid JSON/);
     const dir = mkdtempSync(join(tmpdir(), "sfq-"));
-    expect(() => loadQuantModel(join(dir, "none.q.json"))).toThrow(/none\.q\.json: file not found$/);
+    expect(() => loadQuantModel(join(dir, "none.q.json"))).toThrow(/none\.q\.json: model file not found$/);
     writeFileSync(join(dir, "e.q.json"), "");
     expect(() => loadQuantModel(join(dir, "e.q.json"))).toThrow(InputError);
   });

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCliAsync, tempDir } from "../cli/helpers.js";
+import { expectInputError, runCliAsync, tempDir } from "../cli/helpers.js";
 import { csvText, floatModel } from "./fixtures.js";
 
 const dir = tempDir();
@@ -50,22 +50,16 @@ describe("seqforge generate", () => {
   it("refuses a name that cannot be a C prefix: exit 2, one line, nothing written", async () => {
     const out = join(dir, "never");
     const r = await runCliAsync(["generate", join(dir, "m-w8a16.q.json"), "--name", "9lives", "--out", out]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/--name: "9lives" cannot be a C identifier prefix: it must start with a letter/);
-    expect(existsSync(out)).toBe(false);
+    expectInputError(r, /--name: "9lives" cannot be a C identifier prefix: it must start with a letter$/, out);
   });
 
   it("refuses an unknown target and a damaged model file with exit 2", async () => {
     const bad = await runCliAsync(["generate", join(dir, "m-w8a16.q.json"), "--target", "cortex-m99", "--out", join(dir, "x")]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown target "cortex-m99"/);
+    expectInputError(bad, /--target: unknown target "cortex-m99"; expected one of: host, /, join(dir, "x"));
     const text = readFileSync(join(dir, "m-w8a16.q.json"), "utf8").replace('"shift": ', '"shift": 1 + ');
     writeFileSync(join(dir, "broken.q.json"), text);
     const broken = await runCliAsync(["generate", join(dir, "broken.q.json"), "--out", join(dir, "y")]);
-    expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/broken\.q\.json/);
-    expect(existsSync(join(dir, "y"))).toBe(false);
+    expectInputError(broken, /broken\.q\.json: /, join(dir, "y"));
   });
 });
 

@@ -4,16 +4,16 @@
  * from there every engine runs through the same code (src/data/predict-series.ts), so the float
  * reference and the fixed-point simulator are compared like with like.
  */
-import { readFileSync } from "node:fs";
 import { InputError } from "../../errors.js";
 import { floatEngine } from "../../model/float-engine.js";
 import { MODEL_FORMAT, parseFloatModel } from "../../model/model-file.js";
 import { predictSeries, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
 import { selectColumns } from "../../data/series.js";
 import { parseTable, readDataFile } from "../../data/table.js";
-import { minimumRows } from "../../data/windows.js";
+import { rowsForOnePrediction } from "../../data/windows.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import { fixedEngine, isQuantModelFile, parseQuantModel } from "../../quant/index.js";
+import { fixedEngine, parseQuantModel, QUANT_FORMAT } from "../../quant/index.js";
+import { readInputFile } from "../../util/read-input-file.js";
 import { stringFlag } from "../flag-values.js";
 
 export type EngineName = "float" | "fixed";
@@ -29,19 +29,20 @@ function formatOf(text: string): unknown {
 }
 
 /**
- * Opens a model file for an engine, choosing by the file's `format`. A float model
- * (`seqforge-model`) runs on the float64 reference. A quantized model file adds its case here,
- * giving the fixed-point simulator as its StepEngine; everything after this function is shared.
+ * Opens a model file for an engine, choosing by the file's `format`: a float model
+ * (`seqforge-model`) runs on the float64 reference, a quantized one (`seqforge-quant-model`) on
+ * the fixed-point simulator (or float32 for scheme f32); everything after this function is shared.
  */
 export function openModel(file: string, engine: EngineName): RunnableModel {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(file, "", code === "ENOENT" ? "model file not found" : `cannot read (${code ?? "error"})`);
-  }
+  const text = readInputFile(file, "model file");
   switch (formatOf(text)) {
+    case QUANT_FORMAT: {
+      const model = parseQuantModel(text, file);
+      if (engine !== "fixed") {
+        throw new InputError("--engine", "", `${engine} runs a float model; ${file} is a quantized model (${QUANT_FORMAT}, scheme ${model.scheme}): use --engine fixed`);
+      }
+      return { ...model, engine: fixedEngine(model) };
+    }
     case MODEL_FORMAT:
     default: {
       // Any other format fails inside parseFloatModel with a message naming the format found.
@@ -77,9 +78,9 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   // Targets are optional in the data: present ones are scored, absent ones only predicted.
   const presentTargets = model.targets.filter((t) => table.header.includes(t) && !model.features.includes(t));
   const series = selectColumns(table, [...model.features, ...presentTargets], "feature");
-  const need = a.mode === "window" ? minimumRows(a) : a.horizon + 1;
+  const need = rowsForOnePrediction(a);
   if (series.rows < need) {
-    throw new InputError(data, "", `${series.rows} data rows, fewer than one prediction needs: at least ${need} expected (the model's window ${a.window} + horizon ${a.horizon})`);
+    throw new InputError(data, "", `${series.rows} data rows, fewer than one prediction needs: at least ${need} expected (${a.mode === "window" ? `the model's window ${a.window} + horizon ${a.horizon}` : `stream mode: the model's horizon ${a.horizon} + 1`})`);
   }
 
   const pred = predictSeries(model, series);

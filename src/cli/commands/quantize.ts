@@ -3,14 +3,13 @@
  * reads the float model and the data (I/O here), calls the pure quantizer (src/quant/quantize.ts),
  * writes the quantized file atomically, prints the quantization report (or `--json`).
  */
-import { readFileSync } from "node:fs";
-import { InputError } from "../../errors.js";
 import { parseFloatModel } from "../../model/model-file.js";
 import { loadSeriesData } from "../../quant/load-data.js";
 import { saveQuantModel, withHash, type Scheme } from "../../quant/quant-model-file.js";
 import { quantizeModel } from "../../quant/quantize.js";
 import { quantReport } from "../../quant/report.js";
 import { sha256 } from "../../util/hash.js";
+import { readInputBytes } from "../../util/read-input-file.js";
 import { stringFlag } from "../flag-values.js";
 
 export async function run(args: Record<string, unknown>): Promise<number> {
@@ -19,13 +18,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const out = stringFlag(args, "out");
   const dataFile = args.data === undefined ? null : stringFlag(args, "data");
   const scheme = args.scheme as Scheme;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(modelFile);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(modelFile, "", code === "ENOENT" ? "model file not found" : `cannot read (${code ?? "error"})`);
-  }
+  const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
   const calib = loadSeriesData(calibFile, model);
   const data = dataFile === null ? null : loadSeriesData(dataFile, model);

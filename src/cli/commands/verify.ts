@@ -23,15 +23,22 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const model = loadQuantModel(modelFile);
   const data = loadSeriesData(dataFile, model);
   const workDir = mkdtempSync(join(tmpdir(), "seqforge-verify-"));
-  const report = await verifyModel({
-    model,
-    modelFile,
-    data,
-    targets,
-    timeoutMs,
-    workDir,
-    progress: (line) => process.stderr.write(line + "\n"),
-  });
+  let report: VerifyReport;
+  try {
+    report = await verifyModel({
+      model,
+      modelFile,
+      data,
+      targets,
+      timeoutMs,
+      workDir,
+      progress: (line) => process.stderr.write(line + "\n"),
+    });
+  } catch (err) {
+    // No report to point at (a missing compiler, say): nothing in the folder is worth keeping.
+    rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
   if (report.ok) rmSync(workDir, { recursive: true, force: true });
   if (args.json === true) {
     process.stdout.write(JSON.stringify({ ...report, workDir: report.ok ? null : workDir }, null, 2) + "\n");

@@ -27,9 +27,9 @@
 #endif
 
 /*
- * Arm Helium (MVE; Cortex-M55, M85): the w8a16 dot product takes eight inputs per vector, four
- * gates at a time: VLDRB.S16 widens eight int8 weights to int16 lanes and VMLADAVA.S16 adds the
- * eight products to an int32 accumulator. Define SEQFORGE_NO_MVE to build the DSP or portable C.
+ * Arm Helium (MVE; Cortex-M55, M85): the dot products take eight (w8a16, w16a16) or sixteen (w8a8)
+ * inputs per vector, with a multiply-accumulate-across-lanes (VMLADAVA, VMLALDAVA) into each gate's
+ * accumulator. Define SEQFORGE_NO_MVE to build the DSP or portable C.
  */
 #if defined(__ARM_FEATURE_MVE) && defined(__GNUC__) && !defined(SEQFORGE_NO_MVE)
 #define SEQFORGE_MVE 1
@@ -49,6 +49,22 @@
 #define SEQFORGE_UNROLL_GATES 0
 #else
 #define SEQFORGE_UNROLL_GATES 1
+#endif
+#endif
+
+/*
+ * SEQFORGE_SPLIT_MUL: 1 computes the requantisation's 32 x 32 -> 64-bit products from four
+ * 16 x 16-bit partial products (seqforge_mul_s32_u30 below), 0 with one int64 multiply. Armv6-M
+ * (Cortex-M0, M0+) has no long multiply: there gcc calls libgcc's __aeabi_lmul (about 45
+ * instructions and 92 bytes of flash) for each int64 product, and the four MULS are cheaper.
+ * By default 1 on Armv6-M, 0 elsewhere (SMULL does it in one instruction); define it to choose.
+ * Same integers either way.
+ */
+#if !defined(SEQFORGE_SPLIT_MUL)
+#if defined(__ARM_ARCH_6M__)
+#define SEQFORGE_SPLIT_MUL 1
+#else
+#define SEQFORGE_SPLIT_MUL 0
 #endif
 #endif
 
@@ -87,10 +103,56 @@ static inline int8_t seqforge_sat8(int32_t v)
     return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
 }
 
+/*
+ * ax * mx + ah * mh for int32 ax, ah and multipliers 0 <= mx, mh < 2^30 (docs/fixed-point.md
+ * bounds every one): the exact int64 sum. With SEQFORGE_SPLIT_MUL, from 32-bit multiplies only,
+ * out of line (inlined, its temporaries crowd Armv6-M's eight low registers and gcc spills).
+ * Proof: for each product a * m, split
+ *   a = aH * 2^16 + aL,  aH = a >> 16 in [-2^15, 2^15 - 1],  aL = a & 0xFFFF in [0, 2^16 - 1]
+ *   m = mH * 2^16 + mL,  mH = m >> 16 in [0, 2^14 - 1],      mL = m & 0xFFFF in [0, 2^16 - 1]
+ * (>> floors, so both identities hold for negative a too). Then
+ *   a * m = (aH * mH * 2^16 + aH * mL + aL * mH) * 2^16 + aL * mL
+ * and each partial product is exact in the 32-bit type it is computed in:
+ *   |aH * mH| <= 2^15 * (2^14 - 1) < 2^29            int32 (the two such products: sum < 2^30)
+ *   |aH * mL| <= 2^15 * (2^16 - 1) = 2^31 - 2^15      int32
+ *   0 <= aL * mH <= (2^16 - 1) * (2^14 - 1) < 2^30   int32
+ *   0 <= aL * mL <= (2^16 - 1)^2 < 2^32              uint32
+ * The sums are taken in int64, where every intermediate stays below 2^62 in magnitude
+ * (hi * 2^16 < 2^46, the middle sum < 2^33, times 2^16 < 2^62, the low sum < 2^33): no step
+ * wraps, so the result is the int64 sum bit for bit. (* 65536 rather than << 16: a left shift of
+ * a negative value is undefined in C99; gcc emits the shift.) test/codegen/split-mul.test.ts
+ * checks it against int64 products on the host, edge values included.
+ */
+#if SEQFORGE_SPLIT_MUL
+#if defined(__GNUC__)
+__attribute__((noinline, unused))
+#endif
+static int64_t seqforge_dot2_s32_u30(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
+{
+    const int32_t axH = ax >> 16;
+    const int32_t axL = (int32_t)((uint32_t)ax & 0xFFFFu);
+    const int32_t ahH = ah >> 16;
+    const int32_t ahL = (int32_t)((uint32_t)ah & 0xFFFFu);
+    const int32_t mxH = mx >> 16;
+    const int32_t mxL = mx & 0xFFFF;
+    const int32_t mhH = mh >> 16;
+    const int32_t mhL = mh & 0xFFFF;
+    const int32_t hi = axH * mxH + ahH * mhH;
+    const int64_t mid = (int64_t)(axH * mxL) + axL * mxH + (int64_t)(ahH * mhL) + ahL * mhH;
+    const int64_t lo = (int64_t)((uint32_t)axL * (uint32_t)mxL) + (uint32_t)ahL * (uint32_t)mhL;
+    return ((int64_t)hi * 65536 + mid) * 65536 + lo;
+}
+#else
+static inline int64_t seqforge_dot2_s32_u30(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
+{
+    return (int64_t)ax * mx + (int64_t)ah * mh;
+}
+#endif
+
 /* Head output, int16: y = sat16(((acc * m + 2^(s-1)) >> s) + b)      in int64 */
 static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 {
-    const int64_t v = (((int64_t)acc * m + ((int64_t)1 << (s - 1))) >> s) + b;
+    const int64_t v = ((seqforge_dot2_s32_u30(acc, m, 0, 0) + ((int64_t)1 << (s - 1))) >> s) + b;
     return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
 }
 
@@ -132,7 +194,7 @@ static inline int16_t seqforge_tanh_q15(const int16_t *T, int32_t z)
  */
 static inline int16_t seqforge_gate_q15(const int16_t *T, int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
 {
-    const int64_t z = (((int64_t)acc_x * mx + (int64_t)acc_h * mh + ((int64_t)1 << (s - 1))) >> s) + b;
+    const int64_t z = ((seqforge_dot2_s32_u30(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
     const int64_t a = z < 0 ? -z : z;
     int32_t t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(T, (int32_t)a << is_tanh);
     if (z < 0) {
@@ -199,26 +261,28 @@ static inline int32_t seqforge_sxtb16_ror8(int32_t w)
 
 SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[4])
 {
+    /* x walks to its end: indexing x[k] costs Armv6-M an extra register and instruction. */
+    const int16_t *const pairs_end = x + (n & ~1);
     int32_t a0 = 0;
     int32_t a1 = 0;
     int32_t a2 = 0;
     int32_t a3 = 0;
-    int k = 0;
 #if SEQFORGE_MVE
     /* Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26 (in registers: no constant in flash). */
     const uint16x8_t even = vidupq_n_u16(0, 2);
     const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
-    for (; k + 7 < n; k += 8, w += 32) {
-        const int16x8_t xv = vldrhq_s16(x + k);
+    const int16_t *const octets_end = x + (n & ~7);
+    for (; x != octets_end; x += 8, w += 32) {
+        const int16x8_t xv = vldrhq_s16(x);
         a0 = vmladavaq_s16(a0, vldrbq_gather_offset_s16(w, offsets), xv);
         a1 = vmladavaq_s16(a1, vldrbq_gather_offset_s16(w + 1, offsets), xv);
         a2 = vmladavaq_s16(a2, vldrbq_gather_offset_s16(w + 4, offsets), xv);
         a3 = vmladavaq_s16(a3, vldrbq_gather_offset_s16(w + 5, offsets), xv);
     }
 #endif
-    for (; k + 1 < n; k += 2, w += 8) {
+    for (; x != pairs_end; x += 2, w += 8) {
 #if SEQFORGE_DSP
-        const int32_t xx = seqforge_load32(x + k);
+        const int32_t xx = seqforge_load32(x);
         const int32_t wif = seqforge_load32(w);
         const int32_t wgo = seqforge_load32(w + 4);
         a0 = __smlad(xx, __sxtb16(wif), a0);
@@ -226,16 +290,22 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
         a2 = __smlad(xx, __sxtb16(wgo), a2);
         a3 = __smlad(xx, seqforge_sxtb16_ror8(wgo), a3);
 #else
-        const int32_t x0 = x[k];
-        const int32_t x1 = x[k + 1];
-        a0 += w[0] * x0 + w[2] * x1;
-        a1 += w[1] * x0 + w[3] * x1;
-        a2 += w[4] * x0 + w[6] * x1;
-        a3 += w[5] * x0 + w[7] * x1;
+        /* One product per statement, in weight order: gcc then keeps the four sums in registers
+         * on Armv6-M (a sum of two products per statement made it spill them). */
+        const int32_t x0 = x[0];
+        const int32_t x1 = x[1];
+        a0 += w[0] * x0;
+        a1 += w[1] * x0;
+        a0 += w[2] * x1;
+        a1 += w[3] * x1;
+        a2 += w[4] * x0;
+        a3 += w[5] * x0;
+        a2 += w[6] * x1;
+        a3 += w[7] * x1;
 #endif
     }
-    if (k < n) {
-        const int32_t x0 = x[k];
+    if (n & 1) {
+        const int32_t x0 = x[0];
         a0 += w[0] * x0;
         a1 += w[1] * x0;
         a2 += w[2] * x0;
@@ -251,6 +321,8 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
  * w8a8: int8 w, int8 x, int32 sums. Per input quad (k .. k+3):
  *   i[k] f[k] i[k+2] f[k+2]  i[k+1] f[k+1] i[k+3] f[k+3]  g[k] o[k] g[k+2] o[k+2]  g[k+1] o[k+1] g[k+3] o[k+3]
  * (SXTB16 splits four int8 x into (x[k], x[k+2]) and (x[k+1], x[k+3])); the last n % 4 inputs: i f g o.
+ * Every partial sum is at most the row's sum_k |w[k]| * 2^7, below the bound the quantizer keeps
+ * under 2^31: any order of the products gives the same int32.
  */
 SEQFORGE_KERNEL void seqforge_dot4_w8_a8(const int8_t *w, const int8_t *x, int n, int32_t acc[4])
 {
@@ -258,8 +330,26 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a8(const int8_t *w, const int8_t *x, int n
     int32_t a1 = 0;
     int32_t a2 = 0;
     int32_t a3 = 0;
-    int k;
-    for (k = 0; k + 3 < n; k += 4, w += 16) {
+    int k = 0;
+#if SEQFORGE_MVE
+    /*
+     * Helium, sixteen inputs k .. k+15 (four quads, 64 bytes) at a time: gate i's weight for input
+     * k + 4q + r is at byte 16q + 4(r & 1) + (r & 2) = 4(l & 13) + (l & 2) for lane l = 4q + r;
+     * f, g and o are at +1, +8 and +9. A gathering VLDRB puts them in x's lane order and
+     * VMLADAVA.S8 adds the sixteen products to the gate's int32 accumulator (the same products
+     * as the DSP and portable paths, in another order: exact by the bound above).
+     */
+    const uint8x16_t lane = vidupq_n_u8(0, 1);
+    const uint8x16_t offsets = vaddq_u8(vshlq_n_u8(vandq_u8(lane, vdupq_n_u8(13)), 2), vandq_u8(lane, vdupq_n_u8(2)));
+    for (; k + 15 < n; k += 16, w += 64) {
+        const int8x16_t xv = vldrbq_s8(x + k);
+        a0 = vmladavaq_s8(a0, vldrbq_gather_offset_s8(w, offsets), xv);
+        a1 = vmladavaq_s8(a1, vldrbq_gather_offset_s8(w + 1, offsets), xv);
+        a2 = vmladavaq_s8(a2, vldrbq_gather_offset_s8(w + 8, offsets), xv);
+        a3 = vmladavaq_s8(a3, vldrbq_gather_offset_s8(w + 9, offsets), xv);
+    }
+#endif
+    for (; k + 3 < n; k += 4, w += 16) {
 #if SEQFORGE_DSP
         const int32_t xw = seqforge_load32(x + k);
         const int32_t x02 = __sxtb16(xw);
@@ -306,8 +396,25 @@ SEQFORGE_KERNEL void seqforge_dot4_w16_a16(const int16_t *w, const int16_t *x, i
     int64_t a1 = 0;
     int64_t a2 = 0;
     int64_t a3 = 0;
-    int k;
-    for (k = 0; k + 1 < n; k += 2, w += 8) {
+    int k = 0;
+#if SEQFORGE_MVE
+    /*
+     * Helium, eight inputs k .. k+7 (four pairs, 32 halfwords) at a time: gate i's weights for
+     * them are at halfwords 0, 1, 8, 9, 16, 17, 24, 25 = l + 3(l & ~1) for lane l; f, g and o at
+     * +2, +4 and +6. A gathering VLDRH puts them in x's lane order and VMLALDAVA.S16 adds the eight
+     * products to the gate's int64 accumulator (exact: each product is below 2^31 in magnitude).
+     */
+    const uint16x8_t lane = vidupq_n_u16(0, 1);
+    const uint16x8_t offsets = vaddq_u16(lane, vmulq_n_u16(vbicq_n_u16(lane, 1), 3));
+    for (; k + 7 < n; k += 8, w += 32) {
+        const int16x8_t xv = vldrhq_s16(x + k);
+        a0 = vmlaldavaq_s16(a0, vldrhq_gather_shifted_offset_s16(w, offsets), xv);
+        a1 = vmlaldavaq_s16(a1, vldrhq_gather_shifted_offset_s16(w + 2, offsets), xv);
+        a2 = vmlaldavaq_s16(a2, vldrhq_gather_shifted_offset_s16(w + 4, offsets), xv);
+        a3 = vmlaldavaq_s16(a3, vldrhq_gather_shifted_offset_s16(w + 6, offsets), xv);
+    }
+#endif
+    for (; k + 1 < n; k += 2, w += 8) {
 #if SEQFORGE_DSP
         const int32_t xx = seqforge_load32(x + k);
         a0 = __smlald(xx, seqforge_load32(w), a0);
