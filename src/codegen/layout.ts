@@ -31,11 +31,6 @@ const GROUPS: Record<IntegerScheme, { size: number; slots: [gate: number, offset
   },
 };
 
-/** Inputs per group for a scheme's kernel (f32: 1, plain rows). */
-export function groupSize(scheme: IntegerScheme): number {
-  return GROUPS[scheme].size;
-}
-
 /**
  * One block per unit j (unit-major), each holding 4·n weights in the kernel's order, from the
  * file's gate-major [4H × n] matrix (row g·H + j is gate g of unit j).

@@ -3,12 +3,10 @@
  * Templates hold the shape of the C; every value they print is prepared by view.ts.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import Handlebars from "handlebars";
+import { PACKAGE_ROOT } from "../util/package-root.js";
 
-/** The package root: two levels up from src/codegen and from dist/codegen alike. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 
 export type TemplateName =

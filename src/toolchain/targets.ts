@@ -4,14 +4,14 @@
  * Cortex-M boards and named by the file, with memory origins taken from it.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { validateWith } from "../model/model-file.js";
+import { PACKAGE_ROOT } from "../util/package-root.js";
 
-/** `targets/` at the package root: the same two levels up from src/toolchain and dist/toolchain. */
-export const TARGETS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "targets");
+/** `targets/` at the package root. */
+export const TARGETS_DIR = join(PACKAGE_ROOT, "targets");
 
 const nonEmpty = z.string().min(1);
 /** A linker-script address or length: `0x20000000`, `256K`, `4M`, or decimal. */
