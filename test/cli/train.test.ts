@@ -68,7 +68,12 @@ describe("seqforge train", () => {
     expect(res.validation.targets[0].target).toBe("temp");
     expect(res.validation.targets[0].rmse).toBeGreaterThan(0);
     expect(res.validation.targets[0].persistenceRmse).toBeGreaterThan(0);
-    expect(typeof res.loss).toBe("number");
+    // The losses reported are those of the epoch whose weights the file keeps (the best one).
+    const m = parseFloatModel(readFileSync(out, "utf8"), out);
+    const kept = m.training.lossHistory.find((e) => e.epoch === m.training.bestEpoch)!;
+    expect(res.bestEpoch).toBe(m.training.bestEpoch);
+    expect([res.loss, res.valLoss]).toEqual([kept.loss, kept.valLoss]);
+    expect(res.valLoss).toBe(Math.min(...m.training.lossHistory.map((e) => e.valLoss!)));
     expect(r.stderr).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val loss \S+$/m);
   });
 

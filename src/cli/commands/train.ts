@@ -129,13 +129,15 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   saveFloatModel(fit.model, o.out);
 
   const history = fit.model.training.lossHistory;
-  const last = history[history.length - 1];
+  // The losses of the epoch whose weights the file holds: the best one under early stopping.
+  const bestEpoch = fit.model.training.bestEpoch;
+  const kept = history.find((r) => r.epoch === bestEpoch) ?? history[history.length - 1];
   const result = {
     model: o.out,
     epochs: history.length,
-    bestEpoch: fit.model.training.bestEpoch,
-    loss: last?.loss ?? null,
-    valLoss: last?.valLoss ?? null,
+    bestEpoch,
+    loss: kept?.loss ?? null,
+    valLoss: kept?.valLoss ?? null,
     validation: {
       rows: fit.prepared.split.val,
       targets: fit.validation.map((v) => ({
