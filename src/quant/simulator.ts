@@ -132,7 +132,8 @@ export function cellStage(
     } else {
       const c2 = sat16(rshr(g * i, 30 - fc) + rshr(c[j]! * f, 15), satC);
       c[j] = c2;
-      hNew[j] = a8 ? satBits(rshr(c2 * o, 23), 8, satH) : rshr(c2 * o, 15);
+      // h = c·o has its own format: Q(fc+15) product to Q fh. For a16 fh = fc (shift 15, |h'| ≤ |c'|).
+      hNew[j] = a8 ? satBits(rshr(c2 * o, 15 + fc - layer.hFrac), 8, satH) : rshr(c2 * o, 15);
     }
   }
 }

@@ -4,7 +4,7 @@
  * The folder is created when missing. A path that cannot be written (a folder, a parent that is
  * a file, no permission) is an InputError naming it, since the path comes from the user.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import { InputError } from "../errors.js";
 
@@ -26,5 +26,41 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const e = err as NodeJS.ErrnoException;
     const parentIsFile = e.code === "EEXIST" || e.code === "ENOTDIR";
     throw new InputError(path, "", parentIsFile ? "cannot write: a parent of it is a file, a folder expected" : `cannot write (${e.code ?? e.message})`);
+  }
+}
+
+/**
+ * Checks, without writing anything, that writeFileAtomic(path) can succeed: for a long job (training)
+ * whose output would otherwise be refused only at the end. The nearest existing ancestor must be
+ * a writable folder, and the path itself not a folder.
+ */
+export function assertWritablePath(path: string): void {
+  if (statIfAny(path)?.isDirectory()) throw new InputError(path, "", "a folder; a file name expected");
+  let dir = dirname(path);
+  for (;;) {
+    const st = statIfAny(dir);
+    if (st) {
+      if (!st.isDirectory()) throw new InputError(path, "", "cannot write: a parent of it is a file, a folder expected");
+      try {
+        accessSync(dir, constants.W_OK);
+      } catch {
+        throw new InputError(path, "", `cannot write: no permission to write in ${dir}`);
+      }
+      return;
+    }
+    const up = dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
+}
+
+/** stat, or undefined where nothing is there (also when a parent is a file: ENOTDIR). */
+function statIfAny(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw err;
   }
 }

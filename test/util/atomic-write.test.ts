@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { writeFileAtomic } from "../../src/util/atomic-write.js";
+import { assertWritablePath, writeFileAtomic } from "../../src/util/atomic-write.js";
 
 describe("writeFileAtomic", () => {
   it("creates missing folders, replaces an existing file and leaves no temporary file", () => {
@@ -28,5 +28,17 @@ describe("writeFileAtomic", () => {
     expect(readdirSync(dir).sort()).toEqual(["folder", "plain"]);
     expect(readdirSync(folder)).toEqual([]);
     expect(readFileSync(join(dir, "plain"), "utf8")).toBe("keep");
+  });
+});
+
+describe("assertWritablePath", () => {
+  it("accepts a new file in a missing folder, refuses a folder and a path under a file, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sf-aw-"));
+    writeFileSync(join(dir, "plain"), "keep");
+    expect(() => assertWritablePath(join(dir, "new", "deeper", "m.json"))).not.toThrow();
+    expect(() => assertWritablePath(dir)).toThrow(new InputError(dir, "", "a folder; a file name expected"));
+    const under = join(dir, "plain", "m.json");
+    expect(() => assertWritablePath(under)).toThrow(`${under}: cannot write: a parent of it is a file, a folder expected`);
+    expect(readdirSync(dir)).toEqual(["plain"]);
   });
 });

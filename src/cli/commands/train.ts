@@ -12,6 +12,7 @@ import { parseTable, readDataFile } from "../../data/table.js";
 import type { TrainConfig } from "../../train/api.js";
 import { trainLstm } from "../../train/trainer.js";
 import { sha256 } from "../../util/hash.js";
+import { assertWritablePath } from "../../util/atomic-write.js";
 import { epochProgress } from "../../util/progress.js";
 import { columnListFlag, intFlag, numberFlag, stringFlag } from "../flag-values.js";
 
@@ -104,6 +105,7 @@ export function recordedFlags(o: TrainOptions): Record<string, unknown> {
 
 export async function run(args: Record<string, unknown>): Promise<number> {
   const o = trainOptions(args);
+  assertWritablePath(o.out); // before training, not after it
   const bytes = readDataFile(o.data);
   const table = parseTable(bytes, o.data);
   // Feature columns first, then targets not already among them: one parse per column.
