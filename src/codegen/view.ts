@@ -146,6 +146,8 @@ function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: 
     accShiftH: l.accShiftH,
     igShift: 30 - l.cFrac,
     cToQ15Shift: 15 - l.cFrac,
+    // Seed cell, a8: c' * o (Q fc+15) to h's own Q fh (docs/fixed-point.md step 3); 23 when fh = fc - 8.
+    seedH8Shift: 15 + l.cFrac - l.hFrac,
     // c' * 2^(15 - fc) as an int32 expression (exact: |c'| < 2^15, fc >= 0).
     cToQ15: l.cFrac === 15 ? "cn" : `(int32_t)cn * ${2 ** (15 - l.cFrac)}`,
     wx: blocks(l.wx, I),

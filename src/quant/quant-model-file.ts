@@ -87,7 +87,7 @@ export const IntLayer = z.object({
   inBits: z.union([z.literal(8), z.literal(16)]),
   /** Format of c (int16). */
   cFrac: frac,
-  /** Format of h; width hBits (8 for a8, else 16). Standard cell: 15 / 7; seed cell: cFrac / cFrac - 8. */
+  /** Format of h; width hBits (8 for a8, else 16). Standard cell: 15 / 7; seed cell: cFrac / calibrated in cFrac - 8 … 7. */
   hFrac: frac,
   hBits: z.union([z.literal(8), z.literal(16)]),
   /** int8 (w8 schemes) or int16 (w16a16) weights, [4H × I] and [4H × H]. */
@@ -263,8 +263,13 @@ export const QuantModelSchema = z
       }
       if (l.hBits !== aBits) issue([...p, "hBits"], `${aBits} expected for scheme ${m.scheme}`);
       if (l.cFrac < 0) issue([...p, "cFrac"], "a format in 0 … 15 expected");
-      const hWanted = a.cell === "standard" ? aBits - 1 : aBits === 16 ? l.cFrac : l.cFrac - 8;
-      if (l.hFrac !== hWanted) issue([...p, "hFrac"], `${hWanted} expected (docs/fixed-point.md, formats)`);
+      if (a.cell === "seed" && aBits === 8) {
+        // Calibrated; the h' shift 15 + fc - fh stays in 8 … 23 (docs/fixed-point.md, step 3).
+        if (l.hFrac < l.cFrac - 8 || l.hFrac > 7) issue([...p, "hFrac"], `a format in ${l.cFrac - 8} … 7 expected (docs/fixed-point.md, formats)`);
+      } else {
+        const hWanted = a.cell === "standard" ? aBits - 1 : l.cFrac;
+        if (l.hFrac !== hWanted) issue([...p, "hFrac"], `${hWanted} expected (docs/fixed-point.md, formats)`);
+      }
       if (m.scheme !== "w16a16" && (l.accShiftX !== 0 || l.accShiftH !== 0)) {
         issue([...p, "accShiftX"], `0 expected for scheme ${m.scheme}`);
       }

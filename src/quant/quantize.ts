@@ -3,7 +3,7 @@
  * (docs/fixed-point.md "Tensors and formats", "Weights", "The step"). Pure: no file I/O.
  */
 import { InputError } from "../errors.js";
-import type { FloatModel, LayerWeights } from "../model/model-file.js";
+import type { CellKind, FloatModel, LayerWeights } from "../model/model-file.js";
 import { floatEngine } from "../model/float-engine.js";
 import { runSeries } from "../model/run-series.js";
 import { compareOutputs } from "./accuracy.js";
@@ -31,8 +31,12 @@ import {
 
 /** Calibrated ranges are multiplied by this before a format is chosen (docs: headroom). */
 export const HEADROOM = 2;
-/** …except an int8 input, which cannot spare a bit (docs/fixed-point.md, formats). */
-export const HEADROOM_INT8_INPUT = 1;
+/**
+ * …except the int8 activations chosen by calibration (the w8a8 input x and seed-cell h), which
+ * cannot spare a bit: saturating the rare value beyond the calibrated range (counted) costs less
+ * than doubling every rounding error (docs/fixed-point.md, formats, with the measured figures).
+ */
+export const HEADROOM_INT8 = 1;
 
 /** The largest f in [lo, hi] with maxabs · headroom ≤ qmax · 2^-f (hi for a tensor never seen non-zero). */
 export function chooseFrac(maxabs: number, bits: 8 | 16, headroom: number, lo: number, hi: number): number {
@@ -131,13 +135,24 @@ export interface ChosenFormats {
   yFrac: number;
 }
 
+/**
+ * h's format. Standard cell: fixed (|h| < 1). Seed cell, int16: c's (h = c·o, |o| < 1, so h fits
+ * wherever c does). Seed cell, int8: calibrated on h's own range with headroom 1, never coarser
+ * than c's top 8 bits (Q fc-8, which holds any h that c's format holds); h is usually well inside
+ * c's range (o < 1), and c's top 8 bits cost the demo's seed cell 1.5–2.7× in l2r.
+ */
+export function hFracFor(cell: CellKind, aBits: 8 | 16, cFrac: number, hMaxAbs: number): number {
+  if (cell === "standard") return aBits - 1;
+  if (aBits === 16) return cFrac;
+  return chooseFrac(hMaxAbs, 8, HEADROOM_INT8, cFrac - 8, 7);
+}
+
 export function chooseFormats(model: FloatModel, scheme: Exclude<Scheme, "f32">, ranges: CalibrationRanges): ChosenFormats {
   const aBits: 8 | 16 = scheme === "w8a8" ? 8 : 16;
-  const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8_INPUT : HEADROOM, 0, aBits - 1), bits: aBits };
+  const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1), bits: aBits };
   const layers = ranges.layers.map((r) => {
     const cFrac = chooseFrac(maxAbs(r.c), 16, HEADROOM, 0, 15);
-    const hFrac = model.architecture.cell === "standard" ? aBits - 1 : aBits === 16 ? cFrac : cFrac - 8;
-    return { cFrac, hFrac, hBits: aBits as 8 | 16 };
+    return { cFrac, hFrac: hFracFor(model.architecture.cell, aBits, cFrac, maxAbs(r.h)), hBits: aBits as 8 | 16 };
   });
   return { x, layers, yFrac: chooseFrac(maxAbs(ranges.y), 16, HEADROOM, 0, 15) };
 }

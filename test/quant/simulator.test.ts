@@ -89,7 +89,8 @@ function bigStep(q: QuantModel, h: bigint[][], c: bigint[][], x: bigint[]): bigi
       const c2 = q.architecture.cell === "standard" ? clamp(rs(fg * c[l]![j]!, 15) + rs(i * g, 30 - fc), -32768n, 32767n) : clamp(rs(g * i, 30 - fc) + rs(c[l]![j]! * fg, 15), -32768n, 32767n);
       c[l]![j] = c2;
       const p = q.architecture.cell === "standard" ? o * tanh(c2 * (1n << BigInt(15 - fc))) : c2 * o;
-      hn.push(L.hBits === 8 ? clamp(rs(p, 23), -128n, 127n) : rs(p, 15));
+      const hShift = q.architecture.cell === "standard" ? 23 : 15 + fc - L.hFrac;
+      hn.push(L.hBits === 8 ? clamp(rs(p, hShift), -128n, 127n) : rs(p, 15));
     }
     h[l] = hn;
     input = hn;
