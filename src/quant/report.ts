@@ -17,7 +17,9 @@ export function quantReport(q: QuantModel): string {
   lines.push(
     `scheme ${q.scheme}: ${a.cell} cell, ${a.layers} × ${a.hiddenSize} units, ${a.inputSize} in, ${a.outputSize} out, ${a.mode} mode (window ${a.window})`,
   );
-  lines.push(`calibration: ${q.calibration.dataFile}, ${q.calibration.rows} rows, ${q.calibration.steps} steps, headroom ×${q.calibration.headroom}`);
+  // The int8 activations chosen by calibration take headroom 1 (docs/fixed-point.md, formats).
+  const int8 = q.scheme === "w8a8" ? ` (int8 ${a.cell === "seed" ? "x and h" : "x"}: ×1)` : "";
+  lines.push(`calibration: ${q.calibration.dataFile}, ${q.calibration.rows} rows, ${q.calibration.steps} steps, headroom ×${q.calibration.headroom}${int8}`);
   lines.push("");
   lines.push("| tensor | calibrated min | calibrated max | format | saturations (calib) | saturations (data) |");
   lines.push("| --- | ---: | ---: | --- | ---: | ---: |");

@@ -70,6 +70,9 @@ describe("bad files are rejected with a clear one-line error", () => {
   const w8 = make("w8a16");
   const w16 = make("w16a16");
   const f32 = make("f32");
+  const w8a8 = make("w8a8");
+  const seed8 = make("w8a8", "seed");
+  const seed16 = make("w8a16", "seed");
 
   it.each<[string, QuantModel, (m: any) => void, RegExp]>([
     ["multiplier zero", w8, (m) => (m.fixed.layers[0].mx[3] = 0), /field fixed\.layers\[0\]\.mx\[3\]: a multiplier/],
@@ -94,6 +97,10 @@ describe("bad files are rejected with a clear one-line error", () => {
     ["table entry out of int16", w8, (m) => (m.fixed.nonlinearity.table[7] = 40000), /nonlinearity\.table\[7\]/],
     ["shift out of range", w8, (m) => (m.fixed.layers[0].shift = 63), /fixed\.layers\[0\]\.shift/],
     ["accumulator shift in a w8 scheme", w8, (m) => (m.fixed.layers[0].accShiftX = 2), /accShiftX: 0 expected for scheme w8a16/],
+    ["seed int8 h finer than Q7", seed8, (m) => (m.fixed.layers[1].hFrac = 8), /fixed\.layers\[1\]\.hFrac: a format in -?\d+ … 7 expected/],
+    ["seed int8 h coarser than c's top 8 bits", seed8, (m) => (m.fixed.layers[1].hFrac = m.fixed.layers[1].cFrac - 9), /fixed\.layers\[1\]\.hFrac: a format in/],
+    ["standard int8 h not Q7", w8a8, (m) => (m.fixed.layers[1].hFrac = 6), /fixed\.layers\[1\]\.hFrac: 7 expected/],
+    ["seed int16 h not c's format", seed16, (m) => (m.fixed.layers[1].hFrac = m.fixed.layers[1].cFrac - 1), /fixed\.layers\[1\]\.hFrac: \d+ expected/],
     ["formats not chained", w8, (m) => (m.fixed.layers[1].inFrac = 3), /fixed\.layers\[1\]\.inFrac: Q15 int16 expected/],
     ["f32 file with fixed parameters", f32, (m) => (m.fixed = w8.fixed), /field fixed: null expected for scheme f32/],
     ["integer scheme without fixed parameters", w8, (m) => (m.fixed = null), /field fixed: the fixed-point parameters expected/],

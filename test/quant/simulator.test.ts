@@ -13,11 +13,12 @@ import { randomModel, syntheticSeries } from "./fixtures.js";
 
 /**
  * l2r bounds per scheme on these models (the accuracy goals are for the demo task, in bench).
- * The seed cell under w8a8 keeps only c's top 8 bits in h (docs/fixed-point.md), measured at
- * 3.5e-2 … 5.3e-2 here: its own, looser bound.
+ * The seed cell under w8a8 (int8 h = c·o, unbounded, in its own calibrated format:
+ * docs/fixed-point.md) is measured at 1.7e-2 … 2.6e-2 here (3.5e-2 … 5.3e-2 when h kept c's top
+ * 8 bits): its own, looser bound.
  */
 const BOUND: Record<Scheme, number> = { w16a16: 5e-4, w8a16: 5e-3, w8a8: 2e-2, f32: 1e-6 };
-const SEED_W8A8_BOUND = 6e-2;
+const SEED_W8A8_BOUND = 3e-2;
 
 const calib = syntheticSeries(600, 3, 2, 11);
 const held = syntheticSeries(400, 3, 2, 12, "held.csv");

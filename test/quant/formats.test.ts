@@ -1,0 +1,49 @@
+/**
+ * Formats chosen by calibration (docs/fixed-point.md "Tensors and formats"), in particular the
+ * int8 seed-cell h, which has its own calibrated format rather than c's top 8 bits.
+ */
+import { describe, expect, it } from "vitest";
+import { chooseFrac, hFracFor, quantizeModel } from "../../src/quant/quantize.js";
+import { quantReport } from "../../src/quant/report.js";
+import { randomModel, syntheticSeries } from "./fixtures.js";
+
+describe("h's format", () => {
+  it("is fixed for the standard cell and c's for an int16 seed cell", () => {
+    expect(hFracFor("standard", 8, 12, 0.9)).toBe(7);
+    expect(hFracFor("standard", 16, 12, 0.9)).toBe(15);
+    expect(hFracFor("seed", 16, 11, 2.5)).toBe(11);
+  });
+
+  it("int8 seed cell: from h's own range with headroom 1, bounded by c's top 8 bits and by Q7", () => {
+    // 127 · 2^-6 = 1.98 < 2.299 ≤ 127 · 2^-5 = 3.97: Q5, one bit finer than c's top 8 bits (Q4 for fc 12).
+    expect(hFracFor("seed", 8, 12, 2.299)).toBe(5);
+    // Headroom 1: exactly the largest value the format holds still fits.
+    expect(hFracFor("seed", 8, 12, 127 / 32)).toBe(5);
+    expect(hFracFor("seed", 8, 12, 127 / 32 + 1e-9)).toBe(4);
+    // A range beyond c's top 8 bits (impossible for a calibrated c, possible for a hand-made range): Q fc-8.
+    expect(hFracFor("seed", 8, 12, 100)).toBe(4);
+    expect(hFracFor("seed", 8, 0, 1e6)).toBe(-8);
+    // A small or never-seen h: the finest int8 format, Q7.
+    expect(hFracFor("seed", 8, 12, 0.01)).toBe(7);
+    expect(hFracFor("seed", 8, 12, 0)).toBe(7);
+  });
+
+  it("quantize writes the calibrated format into hFrac, and it chains into the next layer and the head", () => {
+    const calib = syntheticSeries(600, 3, 2, 11);
+    const model = randomModel({ cell: "seed", mode: "stream", layers: 2, hidden: 8, seed: 3, scale: 0.3 });
+    const q = quantizeModel({ model, scheme: "w8a8", source: { modelHash: "x", modelFile: "m" }, calib });
+    const fixed = q.fixed!;
+    let finer = 0;
+    fixed.layers.forEach((L, l) => {
+      const h = q.calibration.tensors.find((t) => t.tensor === `layer${l}.h`)!;
+      expect(L.hFrac).toBe(chooseFrac(Math.max(-h.min, h.max), 8, 1, L.cFrac - 8, 7));
+      expect(h.format).toEqual({ frac: L.hFrac, bits: 8 });
+      if (L.hFrac > L.cFrac - 8) finer++;
+      if (l > 0) expect(L.inFrac).toBe(fixed.layers[l - 1]!.hFrac);
+    });
+    // The point of the format: finer than c's top 8 bits on a model of trained magnitude.
+    expect(finer).toBe(fixed.layers.length);
+    // The report does not claim headroom 2 for the int8 tensors that have 1.
+    expect(quantReport(q)).toMatch(/headroom ×2 \(int8 x and h: ×1\)\n/);
+  });
+});
