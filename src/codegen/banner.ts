@@ -4,20 +4,15 @@
  * options give the same bytes.
  */
 import type { ErrorMetrics, QuantModel } from "../quant/quant-model-file.js";
-import { groupDigits } from "./c-format.js";
+import { commentSafe, groupDigits } from "./c-format.js";
 import type { SizeFigures } from "./figures.js";
 
-export const SCHEME_SUMMARY: Record<QuantModel["scheme"], string> = {
+const SCHEME_SUMMARY: Record<QuantModel["scheme"], string> = {
   w8a16: "w8a16: int8 weights (per-row scale), int16 activations, int32 accumulators",
   w16a16: "w16a16: int16 weights (per-row scale), int16 activations, int64 accumulators",
   w8a8: "w8a8: int8 weights (per-row scale), int8 activations and h, int16 c and outputs",
   f32: "f32: float32 weights and activations (expf, tanhf from the C library)",
 };
-
-/** Text that is safe inside a C block comment and on one line. */
-export function commentSafe(text: string): string {
-  return text.replace(/\*\//g, "* /").replace(/[\u0000-\u001f\u007f]/g, " ");
-}
 
 /** `max abs 1.2e-3, RMSE 4.5e-4, l2r 1.1e-2, cosine 0.99994 over 512 outputs` */
 export function formatMetrics(m: ErrorMetrics): string {
@@ -58,7 +53,7 @@ export function banner(b: BannerInput): string {
     ["flash", `${groupDigits(f.flashBytes)} bytes of constant data (weights, biases${m.scheme === "f32" ? "" : ", multipliers, table"}); code not included`],
     [
       "RAM",
-      `${groupDigits(f.ramBytes)} bytes: state ${groupDigits(f.stateBytes)} (caller-owned) + scratch ${groupDigits(f.scratchBytes)} (stack, in ${p}_step)` +
+      `${groupDigits(f.ramBytes)} bytes: state ${groupDigits(f.stateBytes)} (caller-owned) + scratch ${groupDigits(f.scratchBytes)} (stack, in ${p}_step; seqforge bench measures its full stack depth)` +
         (a.mode === "window" ? `; window buffer ${groupDigits(f.windowBytes)} more` : ""),
     ],
     ["MACs", `${groupDigits(f.macsPerStep)} per step, ${groupDigits(f.macsPerOutput)} per output`],

@@ -23,6 +23,18 @@ export function floatLiteral(value: number): string {
   return `${mant}f`;
 }
 
+/** A double literal that reads back as the same double (JS's shortest round-trip form). */
+export function doubleLiteral(v: number): string {
+  if (!Number.isFinite(v)) throw new RangeError(`${v} is not finite`);
+  const s = String(v);
+  return /[.e]/.test(s) ? s.replace(/e\+?/, "e") : `${s}.0`;
+}
+
+/** Text that is safe inside a C block comment and on one line. */
+export function commentSafe(text: string): string {
+  return text.replace(/\*\//g, "* /").replace(/[\u0000-\u001f\u007f]/g, " ");
+}
+
 /** A C integer literal that is valid for the most negative values too (`(-2147483647 - 1)`). */
 export function intLiteral(value: number, bits: 8 | 16 | 32 = 32): string {
   if (!Number.isInteger(value)) throw new RangeError(`${value} is not an integer`);

@@ -9,7 +9,7 @@ import { render, generatorVersion } from "./templates.js";
 import { commonView, f32View, integerView } from "./view.js";
 
 /** Bumped when seqforge_runtime.h changes in a way older models cannot use. */
-export const RUNTIME_VERSION = 1;
+const RUNTIME_VERSION = 1;
 
 export interface GenerateOptions {
   /** A valid C prefix (identifier.ts toCPrefix). */

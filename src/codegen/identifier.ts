@@ -41,6 +41,9 @@ export function toCPrefix(name: string, flag = "--name"): string {
   if (bad) refuse(`${JSON.stringify(bad[0])} is not allowed (use letters, digits and _)`);
   if (/^[0-9]/.test(prefix)) refuse("it must start with a letter");
   if (RESERVED.has(prefix)) refuse(`"${prefix}" is reserved in C or by seqforge`);
+  // seqforge_runtime.h and the seqforge_* symbols and macros in it share a folder and a
+  // translation unit with the model: a model called `seqforge_runtime` would overwrite that header.
+  if (prefix.startsWith("seqforge_")) refuse(`names starting with "seqforge_" are reserved by seqforge`);
   if (prefix.length > MAX_PREFIX_LENGTH) refuse(`at most ${MAX_PREFIX_LENGTH} characters`);
   return prefix;
 }

@@ -16,7 +16,7 @@
  */
 import type { IntegerScheme } from "../quant/quant-model-file.js";
 
-export const GATES = ["i", "f", "g", "o"] as const;
+const GATES = ["i", "f", "g", "o"] as const;
 
 /** Position of (gate, offset within the group) for each slot of a group, by scheme. */
 const GROUPS: Record<IntegerScheme, { size: number; slots: [gate: number, offset: number][] }> = {

@@ -5,14 +5,15 @@
  */
 import { InputError } from "../errors.js";
 import type { FixedPoint, IntLayer, IntegerScheme, QuantModel } from "../quant/quant-model-file.js";
-import { floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
+import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
 import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
+import { macroPrefix } from "./identifier.js";
 import { blockOrderComment, packUnitBlocks, unitMajorLabel, unitMajorRows, unitMajorValues } from "./layout.js";
 
 const INDENT = "    ";
 
 /** `#define P_NAME value  /* comment *\/` lines, values and comments in aligned columns. */
-export function figureMacros(P: string, prefix: string, f: SizeFigures, windowMode: boolean): string {
+function figureMacros(P: string, prefix: string, f: SizeFigures, windowMode: boolean): string {
   const rows: [string, number, string][] = [
     ["MACS_PER_STEP", f.macsPerStep, `${prefix}_step, every layer`],
     ["MACS_PER_OUTPUT", f.macsPerOutput, `${prefix}_output, the head`],
@@ -55,7 +56,7 @@ export interface CommonView {
 }
 
 /** `const int8_t` / `int16_t` / `float` names of the C types of each tensor. */
-export function cTypes(scheme: QuantModel["scheme"]): { w: string; x: string; h: string; c: string; y: string; acc: string } {
+function cTypes(scheme: QuantModel["scheme"]): { w: string; x: string; h: string; c: string; y: string; acc: string } {
   const e = elementBytes(scheme);
   if (scheme === "f32") return { w: "float", x: "float", h: "float", c: "float", y: "float", acc: "float" };
   const int = (bytes: number) => `int${8 * bytes}_t`;
@@ -79,13 +80,6 @@ function inline(values: ArrayLike<number>, literal: (v: number) => string): stri
   return Array.from(values, literal).join(", ");
 }
 
-/** A double literal that reads back as the same double (JS's shortest round-trip form). */
-export function doubleLiteral(v: number): string {
-  if (!Number.isFinite(v)) throw new RangeError(`${v} is not finite`);
-  const s = String(v);
-  return /[.e]/.test(s) ? s.replace(/e\+?/, "e") : `${s}.0`;
-}
-
 const int = (v: number) => intLiteral(v);
 
 export function commonView(model: QuantModel, prefix: string, generatorVersion: string, runtimeVersion: number): CommonView {
@@ -95,11 +89,12 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
   }
   const t = cTypes(model.scheme);
   const figures = sizeFigures(model);
+  const P = macroPrefix(prefix);
   return {
     p: prefix,
-    P: prefix.toUpperCase(),
+    P,
     headerFile: `${prefix}.h`,
-    guard: `${prefix.toUpperCase()}_H`,
+    guard: `${P}_H`,
     generatorVersion,
     runtimeVersion,
     integer: model.scheme !== "f32",
@@ -118,12 +113,12 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     hType: t.h,
     cType: t.c,
     figures,
-    figureMacros: figureMacros(prefix.toUpperCase(), prefix, figures, a.mode === "window"),
+    figureMacros: figureMacros(P, prefix, figures, a.mode === "window"),
   };
 }
 
 /** The kernel of a scheme in seqforge_runtime.h: seqforge_dot4_<kernel>. */
-export const KERNEL: Record<IntegerScheme, string> = { w8a16: "w8_a16", w16a16: "w16_a16", w8a8: "w8_a8" };
+const KERNEL: Record<IntegerScheme, string> = { w8a16: "w8_a16", w16a16: "w16_a16", w8a8: "w8_a8" };
 
 function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme) {
   const rows = 4 * H;
@@ -188,7 +183,7 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
       shift: head.shift,
       shiftMinus1: head.shift - 1,
       accShift: head.accShift,
-      w: matrix(head.w, H, int, (o) => `output ${o}: ${model.targets[o] ?? o}`.replace(/\*\//g, "* /")),
+      w: matrix(head.w, H, int, (o) => commentSafe(`output ${o}: ${model.targets[o] ?? o}`)),
       m: vector(head.m, int),
       bias: vector(head.bias, int),
     },
@@ -233,7 +228,7 @@ export function f32View(model: QuantModel, common: CommonView, floatIo: boolean)
     ...common,
     layers,
     head: {
-      w: matrix(w.head.w, H, f, (o) => `output ${o}: ${model.targets[o] ?? o}`.replace(/\*\//g, "* /")),
+      w: matrix(w.head.w, H, f, (o) => commentSafe(`output ${o}: ${model.targets[o] ?? o}`)),
       bias: vector(w.head.b, f),
     },
     floatIo: floatIo

@@ -4,6 +4,7 @@
  * timed out, never left running.
  */
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 
 export interface ProcessResult {
   exitCode: number;
@@ -40,8 +41,7 @@ export function runProcess(cmd: string, args: readonly string[], opts: SpawnOpti
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const signals: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGSEGV: 11, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGILL: 4 };
-      const exitCode = code ?? (signal ? 128 + (signals[signal] ?? 0) : 1);
+      const exitCode = code ?? (signal ? 128 + constants.signals[signal] : 1);
       resolvePromise({
         exitCode,
         stdout: Buffer.concat(out).toString("utf8"),

@@ -38,10 +38,11 @@ export function qemuArgs(target: QemuTarget, image: string, args: readonly strin
     }
   }
   // The startup code reads the command line into a fixed buffer (targets/cortex-m/startup.c).
-  const cmdline = argv.join(" ");
-  if (cmdline.length + 1 > SEMIHOSTING_CMDLINE_BYTES || argv.length > SEMIHOSTING_MAX_ARGS) {
+  // Bytes, not UTF-16 units: a path outside ASCII takes more of the buffer than its length.
+  const cmdlineBytes = Buffer.byteLength(argv.join(" "), "utf8");
+  if (cmdlineBytes + 1 > SEMIHOSTING_CMDLINE_BYTES || argv.length > SEMIHOSTING_MAX_ARGS) {
     throw new Error(
-      `${target.name}: the program's command line (${argv.length} arguments, ${cmdline.length} bytes) exceeds what the startup code reads ` +
+      `${target.name}: the program's command line (${argv.length} arguments, ${cmdlineBytes} bytes) exceeds what the startup code reads ` +
         `(${SEMIHOSTING_MAX_ARGS} arguments, ${SEMIHOSTING_CMDLINE_BYTES - 1} bytes); pass shorter paths relative to cwd`,
     );
   }

@@ -29,8 +29,8 @@ export function parseBerkeleySize(out: string): Sizes {
 export interface SymbolSize {
   name: string;
   address: number;
-  size: number;
   /** 0 for symbols nm gives no size (hand-written assembly). */
+  size: number;
   /** nm's type letter: T/t code, R/r read-only data, D/d data, B/b bss. */
   type: string;
 }

@@ -1,7 +1,7 @@
 /*
  * Startup code shared by every Cortex-M target run under QEMU (targets/cortex-m*.json).
  *
- * Reset: copy .data from flash, zero .bss, enable the FPU when the core has one, paint the stack
+ * Reset: enable the FPU when the core has one, copy .data from flash, zero .bss, paint the stack
  * region (for the high-water mark), open the semihosting console (newlib rdimon), run static
  * constructors, fetch the command line through semihosting (SYS_GET_CMDLINE) and split it into
  * argv, then exit(main(argc, argv)) — so a program sees the same argv as on the host, and its exit
@@ -126,14 +126,17 @@ uint32_t sf_stack_size(void)
 void Reset_Handler(void)
 {
     const uint32_t *src = &__data_load__;
-    uint32_t *dst;
-    for (dst = &__data_start__; dst < &__data_end__; dst++) *dst = *src++;
-    for (dst = &__bss_start__; dst < &__bss_end__; dst++) *dst = 0u;
+    volatile uint32_t *dst;
 #if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
-    /* CPACR: full access to CP10 and CP11 (the FPU, and Helium on M55). */
+    /* CPACR: full access to CP10 and CP11 (the FPU, and Helium on M55). First, before any code
+     * the compiler or the C library may have given floating-point or vector instructions. */
     *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
+    /* volatile: gcc -O2 would turn these loops into calls to memcpy and memset, C library code
+     * running before the library's own .data and .bss exist. */
+    for (dst = &__data_start__; dst < &__data_end__; dst++) *dst = *src++;
+    for (dst = &__bss_start__; dst < &__bss_end__; dst++) *dst = 0u;
     (void)sf_stack_mark();
     initialise_monitor_handles();
     __libc_init_array();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { floatLiteral, formatValues, groupDigits, intLiteral, perLineFor } from "../../src/codegen/c-format.js";
-import { doubleLiteral } from "../../src/codegen/view.js";
+import { doubleLiteral, floatLiteral, formatValues, groupDigits, intLiteral, perLineFor } from "../../src/codegen/c-format.js";
 
 describe("floatLiteral", () => {
   it.each([

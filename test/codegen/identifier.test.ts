@@ -28,6 +28,9 @@ describe("toCPrefix: a model name becomes a C identifier prefix", () => {
     ["int", "reserved"],
     ["Float", "reserved"],
     ["seqforge", "reserved"],
+    // Would be written over the runtime header it needs (same folder, same file name).
+    ["seqforge_runtime", "reserved by seqforge"],
+    ["SeqForge-Target", "reserved by seqforge"],
     ["a".repeat(MAX_PREFIX_LENGTH + 1), `at most ${MAX_PREFIX_LENGTH}`],
   ])("refuses %j (%s)", (name, why) => {
     let err: unknown;

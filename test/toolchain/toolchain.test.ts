@@ -101,6 +101,9 @@ describe("flags", () => {
     expect(args).toContain("enable=on,target=native,arg=/x/image.elf,arg=in.csv,arg=a,,b");
     expect(() => qemuArgs(m3, "/x/image.elf", ["two words"])).toThrow(/white space/);
     expect(() => qemuArgs(m3, "/x/image.elf", ["a".repeat(1020)])).toThrow(/exceeds what the startup code reads/);
+    // The buffer holds bytes: 510 two-byte characters (1,020 bytes, with the image path 1,033) do not fit.
+    expect(() => qemuArgs(m3, "/x/image.elf", ["é".repeat(510)])).toThrow(/exceeds what the startup code reads/);
+    expect(() => qemuArgs(m3, "/x/image.elf", ["é".repeat(400)])).not.toThrow();
     expect(() => qemuArgs(m3, "/x/image.elf", Array.from({ length: 32 }, (_, i) => `f${i}`))).toThrow(/33 arguments/);
   });
 });

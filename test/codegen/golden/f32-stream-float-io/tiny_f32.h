@@ -10,7 +10,7 @@
  *   quantized     sha256:6b8f448b92b64cf34b16812c618c6928e073f2d422789bb7d6a16011e4a6f739
  *   target        host; float helpers (--float-io) included
  *   flash         320 bytes of constant data (weights, biases); code not included
- *   RAM           36 bytes: state 24 (caller-owned) + scratch 12 (stack, in tiny_f32_step)
+ *   RAM           36 bytes: state 24 (caller-owned) + scratch 12 (stack, in tiny_f32_step; seqforge bench measures its full stack depth)
  *   MACs          60 per step, 6 per output
  *   accuracy      vs float64 at quantization, normalised outputs, calibration data: max abs 0.00, RMSE 0.00, l2r 0.00, cosine 1.00000 over 0 outputs
  */

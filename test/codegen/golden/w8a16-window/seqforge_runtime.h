@@ -220,7 +220,14 @@ static inline int16_t seqforge_gate_q15(const int16_t *T, int32_t acc_x, int32_t
 #endif
 
 #if SEQFORGE_DSP
-/* Four bytes from any address (an unaligned LDR on these cores). */
+/*
+ * Four bytes from any address: x and the weights may be only 2- or 1-byte aligned (int16_t and
+ * int8_t arrays: the caller's input, h after an odd hidden size in the state). memcpy, not a
+ * cast: no strict-aliasing or alignment assumption in C, and gcc emits one LDR, which Armv7-M and
+ * Armv8-M allow unaligned (only with SEQFORGE_DSP: never on Armv6-M, where an unaligned LDR
+ * faults). A firmware that sets CCR.UNALIGN_TRP to trap unaligned accesses must define
+ * SEQFORGE_NO_DSP.
+ */
 static inline int32_t seqforge_load32(const void *p)
 {
     int32_t v;
@@ -249,16 +256,6 @@ static inline int32_t seqforge_sxtb16_ror8(int32_t w)
  * keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which add the
  * same products in different orders, give the same int32, and none overflows.
  */
-#if SEQFORGE_MVE
-/*
- * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time: the byte offsets of gate i's
- * weights i[k] .. i[k+7] in them; f, g and o are at +1, +4 and +5. A gathering VLDRB.S16 puts
- * them in x's lane order and widens them to int16, VMLADAVA.S16 adds the eight products to the
- * gate's int32 accumulator. (Gathers take more cycles than contiguous loads on a real M55; the
- * layout stays the one the DSP kernel reads fastest.)
- */
-#endif
-
 SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[4])
 {
     /* x walks to its end: indexing x[k] costs Armv6-M an extra register and instruction. */
@@ -268,7 +265,15 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
     int32_t a2 = 0;
     int32_t a3 = 0;
 #if SEQFORGE_MVE
-    /* Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26 (in registers: no constant in flash). */
+    /*
+     * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time: offsets holds the byte
+     * offsets of gate i's weights i[k] .. i[k+7] in them; f, g and o are at +1, +4 and +5. A
+     * gathering VLDRB.S16 puts them in x's lane order and widens them to int16, VMLADAVA.S16 adds
+     * the eight products to the gate's int32 accumulator. (Gathers take more cycles than
+     * contiguous loads on a real M55; the layout stays the one the DSP kernel reads fastest.)
+     * Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26 (built in
+     * registers: no constant in flash).
+     */
     const uint16x8_t even = vidupq_n_u16(0, 2);
     const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
     const int16_t *const octets_end = x + (n & ~7);

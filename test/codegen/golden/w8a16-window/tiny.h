@@ -10,7 +10,7 @@
  *   quantized     sha256:e505edbc75b909b7ca7ea17935a623aa4df1af5c138cc235bbc8587c8ba9ea50
  *   target        cortex-m4
  *   flash         1,342 bytes of constant data (weights, biases, multipliers, table); code not included
- *   RAM           24 bytes: state 16 (caller-owned) + scratch 8 (stack, in tiny_step); window buffer 28 more
+ *   RAM           24 bytes: state 16 (caller-owned) + scratch 8 (stack, in tiny_step; seqforge bench measures its full stack depth); window buffer 28 more
  *   MACs          112 per step, 4 per output
  *   accuracy      vs float64 at quantization, normalised outputs, calibration data: max abs 0.00, RMSE 0.00, l2r 0.00, cosine 1.00000 over 0 outputs
  */
