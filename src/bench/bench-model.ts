@@ -51,8 +51,10 @@ export interface BenchResult {
   /** MACs of one step + output (every layer and the head). */
   macsPerStep: number;
   instructionsPerMac: number;
-  /** Window mode: instructions of one prediction (a full window of steps + output). */
+  /** Window mode: instructions of one prediction (a full window of steps + output); null when
+   *  it took 2^24 SysTick ticks or more, beyond what one pair of counter reads can time. */
   instructionsPerPrediction: number | null;
+  predictionTooLong: boolean;
   /**
    * constBytes + codeBytes + libraryBytes: everything the model puts in flash, the C library
    * routines it pulls in included (as CMSIS-NN's figures include its kernels). The figure the
@@ -177,6 +179,7 @@ function toResult(
     macsPerStep: macs,
     instructionsPerMac: Math.round((m.instructionsPerStep / macs) * 100) / 100,
     instructionsPerPrediction: m.instructionsPerPrediction,
+    predictionTooLong: m.raw.predictWrapped,
     flashBytes: m.sizes.constBytes + m.sizes.codeBytes + m.sizes.libraryBytes,
     constBytes: m.sizes.constBytes,
     codeBytes: m.sizes.codeBytes,

@@ -2,7 +2,7 @@
  * Parsing what the bench driver prints (templates/bench/bench_main.c.hbs):
  *   bench steps=32 reset_ticks=.. step_ticks=.. output_ticks=.. min_ticks=.. max_ticks=.. stack_bytes=.. state_bytes=..
  *   bench y=v0,v1,...
- *   bench predict_ticks=.. window_bytes=..      (window mode only)
+ *   bench predict_ticks=.. predict_wrapped=0|1 window_bytes=..      (window mode only)
  */
 
 export interface DriverReport {
@@ -18,8 +18,10 @@ export interface DriverReport {
   stateBytes: number;
   /** The output vector after the last step. */
   y: number[];
-  /** Window mode: ticks of one PREFIX_predict over a full window, and sizeof the window. */
+  /** Window mode: ticks of one PREFIX_predict over a full window (null when it wrapped the
+   *  24-bit counter), and sizeof the window. */
   predictTicks: number | null;
+  predictWrapped: boolean;
   windowBytes: number | null;
 }
 
@@ -36,7 +38,7 @@ export function parseDriverOutput(stdout: string): DriverReport {
     if (v === undefined) throw new Error(`the bench driver's line lacks ${k}: ${figures}`);
     return v;
   };
-  const predict = /^bench predict_ticks=(\d+) window_bytes=(\d+)$/m.exec(stdout);
+  const predict = /^bench predict_ticks=(\d+) predict_wrapped=([01]) window_bytes=(\d+)$/m.exec(stdout);
   const y = yLine.slice("bench y=".length).trim().split(",").map(Number);
   if (y.some((v) => !Number.isFinite(v))) throw new Error(`unreadable outputs: ${yLine}`);
   return {
@@ -49,7 +51,9 @@ export function parseDriverOutput(stdout: string): DriverReport {
     stackBytes: get("stack_bytes"),
     stateBytes: get("state_bytes"),
     y,
-    predictTicks: predict ? Number(predict[1]) : null,
-    windowBytes: predict ? Number(predict[2]) : null,
+    // A prediction that wrapped the 24-bit counter has no count (see sf_counter_wrapped).
+    predictTicks: predict && predict[2] === "0" ? Number(predict[1]) : null,
+    predictWrapped: predict ? predict[2] === "1" : false,
+    windowBytes: predict ? Number(predict[3]) : null,
   };
 }

@@ -48,6 +48,10 @@ export function benchReport(results: readonly BenchResult[]): string {
       .map((r) => `${n(r.instructionsPerPrediction!)} instructions on ${r.target}`)
       .join(", ")}.\n`;
   }
+  for (const r of results.filter((x) => x.predictionTooLong)) {
+    const floor = Math.round(2 ** 24 * r.instructionsPerTick);
+    out += `\nWindow mode on ${r.target}: one prediction takes over ${n(floor)} instructions, beyond the 24-bit SysTick counter; not counted (the per-step figures above are).\n`;
+  }
   for (const r of results.filter((x) => !x.headerAgrees)) {
     out += `\nwarning: ${r.target}, ${r.model}: the header's figures disagree with the image: ${r.headerDisagreements.join("; ")}\n`;
   }

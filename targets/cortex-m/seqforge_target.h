@@ -35,6 +35,24 @@ static inline uint32_t sf_counter_now(void)
     return SF_SYST_CVR;
 }
 
+/*
+ * For a region that may approach 2^24 ticks: restart the count from 0xFFFFFF and clear
+ * COUNTFLAG (CSR bit 16, cleared by reading CSR). After the region, sf_counter_wrapped() is 1
+ * when the counter reached 0, i.e. the region took 2^24 ticks or more and its count is wrong.
+ */
+static inline void sf_counter_restart(void)
+{
+    SF_SYST_CVR = 0u;                        /* reloads 0xFFFFFF on the next tick */
+    while (SF_SYST_CVR == 0u) {
+    }
+    (void)SF_SYST_CSR;                       /* clears COUNTFLAG */
+}
+
+static inline uint32_t sf_counter_wrapped(void)
+{
+    return (SF_SYST_CSR >> 16) & 1u;
+}
+
 /* Ticks from `start` to `stop` (two sf_counter_now() readings): it counts down, modulo 2^24. */
 static inline uint32_t sf_ticks_between(uint32_t start, uint32_t stop)
 {

@@ -93,12 +93,17 @@ describe("driver", () => {
 
   it("parses the driver's figures and outputs, and refuses output without them", () => {
     const r = parseDriverOutput(
-      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 window_bytes=36\n",
+      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 predict_wrapped=0 window_bytes=36\n",
     );
     expect(r).toEqual({
       steps: 4, resetTicks: 7, stepTicks: 400, outputTicks: 40, minTicks: 109, maxTicks: 111, stackBytes: 96, stateBytes: 64,
-      y: [-3, 12], predictTicks: 900, windowBytes: 36,
+      y: [-3, 12], predictTicks: 900, predictWrapped: false, windowBytes: 36,
     });
+    // A prediction that wrapped the 24-bit counter has no count, never a count modulo 2^24.
+    const wrapped = parseDriverOutput(
+      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 predict_wrapped=1 window_bytes=36\n",
+    );
+    expect([wrapped.predictTicks, wrapped.predictWrapped, wrapped.windowBytes]).toEqual([null, true, 36]);
     expect(() => parseDriverOutput("seqforge: the program faulted\n")).toThrow(/printed no figures/);
   });
 
