@@ -327,6 +327,21 @@ const tanhInto = (dst: string, x: string) => [
 ];
 
 /**
+ * What the cell kernels (forward and backward) set up before their loop over samples: the byte
+ * strides of one gate block (H, 2H, 3H doubles), the end of the unit pairs, whether H is odd.
+ */
+function cellPrologue(): string[] {
+  return [
+    set("$HB", bytes(get("$H"))),
+    set("$HB2", add(get("$HB"), get("$HB"))),
+    set("$HB3", add(get("$HB2"), get("$HB"))),
+    set("$jEnd", bytes(`(i32.and ${get("$H")} ${i32(-2)})`)),
+    set("$odd", `(i32.and ${get("$H")} ${i32(1)})`),
+    set("$b", i32(0)),
+  ];
+}
+
+/**
  * The cell of one step for nb samples (z at act, activated in place; c_prev at cp; c, h and,
  * for the standard cell, tanh(c) written at cn, hn, tc; per-sample strides 4H and H):
  *   i, f, o = σ(z);  g = tanh(z)
@@ -385,12 +400,7 @@ function cell(kind: "std" | "seed"): string {
     `(func (export "cell${kind === "std" ? "Std" : "Seed"}") (param $act i32) (param $cp i32) (param $cn i32) (param $hn i32) (param $tc i32) (param $H i32) (param $nb i32)`,
     locals(["$b", "$jb", "$jEnd", "$odd", "$HB", "$HB2", "$HB3", "$aG", "$pC", "$nC", "$nH", "$tC", "$q"], "i32"),
     locals(["$i", "$f", "$g", "$o", "$c", "$t", "$er", "$es", "$ek", "$ep", "$eq", "$r2", "$r4"], "v128"),
-    set("$HB", bytes(get("$H"))),
-    set("$HB2", add(get("$HB"), get("$HB"))),
-    set("$HB3", add(get("$HB2"), get("$HB"))),
-    set("$jEnd", bytes(`(i32.and ${get("$H")} ${i32(-2)})`)),
-    set("$odd", `(i32.and ${get("$H")} ${i32(1)})`),
-    set("$b", i32(0)),
+    ...cellPrologue(),
     ...whileLoop(`(i32.lt_u ${get("$b")} ${get("$nb")})`, perSample),
     ")",
   ].join("\n");
@@ -462,12 +472,7 @@ function cellBack(kind: "std" | "seed"): string {
     `(func (export "cellBack${kind === "std" ? "Std" : "Seed"}") (param $act i32) (param $dz i32) (param $dhA i32) (param $dhN i32) (param $dcN i32) (param $cp i32) (param $xs i32) (param $H i32) (param $nb i32)`,
     locals(["$b", "$jb", "$jEnd", "$odd", "$HB", "$HB2", "$HB3", "$aG", "$zG", "$q", "$z", "$pDh", "$pDhN", "$pDcN", "$pC", "$pX"], "i32"),
     locals(["$i", "$f", "$g", "$o", "$dh", "$x", "$do", "$dc"], "v128"),
-    set("$HB", bytes(get("$H"))),
-    set("$HB2", add(get("$HB"), get("$HB"))),
-    set("$HB3", add(get("$HB2"), get("$HB"))),
-    set("$jEnd", bytes(`(i32.and ${get("$H")} ${i32(-2)})`)),
-    set("$odd", `(i32.and ${get("$H")} ${i32(1)})`),
-    set("$b", i32(0)),
+    ...cellPrologue(),
     ...whileLoop(`(i32.lt_u ${get("$b")} ${get("$nb")})`, perSample),
     ")",
   ].join("\n");
