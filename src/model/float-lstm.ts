@@ -2,7 +2,7 @@
  * The float64 reference: one step of the model, the truth every other stage is measured
  * against. Stages (the same names in the simulator and the C):
  *   gates      z = wx·x + wh·h + b                 (4H pre-activations, order i, f, g, o)
- *   activate   i, f, o = sigmoid(z);  g = tanh(z)
+ *   activate   i, f, o = sigmoid(z);  g = tanh(z)       (a: the four gates)
  *   cell       standard: c = f*c + i*g;  h = o*tanh(c)
  *              seed:     c = g*i + c*f;  h = c*o       (no tanh: h is not bounded by 1)
  *   head       y = w·h_last + b
@@ -14,7 +14,16 @@ export interface FloatState {
   /** h[l] and c[l] of each layer, length H. */
   h: Float64Array[];
   c: Float64Array[];
+  /** Scratch of one layer's step, reused every step: pre-activations z and gates a (4H each). */
+  z: Float64Array;
+  a: Float64Array;
 }
+
+/**
+ * Sees every tensor of a layer during a step (calibration records their ranges): z the
+ * pre-activations, a the gates i, f, g, o (4H each, gate-major), c and h after the update.
+ */
+export type LayerObserver = (layer: number, z: Float64Array, a: Float64Array, c: Float64Array, h: Float64Array) => void;
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -27,7 +36,7 @@ export function createFloatState(arch: Architecture): FloatState {
     h.push(new Float64Array(arch.hiddenSize));
     c.push(new Float64Array(arch.hiddenSize));
   }
-  return { h, c };
+  return { h, c, z: new Float64Array(4 * arch.hiddenSize), a: new Float64Array(4 * arch.hiddenSize) };
 }
 
 export function resetFloatState(state: FloatState): void {
@@ -54,14 +63,25 @@ export function gatePreactivations(
   }
 }
 
-/** Nonlinearities and cell update of one layer, in place on c and h. */
-export function cellUpdate(cell: Architecture["cell"], z: Float64Array, c: Float64Array, h: Float64Array): void {
+/** Gates from pre-activations: a = [sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)]. */
+export function activateGates(z: Float64Array, a: Float64Array): void {
+  const H = z.length / 4;
+  for (let j = 0; j < H; j++) {
+    a[j] = sigmoid(z[j]!);
+    a[H + j] = sigmoid(z[H + j]!);
+    a[2 * H + j] = Math.tanh(z[2 * H + j]!);
+    a[3 * H + j] = sigmoid(z[3 * H + j]!);
+  }
+}
+
+/** Cell update of one layer from its gates, in place on c and h. */
+export function cellUpdate(cell: Architecture["cell"], a: Float64Array, c: Float64Array, h: Float64Array): void {
   const H = c.length;
   for (let j = 0; j < H; j++) {
-    const i = sigmoid(z[j]!);
-    const f = sigmoid(z[H + j]!);
-    const g = Math.tanh(z[2 * H + j]!);
-    const o = sigmoid(z[3 * H + j]!);
+    const i = a[j]!;
+    const f = a[H + j]!;
+    const g = a[2 * H + j]!;
+    const o = a[3 * H + j]!;
     if (cell === "standard") {
       c[j] = f * c[j]! + i * g;
       h[j] = o * Math.tanh(c[j]!);
@@ -85,15 +105,23 @@ export function head(model: FloatModel, h: ArrayLike<number>, y: Float64Array): 
 
 /**
  * One step through all layers; state advances. When `y` is given the head runs too.
- * `x` is the normalised input of this step.
+ * `x` is the normalised input of this step; `observe`, when given, sees each layer's tensors.
  */
-export function floatStep(model: FloatModel, state: FloatState, x: ArrayLike<number>, y?: Float64Array): void {
+export function floatStep(
+  model: FloatModel,
+  state: FloatState,
+  x: ArrayLike<number>,
+  y?: Float64Array,
+  observe?: LayerObserver,
+): void {
   const arch = model.architecture;
-  const z = new Float64Array(4 * arch.hiddenSize);
+  const { z, a } = state;
   let input: ArrayLike<number> = x;
   for (let l = 0; l < arch.layers; l++) {
     gatePreactivations(model.weights.layers[l]!, input, state.h[l]!, z);
-    cellUpdate(arch.cell, z, state.c[l]!, state.h[l]!);
+    activateGates(z, a);
+    cellUpdate(arch.cell, a, state.c[l]!, state.h[l]!);
+    observe?.(l, z, a, state.c[l]!, state.h[l]!);
     input = state.h[l]!;
   }
   if (y) head(model, input, y);

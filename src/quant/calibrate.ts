@@ -4,7 +4,7 @@
  * time) and records the range of every tensor the firmware holds: input, gate pre-activations,
  * gates, cell state, h, head output.
  */
-import { createFloatState, gatePreactivations, head, resetFloatState, sigmoid } from "../model/float-lstm.js";
+import { createFloatState, floatStep, resetFloatState, type LayerObserver } from "../model/float-lstm.js";
 import type { FloatModel } from "../model/model-file.js";
 import { runSeries, type StepEngine } from "../model/run-series.js";
 
@@ -43,12 +43,11 @@ export function maxAbs(r: Range): number {
   return r.min > r.max ? 0 : Math.max(Math.abs(r.min), Math.abs(r.max));
 }
 
-/** The float reference step (float-lstm.ts, same operations) with every tensor's range recorded. */
+/** The float reference step (float-lstm.ts itself) with every tensor's range recorded. */
 export function instrumentedFloatEngine(model: FloatModel): StepEngine & { ranges: CalibrationRanges } {
   const arch = model.architecture;
   const H = arch.hiddenSize;
   const state = createFloatState(arch);
-  const z = new Float64Array(4 * H);
   const y = new Float64Array(arch.outputSize);
   const ranges: CalibrationRanges = {
     x: emptyRange(),
@@ -64,41 +63,23 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
     y: emptyRange(),
     steps: 0,
   };
+  const gates = ["i", "f", "g", "o"] as const;
+  const observe: LayerObserver = (l, z, a, c, h) => {
+    const r = ranges.layers[l]!;
+    for (const v of z) see(r.z, v);
+    gates.forEach((gate, q) => {
+      for (let j = 0; j < H; j++) see(r[gate], a[q * H + j]!);
+    });
+    for (const v of c) see(r.c, v);
+    for (const v of h) see(r.h, v);
+  };
   return {
     ranges,
     reset: () => resetFloatState(state),
     step: (x) => {
       ranges.steps++;
       for (const v of x) see(ranges.x, v);
-      let input: ArrayLike<number> = x;
-      for (let l = 0; l < arch.layers; l++) {
-        const r = ranges.layers[l]!;
-        const c = state.c[l]!;
-        const h = state.h[l]!;
-        gatePreactivations(model.weights.layers[l]!, input, h, z);
-        for (const v of z) see(r.z, v);
-        for (let j = 0; j < H; j++) {
-          const i = sigmoid(z[j]!);
-          const f = sigmoid(z[H + j]!);
-          const g = Math.tanh(z[2 * H + j]!);
-          const o = sigmoid(z[3 * H + j]!);
-          see(r.i, i);
-          see(r.f, f);
-          see(r.g, g);
-          see(r.o, o);
-          if (arch.cell === "standard") {
-            c[j] = f * c[j]! + i * g;
-            h[j] = o * Math.tanh(c[j]!);
-          } else {
-            c[j] = g * i + c[j]! * f;
-            h[j] = c[j]! * o;
-          }
-          see(r.c, c[j]!);
-          see(r.h, h[j]!);
-        }
-        input = h;
-      }
-      head(model, input, y);
+      floatStep(model, state, x, y, observe);
       return y;
     },
   };

@@ -40,6 +40,14 @@ export interface Kernels {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** The four gates of one unit, in place: z at a, a + H, a + 2H, a + 3H → sigmoid, sigmoid, tanh, sigmoid. */
+function activateUnit(m: Float64Array, a: number, H: number): void {
+  m[a] = sigmoid(m[a]!);
+  m[a + H] = sigmoid(m[a + H]!);
+  m[a + 2 * H] = Math.tanh(m[a + 2 * H]!);
+  m[a + 3 * H] = sigmoid(m[a + 3 * H]!);
+}
+
 /** dz of the four gates at z (stride H) from the activated gates, c_prev, dc and do. */
 function backGates(m: Float64Array, z: number, H: number, i: number, f: number, g: number, o: number, cPrev: number, dc: number, dO: number): void {
   m[z] = i * (1 - i) * (g * dc);
@@ -92,11 +100,8 @@ export function tsKernels(m: Float64Array): Kernels {
       for (let b = 0; b < nb; b++) {
         for (let j = 0; j < H; j++) {
           const a = act + b * 4 * H + j;
-          const i = sigmoid(m[a]!), f = sigmoid(m[a + H]!), g = Math.tanh(m[a + 2 * H]!), o = sigmoid(m[a + 3 * H]!);
-          m[a] = i;
-          m[a + H] = f;
-          m[a + 2 * H] = g;
-          m[a + 3 * H] = o;
+          activateUnit(m, a, H);
+          const i = m[a]!, f = m[a + H]!, g = m[a + 2 * H]!, o = m[a + 3 * H]!;
           const c = f * m[cp + b * H + j]! + i * g;
           const t = Math.tanh(c);
           m[cn + b * H + j] = c;
@@ -109,11 +114,8 @@ export function tsKernels(m: Float64Array): Kernels {
       for (let b = 0; b < nb; b++) {
         for (let j = 0; j < H; j++) {
           const a = act + b * 4 * H + j;
-          const i = sigmoid(m[a]!), f = sigmoid(m[a + H]!), g = Math.tanh(m[a + 2 * H]!), o = sigmoid(m[a + 3 * H]!);
-          m[a] = i;
-          m[a + H] = f;
-          m[a + 2 * H] = g;
-          m[a + 3 * H] = o;
+          activateUnit(m, a, H);
+          const i = m[a]!, f = m[a + H]!, g = m[a + 2 * H]!, o = m[a + 3 * H]!;
           const c = g * i + m[cp + b * H + j]! * f;
           m[cn + b * H + j] = c;
           m[hn + b * H + j] = c * o;

@@ -327,6 +327,31 @@ const tanhInto = (dst: string, x: string) => [
 ];
 
 /**
+ * How the cell kernels load and store one hidden unit's values: PAIR, two units as one f64x2;
+ * SINGLE, an odd last unit splatted into both lanes (and lane 0 stored), so the same code serves.
+ */
+interface Access {
+  ld: (addr: string, o?: number) => string;
+  st: (addr: string, v: string, o?: number) => string;
+}
+const PAIR: Access = { ld: vload, st: vstore };
+const SINGLE: Access = {
+  ld: (addr, o = 0) => `(f64x2.splat ${fload(addr, o)})`,
+  st: (addr, v, o = 0) => fstore(addr, `(f64x2.extract_lane 0 ${v})`, o),
+};
+
+/** The loop over one sample's hidden units: pairs while $jb < $jEnd (bytes), then the odd one. */
+function overUnits(body: (access: Access) => string[]): string[] {
+  return [
+    set("$jb", i32(0)),
+    ...whileLoop(`(i32.lt_u ${get("$jb")} ${get("$jEnd")})`, [...body(PAIR), set("$jb", add(get("$jb"), i32(16)))]),
+    `(if ${get("$odd")} (then`,
+    ...body(SINGLE),
+    "))",
+  ];
+}
+
+/**
  * What the cell kernels (forward and backward) set up before their loop over samples: the byte
  * strides of one gate block (H, 2H, 3H doubles), the end of the unit pairs, whether H is odd.
  */
@@ -350,14 +375,7 @@ function cellPrologue(): string[] {
  * Two hidden units per pass; an odd last unit goes through the same code on a splatted double.
  */
 function cell(kind: "std" | "seed"): string {
-  type Ld = (addr: string, o?: number) => string;
-  type St = (addr: string, v: string, o?: number) => string;
-  const vec = { ld: vload as Ld, st: vstore as St };
-  const one: { ld: Ld; st: St } = {
-    ld: (addr, o = 0) => `(f64x2.splat ${fload(addr, o)})`,
-    st: (addr, v, o = 0) => fstore(addr, `(f64x2.extract_lane 0 ${v})`, o),
-  };
-  const body = ({ ld, st }: { ld: Ld; st: St }): string[] => {
+  const body = ({ ld, st }: Access): string[] => {
     const g = (q: string) => add(get(q), get("$jb"));
     const lines = [
       set("$q", add(get("$aG"), get("$jb"))),
@@ -389,11 +407,7 @@ function cell(kind: "std" | "seed"): string {
     set("$nC", bytes(add(get("$cn"), mul(get("$b"), get("$H"))))),
     set("$nH", bytes(add(get("$hn"), mul(get("$b"), get("$H"))))),
     set("$tC", bytes(add(get("$tc"), mul(get("$b"), get("$H"))))),
-    set("$jb", i32(0)),
-    ...whileLoop(`(i32.lt_u ${get("$jb")} ${get("$jEnd")})`, [...body(vec), set("$jb", add(get("$jb"), i32(16)))]),
-    `(if ${get("$odd")} (then`,
-    ...body(one),
-    "))",
+    ...overUnits(body),
     set("$b", add(get("$b"), i32(1))),
   ];
   return [
@@ -417,14 +431,10 @@ function cell(kind: "std" | "seed"): string {
  * the same operations in the same order as the reference: equal to the last bit.
  */
 function cellBack(kind: "std" | "seed"): string {
-  type Ld = (addr: string) => string;
-  type St = (addr: string, v: string) => string;
-  const vec = { ld: (a: string) => vload(a), st: (a: string, v: string) => vstore(a, v) };
-  const one = { ld: (a: string) => `(f64x2.splat ${fload(a)})`, st: (a: string, v: string) => fstore(a, `(f64x2.extract_lane 0 ${v})`) };
   const fm = (a: string, b: string) => `(f64x2.mul ${a} ${b})`;
   const fa = (a: string, b: string) => `(f64x2.add ${a} ${b})`;
   const fs = (a: string, b: string) => `(f64x2.sub ${a} ${b})`;
-  const body = ({ ld, st }: { ld: Ld; st: St }): string[] => {
+  const body = ({ ld, st }: Access): string[] => {
     const at = (q: string) => add(get(q), get("$jb"));
     const lines = [
       set("$q", add(get("$aG"), get("$jb"))),
@@ -461,11 +471,7 @@ function cellBack(kind: "std" | "seed"): string {
     row("$pDcN", "$dcN"),
     row("$pC", "$cp"),
     row("$pX", "$xs"),
-    set("$jb", i32(0)),
-    ...whileLoop(`(i32.lt_u ${get("$jb")} ${get("$jEnd")})`, [...body(vec), set("$jb", add(get("$jb"), i32(16)))]),
-    `(if ${get("$odd")} (then`,
-    ...body(one),
-    "))",
+    ...overUnits(body),
     set("$b", add(get("$b"), i32(1))),
   ];
   return [
