@@ -74,7 +74,7 @@ bench-quant: setup
 	node dist/bench/quant-bench.js --out bench
 
 # One training iteration (forward, BPTT, update) against numpy running the same algorithm
-# (test/seed/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
+# (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
 bench-train: build
 	node dist/bench/train-bench.js --out bench
 

@@ -18,7 +18,7 @@ import { loadFloatModel, type CellKind, type FloatModel, type RunMode } from "..
 import { compareOutputs } from "../quant/accuracy.js";
 import { loadSeriesData } from "../quant/load-data.js";
 import { buildTanhTable, measureNonlinearityError } from "../quant/nonlinearity.js";
-import type { ErrorMetrics, QuantModel, Scheme } from "../quant/quant-model-file.js";
+import type { ErrorMetrics, QuantModel, Scheme } from "../model/quant-model-file.js";
 import { quantizeModel, type SeriesData } from "../quant/quantize.js";
 import { Simulator, satRecord } from "../quant/simulator.js";
 import { writeFileAtomic } from "../util/atomic-write.js";

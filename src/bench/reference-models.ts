@@ -6,7 +6,7 @@
  * The weights are random, so the figures say what the code costs, not what a model predicts.
  */
 import { MODEL_FORMAT, MODEL_VERSION, type FloatModel, type RunMode } from "../model/model-file.js";
-import { withHash, type QuantModel, type Scheme } from "../quant/quant-model-file.js";
+import { withHash, type QuantModel, type Scheme } from "../model/quant-model-file.js";
 import { quantizeModel } from "../quant/quantize.js";
 import { sha256 } from "../util/hash.js";
 import { BenchRandom } from "./random.js";

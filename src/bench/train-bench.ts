@@ -1,6 +1,6 @@
 /**
  * `make bench-train`: time one training iteration (forward, BPTT, update) of the float64 trainer
- * against numpy running the same algorithm in the same run (test/seed/seed_lstm.py --bench), and
+ * against numpy running the same algorithm in the same run (test/example/seed_lstm.py --bench), and
  * batch 1 against batch 32 for the standard cell. Prints a Markdown table; writes bench/train.json
  * and bench/train.md. Timing: warm-up, then the best of 5 rounds of many iterations each (the
  * least disturbed by other load on a shared machine), ours and numpy alternated three times.
@@ -8,8 +8,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MT19937 } from "../seed/mt19937.js";
-import { seedInit } from "../seed/seed-init.js";
+import { MT19937 } from "../example/mt19937.js";
+import { seedInit } from "../example/numpy-init.js";
 import { initUniform, setSelectionHead } from "../train/init.js";
 import { paramLayout } from "../train/layout.js";
 import { adam, sgd } from "../train/optimizer.js";
@@ -72,7 +72,7 @@ function oursSeed(c: SeedCase, reps: number): number {
 }
 
 function numpySeed(c: SeedCase, reps: number): number | null {
-  const script = join(process.cwd(), "test/seed/seed_lstm.py");
+  const script = join(process.cwd(), "test/example/seed_lstm.py");
   if (!existsSync(script)) return null;
   try {
     const out = execFileSync(
@@ -160,9 +160,9 @@ function main(): void {
   md.push("", `Batch 32 processes ${gain.toFixed(2)}× the sample-steps per second of batch 1 (goal: more than 1×).`);
   const text = md.join("\n") + "\n";
   process.stdout.write(text);
-  const meta = { node: process.version, numpyScript: "test/seed/seed_lstm.py", date: new Date().toISOString().slice(0, 10) };
+  const meta = { node: process.version, numpyScript: "test/example/seed_lstm.py", date: new Date().toISOString().slice(0, 10) };
   writeFileAtomic(join(outDir, "train.json"), JSON.stringify({ ...meta, results: rows, batch32OverBatch1: gain }, null, 1) + "\n");
-  writeFileAtomic(join(outDir, "train.md"), `# make bench-train\n\n${text}\nNode ${process.version}; numpy via test/seed/seed_lstm.py --bench.\n`);
+  writeFileAtomic(join(outDir, "train.md"), `# make bench-train\n\n${text}\nNode ${process.version}; numpy via test/example/seed_lstm.py --bench.\n`);
 }
 
 main();

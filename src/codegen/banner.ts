@@ -3,7 +3,7 @@
  * costs and how accurate it was measured to be. No timestamp, no machine name: the same model and
  * options give the same bytes.
  */
-import type { ErrorMetrics, QuantModel } from "../quant/quant-model-file.js";
+import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { commentSafe, groupDigits } from "./c-format.js";
 import type { SizeFigures } from "./figures.js";
 

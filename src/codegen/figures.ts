@@ -3,7 +3,7 @@
  * constant data in flash, and RAM for the caller's state, the step's scratch and the window's
  * ring buffer. Code size depends on the compiler and its flags; `seqforge bench` measures it.
  */
-import type { QuantModel } from "../quant/quant-model-file.js";
+import type { QuantModel } from "../model/quant-model-file.js";
 
 export interface SizeFigures {
   /** Weights, biases, multipliers and the nonlinearity table (static const, in flash). */

@@ -3,7 +3,7 @@
  * templates: no clock, no environment, no machine name, so the same model and options give the
  * same bytes everywhere.
  */
-import type { QuantModel } from "../quant/quant-model-file.js";
+import type { QuantModel } from "../model/quant-model-file.js";
 import { banner } from "./banner.js";
 import { render, generatorVersion } from "./templates.js";
 import { commonView, f32View, integerView } from "./view.js";

@@ -4,7 +4,7 @@
  * numeric); this module only reorders rows (layout.ts), formats literals and names things.
  */
 import { InputError } from "../errors.js";
-import type { FixedPoint, IntLayer, IntegerScheme, QuantModel } from "../quant/quant-model-file.js";
+import type { FixedPoint, IntLayer, IntegerScheme, QuantModel } from "../model/quant-model-file.js";
 import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
 import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
 import { macroPrefix } from "./identifier.js";

@@ -1,11 +1,11 @@
 /**
  * Runs any step engine over a loaded series in the model's run mode and returns predictions in
- * data units: normalise the feature rows, run src/model/run-series.ts, denormalise the outputs.
+ * data units: normalise the feature rows, run src/model/sequence.ts, denormalise the outputs.
  * Engine-agnostic, so the float reference and the fixed-point simulator are driven the same way.
  */
 import type { Architecture, Normalization } from "../model/model-file.js";
 import { denormalizeRow } from "../model/normalize.js";
-import { runSeries, type StepEngine } from "../model/run-series.js";
+import { runSeries, type StepEngine } from "../model/sequence.js";
 import type { Series } from "./api.js";
 import { accuracy, persistence, type Accuracy } from "./metrics.js";
 import { normalizedRows } from "./normalization.js";

@@ -17,7 +17,7 @@ import { readInputFile } from "../util/read-input-file.js";
 
 export const MODEL_FORMAT = "seqforge-model";
 export const MODEL_VERSION = 1;
-/** The quantized model file's format (src/quant/quant-model-file.ts), here so either parser can say which file it was given. */
+/** The quantized model file's format (src/model/quant-model-file.ts), here so either parser can say which file it was given. */
 export const QUANT_FORMAT = "seqforge-quant-model";
 
 // JSON.parse reads 1e999 as Infinity; say "finite" for it rather than zod's "expected number".

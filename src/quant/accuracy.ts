@@ -3,7 +3,7 @@
  * error l2r = ||y_q - y_f|| / ||y_f||, cosine similarity), on normalised outputs, plus the task
  * RMSE of each against the true targets when they are known.
  */
-import type { ErrorMetrics } from "./quant-model-file.js";
+import type { ErrorMetrics } from "../model/quant-model-file.js";
 
 export function compareOutputs(
   reference: ArrayLike<number>[],

@@ -4,10 +4,10 @@
  * not a bit-exact model of the C (whose expf/tanhf rounding C99 leaves open): the generated C is
  * held to 1e-4 of float64 (docs/fixed-point.md "f32").
  */
-import { createFloatState, floatStep, resetFloatState } from "../model/float-lstm.js";
+import { floatEngine } from "../model/float-engine.js";
 import type { FloatModel } from "../model/model-file.js";
-import type { StepEngine } from "../model/run-series.js";
-import type { QuantModel } from "./quant-model-file.js";
+import type { StepEngine } from "../model/sequence.js";
+import type { QuantModel } from "../model/quant-model-file.js";
 
 /** A float model view of an f32 quantized model (its weights are already float32 values). */
 export function f32AsFloatModel(model: QuantModel): FloatModel {
@@ -25,19 +25,16 @@ export function f32AsFloatModel(model: QuantModel): FloatModel {
 }
 
 export function f32Engine(model: QuantModel): StepEngine {
-  const fm = f32AsFloatModel(model);
-  const state = createFloatState(fm.architecture);
-  const y = new Float64Array(fm.architecture.outputSize);
+  const engine = floatEngine(f32AsFloatModel(model));
   const round = (v: Float64Array) => {
     for (let k = 0; k < v.length; k++) v[k] = Math.fround(v[k]!);
   };
   return {
-    reset: () => resetFloatState(state),
+    reset: () => engine.reset(),
     step: (x) => {
-      const x32 = Float64Array.from(x, Math.fround);
-      floatStep(fm, state, x32, y);
-      state.h.forEach(round);
-      state.c.forEach(round);
+      const y = engine.step(Float64Array.from(x, Math.fround));
+      engine.state.h.forEach(round);
+      engine.state.c.forEach(round);
       round(y);
       return y;
     },

@@ -1,11 +1,11 @@
 /**
  * The quantized model as a StepEngine over normalised floats (what `predict --engine fixed`
- * and the accuracy report drive through src/model/run-series.ts): each step quantizes the input
+ * and the accuracy report drive through src/model/sequence.ts): each step quantizes the input
  * exactly as the C test driver does (docs/fixed-point.md "Input and output"), runs the integer
  * step, and returns y_q · 2^-fy. For the f32 scheme, the float32 engine (f32-engine.ts).
  */
-import type { StepEngine } from "../model/run-series.js";
-import type { QuantModel } from "./quant-model-file.js";
+import type { StepEngine } from "../model/sequence.js";
+import type { QuantModel } from "../model/quant-model-file.js";
 import { f32Engine } from "./f32-engine.js";
 import { Simulator, satRecord } from "./simulator.js";
 

@@ -12,12 +12,11 @@ export {
   type IntLayer,
   type IntHead,
   type Scheme,
-} from "./quant-model-file.js";
+} from "../model/quant-model-file.js";
 export { fixedEngine, type QuantEngine } from "./fixed-engine.js";
 export {
   Simulator,
   simulateSeries,
-  simulateSteps,
   quantizeInputs,
   fixedStep,
   gatesStage,

@@ -8,7 +8,7 @@ import type { FloatModel } from "../model/model-file.js";
 import { selectColumns } from "../data/series.js";
 import { normalizedRows } from "../data/normalization.js";
 import { parseTable, readDataFile } from "../data/table.js";
-import { rowsForOnePrediction } from "../data/windows.js";
+import { rowsForOnePrediction } from "../model/sequence.js";
 import { sha256 } from "../util/hash.js";
 import type { SeriesData } from "./quantize.js";
 

@@ -3,7 +3,7 @@
  * 2^-6 grid over [0, 8], linear interpolation, sigmoid(z) = (1 + tanh(z/2)) / 2.
  * Input z: int32 Q15. Output: int16 Q15. Everything in int32: T[k+1] - T[k] ≤ 512, u < 1024.
  */
-import { GATE_FRAC, TABLE_SIZE, TABLE_STEP_LOG2 } from "./quant-model-file.js";
+import { GATE_FRAC, TABLE_SIZE, TABLE_STEP_LOG2 } from "../model/quant-model-file.js";
 import { roundHalfAway } from "./int-ops.js";
 
 /** T[k] = min(32767, round(tanh(k / 64) · 2^15)), k = 0 … 512. Built once by the quantizer. */

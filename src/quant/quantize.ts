@@ -5,9 +5,9 @@
 import { InputError } from "../errors.js";
 import type { CellKind, FloatModel, LayerWeights } from "../model/model-file.js";
 import { floatEngine } from "../model/float-engine.js";
-import { runSeries } from "../model/run-series.js";
+import { runSeries } from "../model/sequence.js";
 import { compareOutputs } from "./accuracy.js";
-import { calibrate, maxAbs, type CalibrationRanges } from "./calibrate.js";
+import { observeRanges, maxAbs, type ObservedRanges } from "./ranges.js";
 import { fixedEngine } from "./fixed-engine.js";
 import { roundHalfAway } from "./int-ops.js";
 import { buildTanhTable } from "./nonlinearity.js";
@@ -27,7 +27,7 @@ import {
   type Scheme,
   type TensorCalibration,
   type TensorFormat,
-} from "./quant-model-file.js";
+} from "../model/quant-model-file.js";
 
 /** Calibrated ranges are multiplied by this before a format is chosen (docs: headroom). */
 export const HEADROOM = 2;
@@ -147,7 +147,7 @@ export function hFracFor(cell: CellKind, aBits: 8 | 16, cFrac: number, hMaxAbs: 
   return chooseFrac(hMaxAbs, 8, HEADROOM_INT8, cFrac - 8, 7);
 }
 
-export function chooseFormats(model: FloatModel, scheme: Exclude<Scheme, "f32">, ranges: CalibrationRanges): ChosenFormats {
+export function chooseFormats(model: FloatModel, scheme: Exclude<Scheme, "f32">, ranges: ObservedRanges): ChosenFormats {
   const aBits: 8 | 16 = scheme === "w8a8" ? 8 : 16;
   const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1), bits: aBits };
   const layers = ranges.layers.map((r) => {
@@ -260,7 +260,7 @@ export function measureAccuracy(model: FloatModel, q: QuantModel, data: SeriesDa
 }
 
 function calibrationSummary(
-  ranges: CalibrationRanges,
+  ranges: ObservedRanges,
   fx: FixedPoint | null,
   sats: Record<string, number>,
   calib: SeriesData,
@@ -293,7 +293,7 @@ function f32Round(w: LayerWeights): LayerWeights {
 export function quantizeModel(opts: QuantizeOptions): QuantModel {
   const { model, scheme } = opts;
   const what = opts.source.modelFile;
-  const ranges = calibrate(model, opts.calib.inputs);
+  const ranges = observeRanges(model, opts.calib.inputs);
   const fixed = scheme === "f32" ? null : buildFixedPoint(model, scheme, chooseFormats(model, scheme, ranges), what);
   const float32 =
     scheme === "f32"

@@ -3,7 +3,7 @@
  * saturations; against float on the calibration data and on --data: max abs error, RMSE, l2r,
  * cosine, task RMSE. Plain text for a terminal (Markdown tables, readable in a CI log too).
  */
-import type { ErrorMetrics, QuantModel } from "./quant-model-file.js";
+import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 
 const g = (v: number, p = 4) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(p - 1) : v.toPrecision(p));
 

@@ -12,10 +12,11 @@
  *   headStage      y[o] = sat16(((acc·m[o] + 2^(S-1)) >> S) + bias[o])                       Q fy int16
  * Legend: L layers, H units, I inputs of a layer, O outputs; gate rows in the order i, f, g, o.
  */
-import type { FixedPoint, IntHead, IntLayer, QuantModel } from "./quant-model-file.js";
+import type { FixedPoint, IntHead, IntLayer, QuantModel } from "../model/quant-model-file.js";
 import type { CellKind } from "../model/model-file.js";
 import { quantizeInput, requantize, rshr, sat16, sat32, satBits, type SatCounter } from "./int-ops.js";
 import { sigmoidQ15, tanhQ15 } from "./nonlinearity.js";
+import { runSequence } from "../model/sequence.js";
 
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
@@ -244,7 +245,7 @@ export function satRecord(s: SatCounts): Record<string, number> {
 }
 
 export interface IntegerSeriesOutput {
-  /** 0-based data row each prediction is for (as src/model/run-series.ts). */
+  /** 0-based data row each prediction is for (src/model/sequence.ts). */
   rows: number[];
   /** One quantized output vector (Q fy) per entry of rows. */
   outputs: Int32Array[];
@@ -254,37 +255,16 @@ export interface IntegerSeriesOutput {
 /**
  * Runs a whole quantized input sequence (xq[t] = Q fx input of row t) in the model's run mode
  * and returns every integer output: what the C test driver must reproduce bit for bit.
- * window: each prediction resets the state and runs N steps; stream: one reset, one step per row.
  */
-export function simulateSeries(model: QuantModel, xq: ArrayLike<number>[]): IntegerSeriesOutput {
+export function simulateSeries(model: QuantModel, xq: readonly ArrayLike<number>[]): IntegerSeriesOutput {
   const sim = new Simulator(model);
-  const { mode, window: N, horizon: K } = model.architecture;
-  const T = xq.length;
   const rows: number[] = [];
   const outputs: Int32Array[] = [];
-  if (mode === "window") {
-    for (let j = K + N - 1; j < T; j++) {
-      sim.reset();
-      let y: Int32Array | undefined;
-      for (let t = j - K - N + 1; t <= j - K; t++) y = sim.step(xq[t]!);
-      rows.push(j);
-      outputs.push(Int32Array.from(y!));
-    }
-  } else {
-    sim.reset();
-    for (let t = 0; t + K < T; t++) {
-      rows.push(t + K);
-      outputs.push(Int32Array.from(sim.step(xq[t]!)));
-    }
-  }
+  runSequence(sim, model.architecture, xq, (row, y) => {
+    rows.push(row);
+    outputs.push(Int32Array.from(y));
+  });
   return { rows, outputs, saturations: satRecord(sim.sats) };
-}
-
-/** Runs steps with no reset between them (a stream), returning the output of every step. */
-export function simulateSteps(model: QuantModel, xq: ArrayLike<number>[]): { outputs: Int32Array[]; saturations: Record<string, number> } {
-  const sim = new Simulator(model);
-  const outputs = xq.map((x) => Int32Array.from(sim.step(x)));
-  return { outputs, saturations: satRecord(sim.sats) };
 }
 
 /** Quantizes normalised inputs as the C test driver does (Q fx, saturating, counted on `x`). */

@@ -2,7 +2,7 @@
  * Initial weights for training: every weight and bias uniform in ±1/sqrt(H) (PyTorch's nn.LSTM
  * and nn.Linear scheme, with in_features = H for the head), then the forget-gate biases set to
  * `forgetBias` so that early on the cell keeps its memory and gradients flow through time.
- * The seed example has its own scheme (src/seed/seed-init.ts).
+ * The seed example has its own scheme (src/example/numpy-init.ts).
  */
 import type { ParamLayout } from "./layout.js";
 import type { TrainRng } from "./rng.js";

@@ -1,7 +1,7 @@
 /**
  * One update of the network — forward over a chunk, loss, BPTT, clipping, optimizer — on buffers
  * allocated once. Shared by the trainer (src/train/trainer.ts) and the seed example
- * (src/seed/seed-run.ts), which drive it with their own data and schedules.
+ * (src/example/seed-example.ts), which drive it with their own data and schedules.
  */
 import type { CellKind } from "../model/model-file.js";
 import { backwardChunk } from "./backward.js";

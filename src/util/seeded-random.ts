@@ -2,7 +2,7 @@
  * mulberry32: a small seeded PRNG giving the same numbers on every machine and Node version.
  * For test fixtures, fuzzing and benchmark models — anything that must be reproducible from a
  * seed but needs no statistical quality beyond "looks random". (Training uses its own
- * xoshiro128** in src/train/rng.ts; the seed example numpy's MT19937 in src/seed/.)
+ * xoshiro128** in src/train/rng.ts; the seed example numpy's MT19937 in src/example/.)
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -2,7 +2,7 @@
  * The verify driver (templates/driver/verify_driver.c.hbs) and its file formats: the input rows
  * it reads and the records it writes, little-endian on every target.
  */
-import type { QuantModel } from "../quant/quant-model-file.js";
+import type { QuantModel } from "../model/quant-model-file.js";
 import { elementBytes } from "../codegen/figures.js";
 import { render } from "../codegen/templates.js";
 

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateC } from "../codegen/generate.js";
-import { serializeQuantModel, type QuantModel } from "../quant/quant-model-file.js";
+import { serializeQuantModel, type QuantModel } from "../model/quant-model-file.js";
 import { buildProgram, runProgram } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
 import { decodeOutputs, driverSource, encodeInputs, type DriverRecord } from "./driver-io.js";

@@ -1,6 +1,6 @@
 /**
  * Random quantized models for fuzzing the generated C against the simulator: every field drawn
- * from the full range the quantized model file allows (src/quant/quant-model-file.ts), with the
+ * from the full range the quantized model file allows (src/model/quant-model-file.ts), with the
  * extremes over-represented — weights at ±qmax and -qmax-1, multipliers near 2^30, biases at the
  * int32 limits, shifts from 1 to 62 — while keeping the bounds the file promises (accumulators
  * within int32 after the w16a16 reduction; formats chained from layer to layer). Inputs come
@@ -20,7 +20,7 @@ import {
   type IntLayer,
   type IntegerScheme,
   type QuantModel,
-} from "../quant/quant-model-file.js";
+} from "../model/quant-model-file.js";
 
 export { mulberry32 as seededRandom } from "../util/seeded-random.js";
 

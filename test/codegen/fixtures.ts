@@ -3,7 +3,7 @@
  * model builder), so every run sees the same numbers.
  */
 import type { CellKind, RunMode } from "../../src/model/model-file.js";
-import type { IntegerScheme, QuantModel } from "../../src/quant/quant-model-file.js";
+import type { IntegerScheme, QuantModel } from "../../src/model/quant-model-file.js";
 import { Draw, randomF32Model, randomQuantModel, seededRandom } from "../../src/verify/random-quant-model.js";
 
 export interface FixtureSpec {

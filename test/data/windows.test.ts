@@ -2,8 +2,9 @@
 // validation target reaches training), and normalisation fitted on the training part only.
 import { describe, expect, it } from "vitest";
 import type { Series } from "../../src/data/api.js";
-import { prepareSamples } from "../../src/data/samples.js";
-import { chronologicalSplit, windowInputRows } from "../../src/data/windows.js";
+import { prepareSamples } from "../../src/train/samples.js";
+import { chronologicalSplit } from "../../src/data/windows.js";
+import { windowInputRows } from "../../src/model/sequence.js";
 import type { StreamSamples, WindowSamples } from "../../src/train/api.js";
 
 function series(cols: Record<string, number[]>): Series {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { benchModel } from "../../src/bench/bench-model.js";
 import { REFERENCE_MODELS, referenceQuantModel } from "../../src/bench/reference-models.js";
-import { saveQuantModel } from "../../src/quant/quant-model-file.js";
+import { saveQuantModel } from "../../src/model/quant-model-file.js";
 
 const S = REFERENCE_MODELS[0]!;
 const work = mkdtempSync(join(tmpdir(), "seqforge-bench-qemu-"));

@@ -5,7 +5,7 @@
 import { MODEL_FORMAT, MODEL_VERSION, type CellKind, type FloatModel, type RunMode } from "../../src/model/model-file.js";
 import { normalizeRow } from "../../src/model/normalize.js";
 import { quantizeModel, type SeriesData } from "../../src/quant/quantize.js";
-import { withHash, type QuantModel, type Scheme } from "../../src/quant/quant-model-file.js";
+import { withHash, type QuantModel, type Scheme } from "../../src/model/quant-model-file.js";
 import { seededRandom } from "../../src/verify/random-quant-model.js";
 
 export interface FloatSpec {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadQuantModel } from "../../src/quant/quant-model-file.js";
+import { loadQuantModel } from "../../src/model/quant-model-file.js";
 import { decodeOutputs } from "../../src/verify/driver-io.js";
 import { makeCase, saveFailure, sequencesOf } from "../../src/verify/fuzz.js";
 

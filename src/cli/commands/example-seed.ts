@@ -1,5 +1,5 @@
 /** `seqforge example seed`: the seed's example run, printed in its own format (or --json). */
-import { parseTargets, runSeedExample, type SeedConfig } from "../../seed/seed-run.js";
+import { parseTargets, runSeedExample, type SeedConfig } from "../../example/seed-example.js";
 
 export async function run(args: Record<string, unknown>): Promise<number> {
   const config: SeedConfig = {

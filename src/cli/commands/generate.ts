@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { defaultModelName, toCPrefix } from "../../codegen/identifier.js";
 import { generateC } from "../../codegen/generate.js";
 import { sizeFigures } from "../../codegen/figures.js";
-import { loadQuantModel } from "../../quant/quant-model-file.js";
+import { loadQuantModel } from "../../model/quant-model-file.js";
 import { loadTarget } from "../../toolchain/targets.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { stringFlag } from "../flag-values.js";

@@ -10,7 +10,7 @@ import { MODEL_FORMAT, parseFloatModel } from "../../model/model-file.js";
 import { predictSeries, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
 import { selectColumns } from "../../data/series.js";
 import { parseTable, readDataFile } from "../../data/table.js";
-import { rowsForOnePrediction } from "../../data/windows.js";
+import { rowsForOnePrediction } from "../../model/sequence.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { fixedEngine, parseQuantModel, QUANT_FORMAT } from "../../quant/index.js";
 import { readInputFile } from "../../util/read-input-file.js";

@@ -5,7 +5,7 @@
  */
 import { parseFloatModel } from "../../model/model-file.js";
 import { loadSeriesData } from "../../quant/load-data.js";
-import { saveQuantModel, withHash, type Scheme } from "../../quant/quant-model-file.js";
+import { saveQuantModel, withHash, type Scheme } from "../../model/quant-model-file.js";
 import { quantizeModel } from "../../quant/quantize.js";
 import { quantReport } from "../../quant/report.js";
 import { sha256 } from "../../util/hash.js";

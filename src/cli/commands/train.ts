@@ -1,12 +1,12 @@
 /**
- * `seqforge train`: flags → options, data file → series → fitModel (src/data/fit-model.ts) with
+ * `seqforge train`: flags → options, data file → series → fitModel (src/train/fit-model.ts) with
  * the real trainer, model file written atomically, a summary on stdout (or `--json`), progress
  * on stderr.
  */
 import { InputError } from "../../errors.js";
 import { saveFloatModel } from "../../model/model-file.js";
 import type { CellKind, RunMode } from "../../model/model-file.js";
-import { fitModel, type FitOutput } from "../../data/fit-model.js";
+import { fitModel, type FitOutput } from "../../train/fit-model.js";
 import { selectColumns } from "../../data/series.js";
 import { parseTable, readDataFile } from "../../data/table.js";
 import type { TrainConfig } from "../../train/api.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatMetrics } from "../../codegen/banner.js";
 import { loadSeriesData } from "../../quant/load-data.js";
-import { loadQuantModel } from "../../quant/quant-model-file.js";
+import { loadQuantModel } from "../../model/quant-model-file.js";
 import { resolveTargets } from "../../toolchain/targets.js";
 import { verifyModel, type VerifyReport } from "../../verify/verify.js";
 import { numberFlag, stringFlag } from "../flag-values.js";

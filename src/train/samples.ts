@@ -3,12 +3,13 @@
  * with statistics of the training part, then cut windows (window mode) or one stream per part.
  */
 import type { Normalization } from "../model/model-file.js";
-import type { SampleSet, StreamSamples, WindowSamples } from "../train/api.js";
-import type { Series } from "./api.js";
-import { fitNormalization, normalizedRows } from "./normalization.js";
-import { chronologicalSplit, windowInputRows, type Split, type WindowSpec } from "./windows.js";
+import type { SampleSet, StreamSamples, WindowSamples } from "./api.js";
+import type { Series } from "../data/api.js";
+import { fitNormalization, normalizedRows } from "../data/normalization.js";
+import { chronologicalSplit, type Split } from "../data/windows.js";
+import { windowInputRows, type SequenceSpec } from "../model/sequence.js";
 
-export interface SampleSpec extends WindowSpec {
+export interface SampleSpec extends SequenceSpec {
   features: readonly string[];
   targets: readonly string[];
   /** Fraction of rows, the last ones, held out for validation. */
@@ -39,7 +40,7 @@ export function prepareSamples(series: Series, spec: SampleSpec): PreparedSample
 }
 
 /** One window per predicted row j in [first, end): x = feature rows j-K-N+1 … j-K, y = target row j. */
-export function windowSamples(x: Float64Array[], y: Float64Array[], [first, end]: [number, number], spec: WindowSpec): WindowSamples {
+export function windowSamples(x: Float64Array[], y: Float64Array[], [first, end]: [number, number], spec: SequenceSpec): WindowSamples {
   const inputSize = x[0]!.length;
   const outputSize = y[0]!.length;
   const xs: Float64Array[] = [];

@@ -3,10 +3,10 @@
 // records what the brief asks, and its validation scores match a direct computation.
 import { describe, expect, it } from "vitest";
 import type { Series } from "../../src/data/api.js";
-import { fitModel, TrainingDivergedError } from "../../src/data/fit-model.js";
+import { fitModel, TrainingDivergedError } from "../../src/train/fit-model.js";
 import { floatEngine } from "../../src/model/float-engine.js";
 import { parseFloatModel, serializeModel } from "../../src/model/model-file.js";
-import { runSeries } from "../../src/model/run-series.js";
+import { runSeries } from "../../src/model/sequence.js";
 import type { SampleSet, TrainConfig, TrainLstm, WindowSamples } from "../../src/train/api.js";
 
 const config: TrainConfig = {

@@ -1,11 +1,11 @@
 /**
- * Python %-formatting (src/seed/py-format.ts), the format the seed prints in. Expected strings
+ * Python %-formatting (src/example/py-format.ts), the format the seed prints in. Expected strings
  * were measured with Python 3.11; where python3 is present the test also asks it directly about
  * a few hundred values, ties and edge cases included.
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { formatExp, formatFixed, formatStr } from "../../src/seed/py-format.js";
+import { formatExp, formatFixed, formatStr } from "../../src/example/py-format.js";
 import { TrainRng } from "../../src/train/rng.js";
 
 const fixed = (v: number) => formatFixed(v, 5, { space: true, width: 2 });

@@ -2,7 +2,7 @@
  * The seed's example run ("example_0"), driven through the general training machinery
  * (src/train/training-step.ts) with the seed's choices: seed cell, one layer, no head, the seed
  * loss (Σ over steps of (h[0] − y)²), SGD, no clipping, its initial weights and inputs
- * (./seed-init.ts). Each iteration starts from a zero state, runs the whole sequence, prints
+ * (./numpy-init.ts). Each iteration starts from a zero state, runs the whole sequence, prints
  * h[0] at every step and the loss (both from before the update), then updates.
  */
 import { InputError } from "../errors.js";
@@ -13,7 +13,7 @@ import { TrainingStep } from "../train/training-step.js";
 import { resetState } from "../train/workspace.js";
 import { MT19937 } from "./mt19937.js";
 import { formatExp, formatFixed, formatStr } from "./py-format.js";
-import { seedInit } from "./seed-init.js";
+import { seedInit } from "./numpy-init.js";
 
 export interface SeedConfig {
   xDim: number;

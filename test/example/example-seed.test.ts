@@ -2,7 +2,7 @@
  * `seqforge example seed` reproduces the seed's example run:
  *   - with the default configuration, the six lines published in
  *     shared/seed/SEED-EXAMPLE-OUTPUT.md (measured with numpy 2.4), digit for digit;
- *   - with other configurations, the lines of test/seed/seed_lstm.py (the same algorithm in
+ *   - with other configurations, the lines of test/example/seed_lstm.py (the same algorithm in
  *     numpy, written for this test), digit for digit — skipped where python3 or numpy is missing.
  * The configurations compared are numerically stable ones: where an SGD run itself turns chaotic
  * (it can, with a large rate), two float64 implementations drift apart from the ulp level on.
@@ -10,7 +10,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runSeedExample, SEED_DEFAULTS, type SeedConfig } from "../../src/seed/seed-run.js";
+import { runSeedExample, SEED_DEFAULTS, type SeedConfig } from "../../src/example/seed-example.js";
 
 const PUBLISHED = [
   "iter  0: y_pred = [ 0.04135,  0.06930,  0.11699,  0.16562], loss: 7.535e-01",
@@ -21,7 +21,7 @@ const PUBLISHED = [
   "iter 99: y_pred = [-0.50033,  0.20106,  0.09912, -0.49923], loss: 2.611e-06",
 ];
 
-const SCRIPT = "test/seed/seed_lstm.py";
+const SCRIPT = "test/example/seed_lstm.py";
 
 function numpyLines(c: SeedConfig): string[] | null {
   const probe = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" });

@@ -1,12 +1,12 @@
 /**
  * Calibration: runs the float64 reference over the calibration inputs in the model's run mode
- * (src/model/run-series.ts, so a stream model's state is carried exactly as it will be at run
+ * (src/model/sequence.ts, so a stream model's state is carried exactly as it will be at run
  * time) and records the range of every tensor the firmware holds: input, gate pre-activations,
  * gates, cell state, h, head output.
  */
 import { createFloatState, floatStep, resetFloatState, type LayerObserver } from "../model/float-lstm.js";
 import type { FloatModel } from "../model/model-file.js";
-import { runSeries, type StepEngine } from "../model/run-series.js";
+import { runSeries, type StepEngine } from "../model/sequence.js";
 
 export interface Range {
   min: number;
@@ -23,7 +23,7 @@ export interface LayerRanges {
   h: Range;
 }
 
-export interface CalibrationRanges {
+export interface ObservedRanges {
   x: Range;
   layers: LayerRanges[];
   y: Range;
@@ -44,12 +44,12 @@ export function maxAbs(r: Range): number {
 }
 
 /** The float reference step (float-lstm.ts itself) with every tensor's range recorded. */
-export function instrumentedFloatEngine(model: FloatModel): StepEngine & { ranges: CalibrationRanges } {
+export function instrumentedFloatEngine(model: FloatModel): StepEngine & { ranges: ObservedRanges } {
   const arch = model.architecture;
   const H = arch.hiddenSize;
   const state = createFloatState(arch);
   const y = new Float64Array(arch.outputSize);
-  const ranges: CalibrationRanges = {
+  const ranges: ObservedRanges = {
     x: emptyRange(),
     layers: Array.from({ length: arch.layers }, () => ({
       z: emptyRange(),
@@ -86,7 +86,7 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
 }
 
 /** Ranges of every tensor over the inputs (normalised rows), in the model's run mode. */
-export function calibrate(model: FloatModel, inputs: Float64Array[]): CalibrationRanges {
+export function observeRanges(model: FloatModel, inputs: Float64Array[]): ObservedRanges {
   const engine = instrumentedFloatEngine(model);
   const out = runSeries(engine, model.architecture, inputs);
   // y: only the outputs the run mode produces (a window model's head runs at the window's end).

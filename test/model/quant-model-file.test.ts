@@ -16,10 +16,10 @@ import {
   serializeQuantModel,
   withHash,
   type QuantModel,
-} from "../../src/quant/quant-model-file.js";
+} from "../../src/model/quant-model-file.js";
 import { quantizeModel } from "../../src/quant/quantize.js";
 import { simulateSeries, quantizeInputs } from "../../src/quant/simulator.js";
-import { randomModel, syntheticSeries } from "./fixtures.js";
+import { randomModel, syntheticSeries } from "../quant/fixtures.js";
 
 const calib = syntheticSeries(200, 3, 2, 5);
 const make = (scheme: "w8a16" | "w16a16" | "w8a8" | "f32", cell: "standard" | "seed" = "standard") =>

@@ -25,7 +25,7 @@ import {
   QUANT_FORMAT,
   serializeModel,
   validateWith,
-} from "../model/model-file.js";
+} from "./model-file.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
 

@@ -6,9 +6,9 @@
  */
 import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, validateWith, type FloatModel } from "../model/model-file.js";
 import { floatEngine } from "../model/float-engine.js";
-import type { EpochReport, TrainConfig, TrainLstm } from "../train/api.js";
-import type { Series } from "./api.js";
-import { predictSeries, scorePredictions, type TargetAccuracy } from "./predict-series.js";
+import type { EpochReport, TrainConfig, TrainLstm } from "./api.js";
+import type { Series } from "../data/api.js";
+import { predictSeries, scorePredictions, type TargetAccuracy } from "../data/predict-series.js";
 import { prepareSamples, type PreparedSamples, type SampleSpec } from "./samples.js";
 
 export interface FitInput {
