@@ -16,19 +16,18 @@ import { join } from "node:path";
 import { floatEngine } from "../model/float-engine.js";
 import { loadFloatModel, type CellKind, type FloatModel, type RunMode } from "../model/model-file.js";
 import { compareOutputs } from "../quant/accuracy.js";
-import { loadSeriesData } from "../quant/load-data.js";
+import { loadNormalizedSeries } from "../data/model-data.js";
 import { buildTanhTable, measureNonlinearityError } from "../quant/nonlinearity.js";
-import type { ErrorMetrics, QuantModel, Scheme } from "../model/quant-model-file.js";
-import { quantizeModel, type SeriesData } from "../quant/quantize.js";
+import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
+import { SCHEME_NAMES, SCHEMES, type Scheme } from "../model/schemes.js";
+import { quantizeModel } from "../quant/quantize.js";
+import type { NormalizedSeries } from "../data/model-data.js";
 import { Simulator, satRecord } from "../quant/simulator.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
 const TRAIN = "data/seattle-weather-train.csv";
 const TEST = "data/seattle-weather-test.csv";
 const DEMO_FLAGS = ["--target", "temp_max", "--features", "temp_max,temp_min,precipitation,wind", "--window", "8", "--hidden", "16", "--epochs", "100", "--seed", "1"];
-const SCHEMES: Scheme[] = ["w16a16", "w8a16", "w8a8", "f32"];
-/** The issue's goals: l2r on the held-out data, per scheme. */
-const L2R_GOAL: Record<Scheme, number> = { w16a16: 5e-4, w8a16: 5e-3, w8a8: 2e-2, f32: 1e-6 };
 const LONG_STEPS = 100_000;
 
 interface AccuracyRow {
@@ -69,7 +68,7 @@ function train(dir: string, cell: CellKind, mode: RunMode): FloatModel {
 }
 
 /** The demo series cycled to `steps` rows: train year(s) then the test year, again and again. */
-function cycled(a: SeriesData, b: SeriesData, steps: number): Float64Array[] {
+function cycled(a: NormalizedSeries, b: NormalizedSeries, steps: number): Float64Array[] {
   const all = [...a.inputs, ...b.inputs];
   return Array.from({ length: steps }, (_, t) => all[t % all.length]!);
 }
@@ -171,10 +170,10 @@ function main(): void {
     for (const mode of ["window", "stream"] as const) {
       process.stderr.write(`training ${cell} ${mode}…\n`);
       const model = train(dir, cell, mode);
-      const calib = loadSeriesData(TRAIN, model);
-      const held = loadSeriesData(TEST, model);
+      const calib = loadNormalizedSeries(TRAIN, model);
+      const held = loadNormalizedSeries(TEST, model);
       const longInputs = cycled(calib, held, LONG_STEPS);
-      for (const scheme of SCHEMES) {
+      for (const scheme of SCHEME_NAMES) {
         const q = quantizeModel({ model, scheme, source: { modelHash: "", modelFile: `${cell}-${mode}.json` }, calib, data: held });
         const h = q.accuracy.data!;
         const f = q.fixed;
@@ -185,8 +184,8 @@ function main(): void {
           heldOut: h,
           calib: q.accuracy.calib,
           taskRmseChange: (h.taskRmseQuant! - h.taskRmseFloat!) / h.taskRmseFloat!,
-          l2rGoal: L2R_GOAL[scheme],
-          meetsGoal: h.l2r <= L2R_GOAL[scheme],
+          l2rGoal: SCHEMES[scheme].l2rGoal,
+          meetsGoal: h.l2r <= SCHEMES[scheme].l2rGoal,
           formats: f ? `x Q${f.x.frac}, c Q${f.layers[0]!.cFrac}, h Q${f.layers[0]!.hFrac}, y Q${f.head.outFrac}` : "float32",
         });
         if (scheme !== "f32") {

@@ -6,7 +6,8 @@
  * The weights are random, so the figures say what the code costs, not what a model predicts.
  */
 import { MODEL_FORMAT, MODEL_VERSION, type FloatModel, type RunMode } from "../model/model-file.js";
-import { withHash, type QuantModel, type Scheme } from "../model/quant-model-file.js";
+import { withHash, type QuantModel } from "../model/quant-model-file.js";
+import type { Scheme } from "../model/schemes.js";
 import { quantizeModel } from "../quant/quantize.js";
 import { sha256 } from "../util/hash.js";
 import { BenchRandom } from "./random.js";
@@ -42,7 +43,7 @@ export function referenceFloatModel(spec: ReferenceSpec, seed: number, mode: Run
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    architecture: { cell: "standard", inputSize: I, hiddenSize: H, layers: 1, outputSize: 1, sequence: "every", window, horizon: 1, mode },
+    architecture: { cell: "standard", inputSize: I, hiddenSize: H, layers: 1, outputSize: 1, window, horizon: 1, mode },
     features: Array.from({ length: I }, (_, k) => `x${k}`),
     targets: ["y"],
     normalization: {

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MT19937 } from "../example/mt19937.js";
-import { seedInit } from "../example/numpy-init.js";
+import { numpyInit } from "../example/numpy-init.js";
 import { initUniform, setSelectionHead } from "../train/init.js";
 import { paramLayout } from "../train/layout.js";
 import { adam, sgd } from "../train/optimizer.js";
@@ -56,12 +56,12 @@ function oursSeed(c: SeedCase, reps: number): number {
   // As the trainer does: the step owns the parameters (no copy in and out of the kernels' memory).
   const step = new TrainingStep(
     lay,
-    { cell: "seed", loss: { kind: "seed", every: true }, maxBatch: 1, maxSteps: c.steps, clip: 0 },
+    { cell: "seed", loss: { kind: "hidden", every: true }, maxBatch: 1, maxSteps: c.steps, clip: 0 },
     null,
     sgd(c.lr),
   );
   const params = step.params;
-  const inputs = seedInit(params, lay, new MT19937(), c.steps);
+  const inputs = numpyInit(params, lay, new MT19937(), c.steps);
   setSelectionHead(params, lay);
   inputs.forEach((x, t) => step.ws.x.set(x, t * c.xDim));
   step.ws.target.set(linspace(-0.5, 0.5, c.steps));

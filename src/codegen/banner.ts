@@ -6,13 +6,8 @@
 import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { commentSafe, groupDigits } from "./c-format.js";
 import type { SizeFigures } from "./figures.js";
+import { SCHEMES } from "../model/schemes.js";
 
-const SCHEME_SUMMARY: Record<QuantModel["scheme"], string> = {
-  w8a16: "w8a16: int8 weights (per-row scale), int16 activations, int32 accumulators",
-  w16a16: "w16a16: int16 weights (per-row scale), int16 activations, int64 accumulators",
-  w8a8: "w8a8: int8 weights (per-row scale), int8 activations and h, int16 c and outputs",
-  f32: "f32: float32 weights and activations (expf, tanhf from the C library)",
-};
 
 /** `max abs 1.2e-3, RMSE 4.5e-4, l2r 1.1e-2, cosine 0.99994 over 512 outputs` */
 export function formatMetrics(m: ErrorMetrics): string {
@@ -42,7 +37,7 @@ export function banner(b: BannerInput): string {
       : `stream: state carried from sample to sample, one ${p}_step and ${p}_output per sample`;
   const cell = a.cell === "standard" ? "standard (PyTorch nn.LSTM semantics)" : "seed (h = s * o, no tanh on s)";
   const rows: [string, string][] = [
-    ["scheme", SCHEME_SUMMARY[m.scheme]],
+    ["scheme", `${m.scheme}: ${SCHEMES[m.scheme].summary}`],
     ["cell", `${cell}; ${a.layers} layer${a.layers > 1 ? "s" : ""}, input ${a.inputSize}, hidden ${a.hiddenSize}, output ${a.outputSize}`],
     ["run mode", runMode],
     ["features", m.features.join(", ")],

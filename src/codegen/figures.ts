@@ -4,6 +4,7 @@
  * ring buffer. Code size depends on the compiler and its flags; `seqforge bench` measures it.
  */
 import type { QuantModel } from "../model/quant-model-file.js";
+import { integerFacts, isIntegerScheme, type Scheme } from "../model/schemes.js";
 
 export interface SizeFigures {
   /** Weights, biases, multipliers and the nonlinearity table (static const, in flash). */
@@ -23,17 +24,11 @@ export interface SizeFigures {
 }
 
 /** Bytes of one element of each tensor, by scheme. */
-export function elementBytes(scheme: QuantModel["scheme"]): { w: number; x: number; h: number; c: number; y: number } {
-  switch (scheme) {
-    case "w8a16":
-      return { w: 1, x: 2, h: 2, c: 2, y: 2 };
-    case "w16a16":
-      return { w: 2, x: 2, h: 2, c: 2, y: 2 };
-    case "w8a8":
-      return { w: 1, x: 1, h: 1, c: 2, y: 2 };
-    case "f32":
-      return { w: 4, x: 4, h: 4, c: 4, y: 4 };
-  }
+export function elementBytes(scheme: Scheme): { w: number; x: number; h: number; c: number; y: number } {
+  if (!isIntegerScheme(scheme)) return { w: 4, x: 4, h: 4, c: 4, y: 4 };
+  const f = integerFacts(scheme);
+  // c and y stay int16 in every integer scheme (docs/fixed-point.md, formats).
+  return { w: f.weightBits / 8, x: f.activationBits / 8, h: f.activationBits / 8, c: 2, y: 2 };
 }
 
 function roundUp(n: number, align: number): number {

@@ -14,7 +14,7 @@
  * Each 32-bit word of a group is what one Arm DSP instruction pair (SXTB16 + SMLAD, or SMLALD)
  * consumes; the portable C reads the same bytes in the same order.
  */
-import type { IntegerScheme } from "../model/quant-model-file.js";
+import type { IntegerScheme } from "../model/schemes.js";
 
 const GATES = ["i", "f", "g", "o"] as const;
 

@@ -4,7 +4,8 @@
  * numeric); this module only reorders rows (layout.ts), formats literals and names things.
  */
 import { InputError } from "../errors.js";
-import type { FixedPoint, IntLayer, IntegerScheme, QuantModel } from "../model/quant-model-file.js";
+import type { FixedPoint, IntLayer, QuantModel } from "../model/quant-model-file.js";
+import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "../model/schemes.js";
 import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
 import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
 import { macroPrefix } from "./identifier.js";
@@ -56,11 +57,11 @@ export interface CommonView {
 }
 
 /** `const int8_t` / `int16_t` / `float` names of the C types of each tensor. */
-function cTypes(scheme: QuantModel["scheme"]): { w: string; x: string; h: string; c: string; y: string; acc: string } {
+function cTypes(scheme: Scheme): { w: string; x: string; h: string; c: string; y: string; acc: string } {
   const e = elementBytes(scheme);
-  if (scheme === "f32") return { w: "float", x: "float", h: "float", c: "float", y: "float", acc: "float" };
+  if (!isIntegerScheme(scheme)) return { w: "float", x: "float", h: "float", c: "float", y: "float", acc: "float" };
   const int = (bytes: number) => `int${8 * bytes}_t`;
-  return { w: int(e.w), x: int(e.x), h: int(e.h), c: int(e.c), y: int(e.y), acc: scheme === "w16a16" ? "int64_t" : "int32_t" };
+  return { w: int(e.w), x: int(e.x), h: int(e.h), c: int(e.c), y: int(e.y), acc: `int${integerFacts(scheme).accumulatorBits}_t` };
 }
 
 /** Rows of a weight matrix as a C initialiser body, one labelled block per row. */
@@ -117,8 +118,11 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
   };
 }
 
-/** The kernel of a scheme in seqforge_runtime.h: seqforge_dot4_<kernel>. */
-const KERNEL: Record<IntegerScheme, string> = { w8a16: "w8_a16", w16a16: "w16_a16", w8a8: "w8_a8" };
+/** The kernel of a scheme in seqforge_runtime.h, seqforge_dot4_w<bits>_a<bits>: named by its widths. */
+function kernelName(scheme: IntegerScheme): string {
+  const f = integerFacts(scheme);
+  return `w${f.weightBits}_a${f.activationBits}`;
+}
 
 function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme) {
   const rows = 4 * H;
@@ -168,9 +172,9 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     ...common,
     wType: t.w,
     accType: t.acc,
-    kernel: KERNEL[scheme],
-    wide: model.scheme === "w16a16",
-    a8: model.scheme === "w8a8",
+    kernel: kernelName(scheme),
+    wide: integerFacts(scheme).accumulatorBits === 64,
+    a8: integerFacts(scheme).activationBits === 8,
     inFrac: fixed.x.frac,
     outFrac: head.outFrac,
     cFracs: fixed.layers.map((l) => l.cFrac).join(", Q"),

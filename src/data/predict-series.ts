@@ -3,19 +3,15 @@
  * data units: normalise the feature rows, run src/model/sequence.ts, denormalise the outputs.
  * Engine-agnostic, so the float reference and the fixed-point simulator are driven the same way.
  */
-import type { Architecture, Normalization } from "../model/model-file.js";
 import { denormalizeRow } from "../model/normalize.js";
 import { runSeries, type StepEngine } from "../model/sequence.js";
 import type { Series } from "./api.js";
+import type { ModelColumns } from "./model-data.js";
 import { accuracy, persistence, type Accuracy } from "./metrics.js";
 import { normalizedRows } from "./normalization.js";
 
 /** What running a model needs, whatever its file type. */
-export interface RunnableModel {
-  architecture: Pick<Architecture, "mode" | "window" | "horizon">;
-  features: readonly string[];
-  targets: readonly string[];
-  normalization: { input: Normalization; output: Normalization };
+export interface RunnableModel extends ModelColumns {
   engine: StepEngine;
 }
 

@@ -26,7 +26,7 @@ const DRAW_ORDER = ["g", "i", "f", "o"] as const;
  * Fills `p` (one layer, seed cell) with the seed's weights and returns its inputs, one
  * Float64Array of x_dim values per step.
  */
-export function seedInit(p: Float64Array, lay: ParamLayout, rng: MT19937, steps: number): Float64Array[] {
+export function numpyInit(p: Float64Array, lay: ParamLayout, rng: MT19937, steps: number): Float64Array[] {
   const X = lay.inputSize;
   const H = lay.hidden;
   const cols = X + H;

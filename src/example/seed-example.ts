@@ -13,7 +13,7 @@ import { TrainingStep } from "../train/training-step.js";
 import { resetState } from "../train/workspace.js";
 import { MT19937 } from "./mt19937.js";
 import { formatExp, formatFixed, formatStr } from "./py-format.js";
-import { seedInit } from "./numpy-init.js";
+import { numpyInit } from "./numpy-init.js";
 
 export interface SeedConfig {
   xDim: number;
@@ -70,11 +70,11 @@ export function runSeedExample(c: SeedConfig, onLine?: (line: SeedLine) => void)
   const T = c.targets.length;
   const lay = paramLayout({ inputSize: c.xDim, hidden: c.cells, layers: 1, outputSize: 1 });
   const params = new Float64Array(lay.size);
-  const inputs = seedInit(params, lay, new MT19937(), T);
+  const inputs = numpyInit(params, lay, new MT19937(), T);
   setSelectionHead(params, lay); // no head: the prediction is h[0]
   const step = new TrainingStep(
     lay,
-    { cell: "seed", loss: { kind: "seed", every: true }, maxBatch: 1, maxSteps: T, clip: 0 },
+    { cell: "seed", loss: { kind: "hidden", every: true }, maxBatch: 1, maxSteps: T, clip: 0 },
     params,
     sgd(c.lr),
   );

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { readInputFile } from "../util/read-input-file.js";
+import { formatPath, validateWith } from "../util/validate.js";
 
 export const MODEL_FORMAT = "seqforge-model";
 export const MODEL_VERSION = 1;
@@ -38,8 +39,6 @@ export const Architecture = z.object({
   hiddenSize: posInt,
   layers: posInt,
   outputSize: posInt,
-  /** `one`: the head runs at the last step of a window; `every`: at every step. */
-  sequence: z.enum(["one", "every"]),
   /** Window length N (window mode: steps per prediction; stream mode: truncated-BPTT chunk). */
   window: posInt,
   /** Rows between the last input row and the predicted row (default 1: predict the next row). */
@@ -134,16 +133,6 @@ export function checkWeightLengths(expect: LengthCheck, a: Architecture, w: { la
 
 export type FloatModel = z.infer<typeof FloatModelSchema>;
 
-/** `weights.layers[0].wx` from a zod path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += (out ? "." : "") + String(p);
-  }
-  return out || "(top level)";
-}
-
 /** Expected format → found format → what the user should do (the two seqforge model files are easily swapped). */
 const MODEL_KIND_HINT: Record<string, Record<string, string>> = {
   [MODEL_FORMAT]: { [QUANT_FORMAT]: "a quantized model; give the float model it was quantized from" },
@@ -192,15 +181,6 @@ export function parseVersionedJson(
 }
 
 /** Validates with a zod schema, reporting the first problem as `field a.b[2]: what`. */
-export function validateWith<T>(schema: z.ZodType<T>, raw: unknown, file: string): T {
-  const res = schema.safeParse(raw);
-  if (!res.success) {
-    const issue = res.error.issues[0]!;
-    throw new InputError(file, `field ${formatPath(issue.path)}`, issue.message);
-  }
-  return res.data;
-}
-
 export function parseFloatModel(text: string, file: string): FloatModel {
   const raw = parseVersionedJson(text, file, MODEL_FORMAT, MODEL_VERSION);
   return validateWith(FloatModelSchema, raw, file);

@@ -11,7 +11,6 @@ export {
   type FixedPoint,
   type IntLayer,
   type IntHead,
-  type Scheme,
 } from "../model/quant-model-file.js";
 export { fixedEngine, type QuantEngine } from "./fixed-engine.js";
 export {

@@ -3,6 +3,7 @@
  * (docs/fixed-point.md "Tensors and formats", "Weights", "The step"). Pure: no file I/O.
  */
 import { InputError } from "../errors.js";
+import type { NormalizedSeries } from "../data/model-data.js";
 import type { CellKind, FloatModel, LayerWeights } from "../model/model-file.js";
 import { floatEngine } from "../model/float-engine.js";
 import { runSeries } from "../model/sequence.js";
@@ -11,6 +12,7 @@ import { observeRanges, maxAbs, type ObservedRanges } from "./ranges.js";
 import { fixedEngine } from "./fixed-engine.js";
 import { roundHalfAway } from "./int-ops.js";
 import { buildTanhTable } from "./nonlinearity.js";
+import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "../model/schemes.js";
 import {
   GATE_FRAC,
   MULTIPLIER_LIMIT,
@@ -24,7 +26,6 @@ import {
   type IntHead,
   type IntLayer,
   type QuantModel,
-  type Scheme,
   type TensorCalibration,
   type TensorFormat,
 } from "../model/quant-model-file.js";
@@ -147,8 +148,8 @@ export function hFracFor(cell: CellKind, aBits: 8 | 16, cFrac: number, hMaxAbs: 
   return chooseFrac(hMaxAbs, 8, HEADROOM_INT8, cFrac - 8, 7);
 }
 
-export function chooseFormats(model: FloatModel, scheme: Exclude<Scheme, "f32">, ranges: ObservedRanges): ChosenFormats {
-  const aBits: 8 | 16 = scheme === "w8a8" ? 8 : 16;
+export function chooseFormats(model: FloatModel, scheme: IntegerScheme, ranges: ObservedRanges): ChosenFormats {
+  const aBits = integerFacts(scheme).activationBits;
   const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1), bits: aBits };
   const layers = ranges.layers.map((r) => {
     const cFrac = chooseFrac(maxAbs(r.c), 16, HEADROOM, 0, 15);
@@ -157,17 +158,22 @@ export function chooseFormats(model: FloatModel, scheme: Exclude<Scheme, "f32">,
   return { x, layers, yFrac: chooseFrac(maxAbs(ranges.y), 16, HEADROOM, 0, 15) };
 }
 
+/** The largest weight magnitude (symmetric: -qmax … qmax) and whether the accumulator is 64-bit. */
+function weightFacts(scheme: IntegerScheme): { qmax: number; wide: boolean } {
+  const f = integerFacts(scheme);
+  return { qmax: 2 ** (f.weightBits - 1) - 1, wide: f.accumulatorBits === 64 };
+}
+
 function quantizeLayer(
   w: LayerWeights,
   I: number,
   H: number,
   inFmt: ActFormat,
   fmt: ChosenFormats["layers"][number],
-  scheme: Exclude<Scheme, "f32">,
+  scheme: IntegerScheme,
   what: string,
 ): IntLayer {
-  const qmax = scheme === "w16a16" ? 32767 : 127;
-  const wide = scheme === "w16a16";
+  const { qmax, wide } = weightFacts(scheme);
   const qx = quantizeRows(w.wx, 4 * H, I, qmax);
   const qh = quantizeRows(w.wh, 4 * H, H, qmax);
   const accShiftX = accShiftFor(rowBounds(qx.q, 4 * H, I), wide, what);
@@ -197,7 +203,7 @@ function quantizeLayer(
 }
 
 /** The integer parameters of a model under an integer scheme, from chosen formats. */
-export function buildFixedPoint(model: FloatModel, scheme: Exclude<Scheme, "f32">, formats: ChosenFormats, what: string): FixedPoint {
+export function buildFixedPoint(model: FloatModel, scheme: IntegerScheme, formats: ChosenFormats, what: string): FixedPoint {
   const a = model.architecture;
   const H = a.hiddenSize;
   const layers: IntLayer[] = [];
@@ -207,9 +213,9 @@ export function buildFixedPoint(model: FloatModel, scheme: Exclude<Scheme, "f32"
     layers.push(quantizeLayer(model.weights.layers[l]!, l === 0 ? a.inputSize : H, H, inFmt, fmt, scheme, what));
     inFmt = { frac: fmt.hFrac, bits: fmt.hBits };
   }
-  const qmax = scheme === "w16a16" ? 32767 : 127;
+  const { qmax, wide } = weightFacts(scheme);
   const qw = quantizeRows(model.weights.head.w, a.outputSize, H, qmax);
-  const accShift = accShiftFor(rowBounds(qw.q, a.outputSize, H), scheme === "w16a16", what);
+  const accShift = accShiftFor(rowBounds(qw.q, a.outputSize, H), wide, what);
   const reals = qw.scale.map((s) => s * 2 ** accShift * 2 ** (formats.yFrac - inFmt.frac));
   const { shift, m } = chooseMultipliers(reals, what);
   const head: IntHead = {
@@ -222,8 +228,8 @@ export function buildFixedPoint(model: FloatModel, scheme: Exclude<Scheme, "f32"
     outFrac: formats.yFrac,
   };
   return {
-    weightBits: scheme === "w16a16" ? 16 : 8,
-    accumulatorBits: scheme === "w16a16" ? 64 : 32,
+    weightBits: integerFacts(scheme).weightBits,
+    accumulatorBits: integerFacts(scheme).accumulatorBits,
     x: formats.x,
     layers,
     head,
@@ -231,27 +237,16 @@ export function buildFixedPoint(model: FloatModel, scheme: Exclude<Scheme, "f32"
   };
 }
 
-export interface SeriesData {
-  /** The file as given, and its sha256. */
-  file: string;
-  hash: string;
-  rows: number;
-  /** Normalised feature rows. */
-  inputs: Float64Array[];
-  /** Normalised target rows (same indices), or null when the targets are not in the file. */
-  targets: Float64Array[] | null;
-}
-
 export interface QuantizeOptions {
   model: FloatModel;
   scheme: Scheme;
   source: { modelHash: string; modelFile: string };
-  calib: SeriesData;
-  data?: SeriesData | null;
+  calib: NormalizedSeries;
+  data?: NormalizedSeries | null;
 }
 
 /** Float and quantized outputs over a series in the model's run mode, and their comparison. */
-export function measureAccuracy(model: FloatModel, q: QuantModel, data: SeriesData): ErrorMetrics {
+export function measureAccuracy(model: FloatModel, q: QuantModel, data: NormalizedSeries): ErrorMetrics {
   const ref = runSeries(floatEngine(model), model.architecture, data.inputs);
   const engine = fixedEngine(q);
   const out = runSeries(engine, model.architecture, data.inputs);
@@ -263,7 +258,7 @@ function calibrationSummary(
   ranges: ObservedRanges,
   fx: FixedPoint | null,
   sats: Record<string, number>,
-  calib: SeriesData,
+  calib: NormalizedSeries,
 ): Calibration {
   const t = (tensor: string, r: { min: number; max: number }, format: TensorFormat | null, saturations: number | null): TensorCalibration => ({
     tensor,
@@ -294,9 +289,9 @@ export function quantizeModel(opts: QuantizeOptions): QuantModel {
   const { model, scheme } = opts;
   const what = opts.source.modelFile;
   const ranges = observeRanges(model, opts.calib.inputs);
-  const fixed = scheme === "f32" ? null : buildFixedPoint(model, scheme, chooseFormats(model, scheme, ranges), what);
+  const fixed = !isIntegerScheme(scheme) ? null : buildFixedPoint(model, scheme, chooseFormats(model, scheme, ranges), what);
   const float32 =
-    scheme === "f32"
+    !isIntegerScheme(scheme)
       ? {
           layers: model.weights.layers.map(f32Round),
           head: { w: model.weights.head.w.map(Math.fround), b: model.weights.head.b.map(Math.fround) },

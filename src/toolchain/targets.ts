@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { validateWith } from "../model/model-file.js";
+import { validateWith } from "../util/validate.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
 
 /** `targets/` at the package root. */

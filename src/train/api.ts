@@ -4,6 +4,10 @@
  */
 import type { CellKind, HeadWeights, LayerWeights, RunMode } from "../model/model-file.js";
 
+/** The training objectives (./loss.ts): `mse` on the head's output, `hidden` on the last layer's h. */
+export const LOSS_KINDS = ["mse", "hidden"] as const;
+export type LossKind = (typeof LOSS_KINDS)[number];
+
 export interface TrainConfig {
   cell: CellKind;
   hidden: number;
@@ -15,7 +19,7 @@ export interface TrainConfig {
   batch: number;
   seed: number;
   /** `mse`: mean squared error of the head's outputs; `seed`: the seed's squared error on h[0] (no head). */
-  loss: "mse" | "seed";
+  loss: LossKind;
   /** Global-norm gradient clipping; 0 turns it off. */
   clip: number;
   /** Early stopping: epochs without a better validation loss before stopping (best weights kept). */

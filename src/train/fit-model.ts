@@ -4,7 +4,8 @@
  * run mode) and to reproduce them (data hash, seed, flags, loss history), then score the model
  * on the validation part in data units. No file I/O here: the CLI reads and writes.
  */
-import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, validateWith, type FloatModel } from "../model/model-file.js";
+import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../model/model-file.js";
+import { validateWith } from "../util/validate.js";
 import { floatEngine } from "../model/float-engine.js";
 import type { EpochReport, TrainConfig, TrainLstm } from "./api.js";
 import type { Series } from "../data/api.js";
@@ -59,7 +60,6 @@ export function fitModel(input: FitInput): FitOutput {
       hiddenSize: config.hidden,
       layers: config.layers,
       outputSize: spec.targets.length,
-      sequence: spec.mode === "window" ? "one" : "every",
       window: spec.window,
       horizon: spec.horizon,
       mode: spec.mode,

@@ -1,23 +1,25 @@
 /**
  * The two training objectives and the gradient they send into the network.
- *   mse   mean over samples, outputs (and steps, when every step has a target) of (ŷ − y)²,
- *         ŷ = the head's output.
- *   seed  the seed's loss: Σ over steps and outputs of (h[q] − y[q])², h the last layer's hidden
- *         state (no head), averaged over the samples of a batch (so batch 1 is the seed's sum).
+ *   mse     mean over samples, outputs (and steps, when every step has a target) of (ŷ − y)²,
+ *           ŷ = the head's output.
+ *   hidden  the seed's loss: Σ over steps and outputs of (h[q] − y[q])², h the last layer's
+ *           hidden state (no head), averaged over the samples of a batch (so batch 1 is the
+ *           seed's sum).
  * `every`: a target at every step (stream mode, the seed example); otherwise only at the last
  * step (window mode, sequence to one).
  */
+import type { LossKind } from "./api.js";
 import { headForward } from "./forward.js";
 import type { Workspace } from "./workspace.js";
 
 export interface LossSpec {
-  kind: "mse" | "seed";
+  kind: LossKind;
   every: boolean;
 }
 
 /** How many terms a chunk's objective averages over (used to weight chunks in an epoch mean). */
 export function lossWeight(spec: LossSpec, outputs: number, nb: number, steps: number): number {
-  return spec.kind === "seed" ? nb : nb * outputs * (spec.every ? steps : 1);
+  return spec.kind === "hidden" ? nb : nb * outputs * (spec.every ? steps : 1);
 }
 
 /**
@@ -50,7 +52,7 @@ export function chunkLoss(ws: Workspace, p: Float64Array, spec: LossSpec, nb: nu
         se += e * e;
         if (!g) continue;
         const d = scale * e;
-        if (spec.kind === "seed") {
+        if (spec.kind === "hidden") {
           ws.dh[n * H + q] = d;
           continue;
         }

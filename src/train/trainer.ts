@@ -48,7 +48,7 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
   );
   const params = step.params;
   initUniform(params, lay, rng, config.forgetBias);
-  if (config.loss === "seed") setSelectionHead(params, lay);
+  if (config.loss === "hidden") setSelectionHead(params, lay);
   const ws = step.ws;
   const update: ChunkRunner = (nb, steps) => step.update(nb, steps);
   // Validation reuses the training buffers: every pass starts from a reset state.
@@ -175,8 +175,8 @@ function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): v
   }
   if (!Number.isFinite(c.forgetBias)) throw new InputError("--forget-bias", "", `a number expected, found ${c.forgetBias}`);
   if (!Number.isInteger(c.seed)) throw new InputError("--seed", "", `an integer expected, found ${c.seed}`);
-  if (c.loss === "seed" && train.outputSize > c.hidden) {
-    throw new InputError("--loss", "", `the seed loss reads output q from h[q]: needs at most --hidden (${c.hidden}) targets, found ${train.outputSize}`);
+  if (c.loss === "hidden" && train.outputSize > c.hidden) {
+    throw new InputError("--loss", "", `the hidden loss reads output q from h[q]: needs at most --hidden (${c.hidden}) targets, found ${train.outputSize}`);
   }
   for (const [name, s] of [["training data", train], ["validation data", val]] as const) {
     if (!s) continue;

@@ -18,9 +18,10 @@ import {
   withHash,
   type IntHead,
   type IntLayer,
-  type IntegerScheme,
   type QuantModel,
 } from "../model/quant-model-file.js";
+
+import { INTEGER_SCHEMES, integerFacts, type IntegerScheme } from "../model/schemes.js";
 
 export { mulberry32 as seededRandom } from "../util/seeded-random.js";
 
@@ -59,7 +60,7 @@ export interface RandomModelSpec {
 export function randomSpec(d: Draw, maxSize = 64): RandomModelSpec {
   const size = () => (d.chance(0.7) ? d.int(1, Math.min(12, maxSize)) : d.int(1, maxSize));
   return {
-    scheme: d.pick(["w8a16", "w16a16", "w8a8"] as const),
+    scheme: d.pick(INTEGER_SCHEMES),
     cell: d.pick(["standard", "seed"] as const),
     inputSize: size(),
     hidden: size(),
@@ -115,9 +116,10 @@ const sample = { samples: 0, maxAbs: 0, rmse: 0, l2r: 0, cosine: 1, taskRmseFloa
 /** A random, valid quantized model of the given architecture (the file's hash set). */
 export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
   const { scheme, cell, inputSize, hidden: H, layers: L, outputs: O } = spec;
-  const wide = scheme === "w16a16";
-  const qmax = wide ? 32767 : 127;
-  const aBits: 8 | 16 = scheme === "w8a8" ? 8 : 16;
+  const facts = integerFacts(scheme);
+  const wide = facts.accumulatorBits === 64;
+  const qmax = 2 ** (facts.weightBits - 1) - 1;
+  const aBits = facts.activationBits;
   const x = { frac: d.int(0, aBits - 1), bits: aBits };
   const layers: IntLayer[] = [];
   let inFmt: { frac: number; bits: 8 | 16 } = x;
@@ -176,7 +178,6 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
       hiddenSize: H,
       layers: L,
       outputSize: O,
-      sequence: spec.mode === "window" ? "one" : "every",
       window: spec.window,
       horizon: spec.horizon,
       mode: spec.mode,

@@ -12,7 +12,7 @@ import { floatEngine } from "../model/float-engine.js";
 import { parseFloatModel, type FloatModel } from "../model/model-file.js";
 import { runSeries } from "../model/sequence.js";
 import { compareOutputs } from "../quant/accuracy.js";
-import type { SeriesData } from "../quant/quantize.js";
+import type { NormalizedSeries } from "../data/model-data.js";
 import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { quantizeInputs } from "../quant/simulator.js";
 import { buildProgram, mapLimit, runProgram, type BuildVariant } from "../toolchain/index.js";
@@ -31,7 +31,7 @@ export const VERIFY_PREFIX = "model";
 export interface VerifyRequest {
   model: QuantModel;
   modelFile: string;
-  data: SeriesData;
+  data: NormalizedSeries;
   targets: string[];
   /** Seconds before one run is killed. */
   timeoutMs: number;

@@ -75,7 +75,6 @@ export function tinyModel(
       hiddenSize: H,
       layers: 1,
       outputSize: O,
-      sequence: mode === "window" ? "one" : "every",
       window: o.window ?? 3,
       horizon: o.horizon ?? 1,
       mode,

@@ -42,7 +42,7 @@ describe("seqforge train", () => {
     const out = join(dir, "rec.json");
     expect(train(out).code).toBe(0);
     const m = parseFloatModel(readFileSync(out, "utf8"), out);
-    expect(m.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 1, outputSize: 1, sequence: "one", window: 4, horizon: 1, mode: "window" });
+    expect(m.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 1, outputSize: 1, window: 4, horizon: 1, mode: "window" });
     expect(m.features).toEqual(["temp", "wind"]);
     expect(m.targets).toEqual(["temp"]);
     expect(m.training.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
@@ -78,7 +78,7 @@ describe("seqforge train", () => {
   });
 
   it("trains the seed cell with the seed loss and mse, and stream mode", () => {
-    for (const extra of [["--cell", "seed", "--loss", "seed"], ["--cell", "seed"], ["--mode", "stream"]]) {
+    for (const extra of [["--cell", "seed", "--loss", "hidden"], ["--cell", "seed"], ["--mode", "stream"]]) {
       const out = join(dir, `v-${extra.join("")}.json`);
       const r = train(out, ...extra);
       expect(r.code, r.stderr).toBe(0);

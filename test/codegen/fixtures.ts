@@ -3,7 +3,8 @@
  * model builder), so every run sees the same numbers.
  */
 import type { CellKind, RunMode } from "../../src/model/model-file.js";
-import type { IntegerScheme, QuantModel } from "../../src/model/quant-model-file.js";
+import type { QuantModel } from "../../src/model/quant-model-file.js";
+import type { IntegerScheme } from "../../src/model/schemes.js";
 import { Draw, randomF32Model, randomQuantModel, seededRandom } from "../../src/verify/random-quant-model.js";
 
 export interface FixtureSpec {

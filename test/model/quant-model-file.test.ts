@@ -113,6 +113,17 @@ describe("bad files are rejected with a clear one-line error", () => {
     expect(msg).toMatch(/field hash: content does not match its hash/);
   });
 
+  it("a file written before architecture.sequence was dropped still verifies and loads", () => {
+    const old = structuredClone(w8) as any;
+    old.architecture.sequence = old.architecture.mode === "window" ? "one" : "every";
+    old.hash = contentHash(old);
+    const back = parseQuantModel(JSON.stringify(old), "old.q.json");
+    expect(back.architecture).toEqual(w8.architecture);
+    // The extra field is covered by the hash: changing it is an edit.
+    old.architecture.sequence = "every-other";
+    expect(() => parseQuantModel(JSON.stringify(old), "old.q.json")).toThrow(/content does not match its hash/);
+  });
+
   it("a newer version and a wrong format name say so", () => {
     expect(rejectEdit(w8, (m) => (m.version = 2), false)).toMatch(/newer than this seqforge reads/);
     expect(rejectEdit(w8, (m) => (m.format = "seqforge-model"), false)).toMatch(/"seqforge-quant-model" expected/);

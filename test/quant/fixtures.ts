@@ -3,7 +3,7 @@
  * numbers. Weight magnitudes are those of small trained models (|w| ≲ 0.6, forget bias +1).
  */
 import { MODEL_FORMAT, MODEL_VERSION, type CellKind, type FloatModel, type RunMode } from "../../src/model/model-file.js";
-import type { SeriesData } from "../../src/quant/quantize.js";
+import type { NormalizedSeries } from "../../src/data/model-data.js";
 
 import { mulberry32 as rng } from "../../src/util/seeded-random.js";
 
@@ -30,7 +30,7 @@ export function randomModel(spec: ModelSpec = {}): FloatModel {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    architecture: { cell, inputSize, hiddenSize: H, layers, outputSize: outputs, sequence: mode === "window" ? "one" : "every", window, horizon: 1, mode },
+    architecture: { cell, inputSize, hiddenSize: H, layers, outputSize: outputs, window, horizon: 1, mode },
     features: Array.from({ length: inputSize }, (_, k) => `x${k}`),
     targets: Array.from({ length: outputs }, (_, k) => `y${k}`),
     normalization: {
@@ -52,7 +52,7 @@ export function randomModel(spec: ModelSpec = {}): FloatModel {
 }
 
 /** Normalised inputs: sums of sines with noise, std ≈ 1. Targets: a smooth function of them. */
-export function syntheticSeries(rows: number, inputSize: number, outputs: number, seed = 7, file = "synthetic.csv"): SeriesData {
+export function syntheticSeries(rows: number, inputSize: number, outputs: number, seed = 7, file = "synthetic.csv"): NormalizedSeries {
   const r = rng(seed);
   const inputs: Float64Array[] = [];
   const targets: Float64Array[] = [];

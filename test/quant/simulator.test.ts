@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { quantizeModel } from "../../src/quant/quantize.js";
-import type { QuantModel, Scheme } from "../../src/model/quant-model-file.js";
+import type { QuantModel } from "../../src/model/quant-model-file.js";
+import type { Scheme } from "../../src/model/schemes.js";
 import { Simulator, simulateSeries, quantizeInputs, satRecord, type StepTrace } from "../../src/quant/simulator.js";
 import { fixedEngine } from "../../src/quant/fixed-engine.js";
 import { runSeries } from "../../src/model/sequence.js";

@@ -44,7 +44,7 @@ describe("fitModel", () => {
     const text = serializeModel(model);
     expect(parseFloatModel(text, "m.json")).toEqual(model);
     expect(serializeModel(parseFloatModel(text, "m.json"))).toBe(text);
-    expect(model.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 2, outputSize: 1, sequence: "one", window: 3, horizon: 1, mode: "window" });
+    expect(model.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 2, outputSize: 1, window: 3, horizon: 1, mode: "window" });
     expect(model.features).toEqual(["temp", "wind"]);
     expect(model.training).toMatchObject({ dataHash: "sha256:abc", seed: 7, flags: { window: 3 }, bestEpoch: 2 });
     expect(model.training.lossHistory).toHaveLength(3);
@@ -81,7 +81,7 @@ describe("fitModel", () => {
     const spy: TrainLstm = (c, t, v, e) => ((kind = t.kind), standIn(c, t, v, e));
     const { model } = fitModel({ series: series(), spec: { ...spec, mode: "stream" }, config: { ...config, mode: "stream" }, dataHash: "h", flags: {}, trainer: spy });
     expect(kind).toBe("stream");
-    expect(model.architecture).toMatchObject({ mode: "stream", sequence: "every" });
+    expect(model.architecture).toMatchObject({ mode: "stream" });
   });
 
   it("stops with a clear error when training diverged", () => {

@@ -99,7 +99,7 @@ describe("seqforge verify", () => {
     writeFileSync(join(dir, "short.csv"), readFileSync(dataFile, "utf8").split("\n").slice(0, 3).join("\n") + "\n");
     const s = await runCliAsync(["verify", join(dir, "m-w8a16.q.json"), "--data", join(dir, "short.csv")]);
     expect(s.code).toBe(2);
-    expect(s.stderr).toMatch(/short\.csv: 2 data rows; at least 5 expected/);
+    expect(s.stderr).toMatch(/short\.csv: 2 data rows, fewer than one prediction needs: at least 5 expected/);
   });
 });
 

@@ -4,8 +4,10 @@
  */
 import { MODEL_FORMAT, MODEL_VERSION, type CellKind, type FloatModel, type RunMode } from "../../src/model/model-file.js";
 import { normalizeRow } from "../../src/model/normalize.js";
-import { quantizeModel, type SeriesData } from "../../src/quant/quantize.js";
-import { withHash, type QuantModel, type Scheme } from "../../src/model/quant-model-file.js";
+import { quantizeModel } from "../../src/quant/quantize.js";
+import type { NormalizedSeries } from "../../src/data/model-data.js";
+import { withHash, type QuantModel } from "../../src/model/quant-model-file.js";
+import type { Scheme } from "../../src/model/schemes.js";
 import { seededRandom } from "../../src/verify/random-quant-model.js";
 
 export interface FloatSpec {
@@ -26,7 +28,7 @@ export function floatModel(s: FloatSpec = {}): FloatModel {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    architecture: { cell, inputSize: I, hiddenSize: H, layers: L, outputSize: O, sequence: mode === "window" ? "one" : "every", window, horizon: 1, mode },
+    architecture: { cell, inputSize: I, hiddenSize: H, layers: L, outputSize: O, window, horizon: 1, mode },
     features: Array.from({ length: I }, (_, k) => `f${k}`),
     targets: Array.from({ length: O }, (_, k) => `t${k}`),
     normalization: {
@@ -52,7 +54,7 @@ export function rawSeries(model: FloatModel, rows: number, seed = 5): { features
   return { features, targets };
 }
 
-export function seriesData(model: FloatModel, rows: number, seed = 5, file = "synthetic.csv"): SeriesData {
+export function seriesData(model: FloatModel, rows: number, seed = 5, file = "synthetic.csv"): NormalizedSeries {
   const raw = rawSeries(model, rows, seed);
   return {
     file,

@@ -8,9 +8,7 @@ import { InputError } from "../../errors.js";
 import { floatEngine } from "../../model/float-engine.js";
 import { MODEL_FORMAT, parseFloatModel } from "../../model/model-file.js";
 import { predictSeries, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
-import { selectColumns } from "../../data/series.js";
-import { parseTable, readDataFile } from "../../data/table.js";
-import { rowsForOnePrediction } from "../../model/sequence.js";
+import { loadModelSeries } from "../../data/model-data.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { fixedEngine, parseQuantModel, QUANT_FORMAT } from "../../quant/index.js";
 import { readInputFile } from "../../util/read-input-file.js";
@@ -74,14 +72,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const model = openModel(modelFile, args.engine as EngineName);
   const a = model.architecture;
 
-  const table = parseTable(readDataFile(data), data);
-  // Targets are optional in the data: present ones are scored, absent ones only predicted.
-  const presentTargets = model.targets.filter((t) => table.header.includes(t) && !model.features.includes(t));
-  const series = selectColumns(table, [...model.features, ...presentTargets], "feature");
-  const need = rowsForOnePrediction(a);
-  if (series.rows < need) {
-    throw new InputError(data, "", `${series.rows} data rows, fewer than one prediction needs: at least ${need} expected (${a.mode === "window" ? `the model's window ${a.window} + horizon ${a.horizon}` : `stream mode: the model's horizon ${a.horizon} + 1`})`);
-  }
+  const { series } = loadModelSeries(data, model);
 
   const pred = predictSeries(model, series);
   writeFileAtomic(out, predictionsCsv(model.targets, pred));

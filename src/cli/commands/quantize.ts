@@ -4,8 +4,9 @@
  * writes the quantized file atomically, prints the quantization report (or `--json`).
  */
 import { parseFloatModel } from "../../model/model-file.js";
-import { loadSeriesData } from "../../quant/load-data.js";
-import { saveQuantModel, withHash, type Scheme } from "../../model/quant-model-file.js";
+import { loadNormalizedSeries } from "../../data/model-data.js";
+import { saveQuantModel, withHash } from "../../model/quant-model-file.js";
+import type { Scheme } from "../../model/schemes.js";
 import { quantizeModel } from "../../quant/quantize.js";
 import { quantReport } from "../../quant/report.js";
 import { sha256 } from "../../util/hash.js";
@@ -20,8 +21,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const scheme = args.scheme as Scheme;
   const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
-  const calib = loadSeriesData(calibFile, model);
-  const data = dataFile === null ? null : loadSeriesData(dataFile, model);
+  const calib = loadNormalizedSeries(calibFile, model);
+  const data = dataFile === null ? null : loadNormalizedSeries(dataFile, model);
   process.stderr.write(`calibrating on ${calibFile} (${calib.rows} rows, ${model.architecture.mode} mode) and quantizing to ${scheme}…\n`);
   const q = withHash(quantizeModel({ model, scheme, source: { modelHash: sha256(bytes), modelFile }, calib, data }));
   saveQuantModel(q, out);

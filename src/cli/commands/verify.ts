@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatMetrics } from "../../codegen/banner.js";
-import { loadSeriesData } from "../../quant/load-data.js";
+import { loadNormalizedSeries } from "../../data/model-data.js";
 import { loadQuantModel } from "../../model/quant-model-file.js";
 import { resolveTargets } from "../../toolchain/targets.js";
 import { verifyModel, type VerifyReport } from "../../verify/verify.js";
@@ -21,7 +21,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const targets = resolveTargets(stringFlag(args, "target"));
   const timeoutMs = numberFlag(args, "timeout", 1) * 1000;
   const model = loadQuantModel(modelFile);
-  const data = loadSeriesData(dataFile, model);
+  const data = loadNormalizedSeries(dataFile, model);
   const workDir = mkdtempSync(join(tmpdir(), "seqforge-verify-"));
   let report: VerifyReport;
   try {

@@ -7,7 +7,7 @@
  *   features      x0, x1
  *   targets       y0, y1 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:6b8f448b92b64cf34b16812c618c6928e073f2d422789bb7d6a16011e4a6f739
+ *   quantized     sha256:83703f2ecd9b12626f14c9bbf8d19ad8ceea152374ca0ad18929325f69d37058
  *   target        host; float helpers (--float-io) included
  *   flash         320 bytes of constant data (weights, biases); code not included
  *   RAM           36 bytes: state 24 (caller-owned) + scratch 12 (stack, in tiny_f32_step; seqforge bench measures its full stack depth)

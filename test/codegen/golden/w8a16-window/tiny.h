@@ -7,7 +7,7 @@
  *   features      x0, x1, x2
  *   targets       y0 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:e505edbc75b909b7ca7ea17935a623aa4df1af5c138cc235bbc8587c8ba9ea50
+ *   quantized     sha256:d4e7624ea8ab4493e65f071a8d4fce9f586e3ebd1a7046f5c48222136fdee8c9
  *   target        cortex-m4
  *   flash         1,342 bytes of constant data (weights, biases, multipliers, table); code not included
  *   RAM           24 bytes: state 16 (caller-owned) + scratch 8 (stack, in tiny_step; seqforge bench measures its full stack depth); window buffer 28 more

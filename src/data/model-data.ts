@@ -1,0 +1,69 @@
+/**
+ * A data file read for a model that already exists (predict, quantize, verify, bench): the
+ * model's feature columns, its target columns where the file has them, and the check that the
+ * file is long enough for one prediction. One reader, so every command accepts the same files.
+ */
+import { InputError } from "../errors.js";
+import type { Normalization } from "../model/model-file.js";
+import { rowsForOnePrediction, type SequenceSpec } from "../model/sequence.js";
+import { sha256 } from "../util/hash.js";
+import type { Series } from "./api.js";
+import { normalizedRows } from "./normalization.js";
+import { selectColumns } from "./series.js";
+import { parseTable, readDataFile } from "./table.js";
+
+/** What reading data for a model needs to know about it, whatever its file type. */
+export interface ModelColumns {
+  architecture: SequenceSpec;
+  features: readonly string[];
+  targets: readonly string[];
+  normalization: { input: Normalization; output: Normalization };
+}
+
+export interface ModelSeries {
+  series: Series;
+  /** sha256 of the file's bytes. */
+  hash: string;
+  /** The model's targets that the file has (in model order); scored where present, else only predicted. */
+  presentTargets: string[];
+}
+
+/** Reads the model's columns of `file`; targets are optional, features are not. */
+export function loadModelSeries(file: string, model: ModelColumns): ModelSeries {
+  const bytes = readDataFile(file);
+  const table = parseTable(bytes, file);
+  const presentTargets = model.targets.filter((t) => table.header.includes(t));
+  const columns = [...new Set([...model.features, ...presentTargets])];
+  const series = selectColumns(table, columns, "feature");
+  const a = model.architecture;
+  const need = rowsForOnePrediction(a);
+  if (series.rows < need) {
+    const because = a.mode === "window" ? `the model's window ${a.window} + horizon ${a.horizon}` : `stream mode: the model's horizon ${a.horizon} + 1`;
+    throw new InputError(file, "", `${series.rows} data rows, fewer than one prediction needs: at least ${need} expected (${because})`);
+  }
+  return { series, hash: sha256(bytes), presentTargets };
+}
+
+/** A series as the quantizer and verify use it: normalised rows in the model's units. */
+export interface NormalizedSeries {
+  /** The file as given, and its sha256. */
+  file: string;
+  hash: string;
+  rows: number;
+  /** Normalised feature rows. */
+  inputs: Float64Array[];
+  /** Normalised target rows (same indices), or null unless the file has every target. */
+  targets: Float64Array[] | null;
+}
+
+export function loadNormalizedSeries(file: string, model: ModelColumns): NormalizedSeries {
+  const { series, hash, presentTargets } = loadModelSeries(file, model);
+  const withTargets = presentTargets.length === model.targets.length;
+  return {
+    file,
+    hash,
+    rows: series.rows,
+    inputs: normalizedRows(series, model.features, model.normalization.input),
+    targets: withTargets ? normalizedRows(series, model.targets, model.normalization.output) : null,
+  };
+}
