@@ -21,6 +21,23 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A bad value of an option given to a library call (a TrainConfig field, a validation fraction,
+ * a target name), named as the library knows it (`forgetBias`). Exit code 2. The command line
+ * (src/cli/main.ts) reports it under the flag the value came from (`--forget-bias`), so library
+ * code never needs to know flag names.
+ */
+export class OptionError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly option: string,
+    readonly what: string,
+  ) {
+    super(`${option}: ${what}`);
+    this.name = "OptionError";
+  }
+}
+
 /** A tool the pipeline needs (gcc, arm-none-eabi-gcc, qemu-system-arm) is missing. Exit code 3. */
 export class ToolMissingError extends Error {
   readonly exitCode = 3;

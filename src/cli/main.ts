@@ -1,142 +1,136 @@
 /**
  * The command line: this file declares every command and its flags; each handler is a thin
- * module in ./commands/ that parses nothing itself and is loaded only when its command runs,
- * so `seqforge --help` starts fast. Errors thrown anywhere end here, as one line and an exit code.
+ * module in ./commands/ that is loaded only when its command runs, so `seqforge --help` starts
+ * fast. The flags' types come from their declarations here (choices from the same tables the
+ * validators use), and each handler receives exactly those types. Errors thrown anywhere end
+ * here, as one line and an exit code; an OptionError from library code is reported under the
+ * flag its value came from.
  */
-import yargs, { type Argv } from "yargs";
-import { exitCodeOf } from "../errors.js";
+import yargs, { type Argv, type InferredOptionTypes, type Options } from "yargs";
+import { exitCodeOf, OptionError } from "../errors.js";
+import { CELL_NAMES, DEFAULT_CELL } from "../model/cells.js";
+import { DEFAULT_SCHEME, SCHEME_NAMES } from "../model/schemes.js";
+import { RUN_MODES } from "../model/sequence.js";
+import { LOSS_KINDS, OPTIMIZERS } from "../train/api.js";
 
-export type Args = Record<string, unknown>;
-type Handler = (args: Args) => Promise<number | void>;
+const json = { json: { type: "boolean", default: false, describe: "print a machine-readable result on stdout" } } as const;
+/** The `<model>` positional of every command that reads a model file. */
+const modelPositional = { type: "string", demandOption: true, describe: "model file" } as const;
 
-/** Loads ./commands/<name>.js and runs its `run`. */
-function lazy(name: string): (args: Args) => Promise<void> {
+const trainFlags = {
+  data: { type: "string", demandOption: true, describe: "training data (CSV with a header, or JSON array of records)" },
+  target: { type: "string", demandOption: true, describe: "target column(s), comma separated" },
+  features: { type: "string", describe: "input columns, comma separated (default: the target columns)" },
+  window: { type: "number", demandOption: true, describe: "input rows per prediction (window mode) or per truncated-BPTT chunk (stream mode)" },
+  horizon: { type: "number", default: 1, describe: "rows ahead the target lies" },
+  cell: { choices: CELL_NAMES, default: DEFAULT_CELL },
+  hidden: { type: "number", default: 16 },
+  layers: { type: "number", default: 1 },
+  epochs: { type: "number", default: 50 },
+  lr: { type: "number", default: 0.01 },
+  optimizer: { choices: OPTIMIZERS, default: "adam" },
+  batch: { type: "number", default: 32 },
+  seed: { type: "number", default: 1, describe: "random seed of the initial weights and the sample order" },
+  val: { type: "number", default: 0.2, describe: "fraction of rows (the last ones) held out for validation" },
+  mode: { choices: RUN_MODES, default: "window" },
+  loss: { choices: LOSS_KINDS, default: "mse", describe: "mse on the head's output, or hidden: the seed's squared error on h (no head)" },
+  clip: { type: "number", default: 1, describe: "clip gradients to this global norm (0: off)" },
+  patience: { type: "number", default: 10, describe: "early stopping: epochs without a better validation loss" },
+  "forget-bias": { type: "number", default: 1, describe: "initial forget-gate bias" },
+  out: { type: "string", demandOption: true, describe: "model file to write" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const predictFlags = {
+  data: { type: "string", demandOption: true },
+  engine: { choices: ["float", "fixed"] as const, default: "float" as "float" | "fixed" },
+  out: { type: "string", demandOption: true, describe: "predictions CSV to write" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const quantizeFlags = {
+  calib: { type: "string", demandOption: true, describe: "calibration data (usually the training CSV)" },
+  data: { type: "string", describe: "held-out data to report accuracy on" },
+  scheme: { choices: SCHEME_NAMES, default: DEFAULT_SCHEME },
+  out: { type: "string", demandOption: true },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const generateFlags = {
+  target: { type: "string", default: "cortex-m4" },
+  name: { type: "string", describe: "C identifier prefix (default: from the file name)" },
+  "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation" },
+  out: { type: "string", demandOption: true, describe: "folder to write" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const verifyFlags = {
+  data: { type: "string", demandOption: true },
+  target: { type: "string", default: "host", describe: "a target name, or all" },
+  timeout: { type: "number", default: 120, describe: "seconds before a run is killed" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const benchFlags = {
+  target: { type: "string", default: "cortex-m4", describe: "a QEMU target name, or all" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const exampleSeedFlags = {
+  "x-dim": { type: "number", default: 50 },
+  cells: { type: "number", default: 100 },
+  targets: { type: "string", default: "-0.5,0.2,0.1,-0.5" },
+  iters: { type: "number", default: 100 },
+  lr: { type: "number", default: 0.1 },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+export type TrainArgs = InferredOptionTypes<typeof trainFlags>;
+type WithModel<F extends Record<string, Options>> = InferredOptionTypes<F> & { model: string };
+export type PredictArgs = WithModel<typeof predictFlags>;
+export type QuantizeArgs = WithModel<typeof quantizeFlags>;
+export type GenerateArgs = WithModel<typeof generateFlags>;
+export type VerifyArgs = WithModel<typeof verifyFlags>;
+export type BenchArgs = WithModel<typeof benchFlags>;
+export type ExampleSeedArgs = InferredOptionTypes<typeof exampleSeedFlags>;
+
+/** Loads ./commands/<name>.js and runs its `run` with the command's typed flags. */
+function lazy<A>(name: string): (args: A) => Promise<void> {
   return async (args) => {
-    const mod = (await import(`./commands/${name}.js`)) as { run: Handler };
-    const code = await mod.run(args);
-    if (typeof code === "number") process.exitCode = code;
+    const mod = (await import(`./commands/${name}.js`)) as { run: (args: A) => Promise<number> };
+    process.exitCode = await mod.run(args);
   };
 }
 
-const json = { json: { type: "boolean", default: false, describe: "print a machine-readable result on stdout" } } as const;
-
 function commands(y: Argv): Argv {
   return y
-    .command(
-      "train",
-      "train a float64 LSTM on a CSV or JSON series",
-      (c) =>
-        c.options({
-          data: { type: "string", demandOption: true, describe: "training data (CSV with a header, or JSON array of records)" },
-          target: { type: "string", demandOption: true, describe: "target column(s), comma separated" },
-          features: { type: "string", describe: "input columns, comma separated (default: the target columns)" },
-          window: { type: "number", demandOption: true, describe: "input rows per prediction (window mode) or per truncated-BPTT chunk (stream mode)" },
-          horizon: { type: "number", default: 1, describe: "rows ahead the target lies" },
-          cell: { choices: ["standard", "seed"] as const, default: "standard" as const },
-          hidden: { type: "number", default: 16 },
-          layers: { type: "number", default: 1 },
-          epochs: { type: "number", default: 50 },
-          lr: { type: "number", default: 0.01 },
-          optimizer: { choices: ["adam", "sgd"] as const, default: "adam" as const },
-          batch: { type: "number", default: 32 },
-          seed: { type: "number", default: 1 },
-          val: { type: "number", default: 0.2, describe: "fraction of rows (the last ones) held out for validation" },
-          mode: { choices: ["window", "stream"] as const, default: "window" as const },
-          loss: { choices: ["mse", "seed"] as const, default: "mse" as const, describe: "mse, or the seed's squared error on h[0]" },
-          clip: { type: "number", default: 1, describe: "clip gradients to this global norm (0: off)" },
-          patience: { type: "number", default: 10, describe: "early stopping: epochs without a better validation loss" },
-          "forget-bias": { type: "number", default: 1, describe: "initial forget-gate bias" },
-          out: { type: "string", demandOption: true, describe: "model file to write" },
-          ...json,
-        }),
-      lazy("train"),
-    )
-    .command(
-      "predict <model>",
-      "run a model (float or fixed point) over a series and write predictions",
-      (c) =>
-        c
-          .positional("model", { type: "string", demandOption: true })
-          .options({
-            data: { type: "string", demandOption: true },
-            engine: { choices: ["float", "fixed"] as const, default: "float" as const },
-            out: { type: "string", demandOption: true, describe: "predictions CSV to write" },
-            ...json,
-          }),
-      lazy("predict"),
-    )
-    .command(
-      "quantize <model>",
-      "calibrate and quantize a float model to fixed point",
-      (c) =>
-        c
-          .positional("model", { type: "string", demandOption: true })
-          .options({
-            calib: { type: "string", demandOption: true, describe: "calibration data (usually the training CSV)" },
-            data: { type: "string", describe: "held-out data to report accuracy on" },
-            scheme: { choices: ["w8a16", "w16a16", "w8a8", "f32"] as const, default: "w8a16" as const },
-            out: { type: "string", demandOption: true },
-            ...json,
-          }),
-      lazy("quantize"),
-    )
-    .command(
-      "generate <model>",
-      "generate C99 for a quantized model",
-      (c) =>
-        c
-          .positional("model", { type: "string", demandOption: true })
-          .options({
-            target: { type: "string", default: "cortex-m4" },
-            name: { type: "string", describe: "C identifier prefix (default: from the file name)" },
-            "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation" },
-            out: { type: "string", demandOption: true, describe: "folder to write" },
-            ...json,
-          }),
-      lazy("generate"),
-    )
+    .command("train", "train a float64 LSTM on a CSV or JSON series", (c: Argv) => c.options(trainFlags), lazy<TrainArgs>("train"))
+    .command("predict <model>", "run a model (float or fixed point) over a series and write predictions", (c: Argv) => c.positional("model", modelPositional).options(predictFlags), lazy<PredictArgs>("predict"))
+    .command("quantize <model>", "calibrate and quantize a float model to fixed point", (c: Argv) => c.positional("model", modelPositional).options(quantizeFlags), lazy<QuantizeArgs>("quantize"))
+    .command("generate <model>", "generate C99 for a quantized model", (c: Argv) => c.positional("model", modelPositional).options(generateFlags), lazy<GenerateArgs>("generate"))
     .command(
       "verify <model>",
       "build the generated C, run it (host or QEMU) and require bit-exact parity with the simulator",
-      (c) =>
-        c
-          .positional("model", { type: "string", demandOption: true })
-          .options({
-            data: { type: "string", demandOption: true },
-            target: { type: "string", default: "host", describe: "a target name, or all" },
-            timeout: { type: "number", default: 120, describe: "seconds before a run is killed" },
-            ...json,
-          }),
-      lazy("verify"),
+      (c: Argv) => c.positional("model", modelPositional).options(verifyFlags),
+      lazy<VerifyArgs>("verify"),
     )
-    .command(
-      "bench <model>",
-      "count instructions per step and measure flash and RAM under QEMU",
-      (c) =>
-        c
-          .positional("model", { type: "string", demandOption: true })
-          .options({ target: { type: "string", default: "cortex-m4" }, ...json }),
-      lazy("bench"),
-    )
+    .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
     .command("example", "built-in examples", (c) =>
       c
-        .command(
-          "seed",
-          "reproduce the seed's minimal numpy LSTM example run",
-          (s) =>
-            s.options({
-              "x-dim": { type: "number", default: 50 },
-              cells: { type: "number", default: 100 },
-              targets: { type: "string", default: "-0.5,0.2,0.1,-0.5" },
-              iters: { type: "number", default: 100 },
-              lr: { type: "number", default: 0.1 },
-              ...json,
-            }),
-          lazy("example-seed"),
-        )
+        .command("seed", "reproduce the seed's minimal numpy LSTM example run", (s: Argv) => s.options(exampleSeedFlags), lazy<ExampleSeedArgs>("example-seed"))
         .demandCommand(1, "name an example: seed"),
     )
     .demandCommand(1, "name a command (see --help)");
+}
+
+/** `forgetBias` → `--forget-bias`: the flag a library option's value came from. */
+export function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof OptionError) return `${flagOf(err.option)}: ${err.what}`;
+  return (err as Error).message;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -154,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
       .parseAsync();
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
-    process.stderr.write(`seqforge: ${(err as Error).message}\n`);
+    process.stderr.write(`seqforge: ${messageOf(err)}\n`);
     if (process.env.SEQFORGE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return exitCodeOf(err);
   }

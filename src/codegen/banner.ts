@@ -7,6 +7,7 @@ import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { commentSafe, groupDigits } from "./c-format.js";
 import type { SizeFigures } from "./figures.js";
 import { SCHEMES } from "../model/schemes.js";
+import { CELLS } from "../model/cells.js";
 
 
 /** `max abs 1.2e-3, RMSE 4.5e-4, l2r 1.1e-2, cosine 0.99994 over 512 outputs` */
@@ -35,7 +36,7 @@ export function banner(b: BannerInput): string {
     a.mode === "window"
       ? `window of ${a.window} steps: each prediction resets and runs the last ${a.window} inputs (${p}_predict)`
       : `stream: state carried from sample to sample, one ${p}_step and ${p}_output per sample`;
-  const cell = a.cell === "standard" ? "standard (PyTorch nn.LSTM semantics)" : "seed (h = s * o, no tanh on s)";
+  const cell = CELLS[a.cell].summary;
   const rows: [string, string][] = [
     ["scheme", `${m.scheme}: ${SCHEMES[m.scheme].summary}`],
     ["cell", `${cell}; ${a.layers} layer${a.layers > 1 ? "s" : ""}, input ${a.inputSize}, hidden ${a.hiddenSize}, output ${a.outputSize}`],

@@ -4,7 +4,7 @@
  * it — lower case, words joined by `_` — and refused when no valid C identifier can come of it.
  */
 import { basename } from "node:path";
-import { InputError } from "../errors.js";
+import { OptionError } from "../errors.js";
 
 /** Longest prefix accepted: the longest symbol (`<prefix>_dequantize_output`) stays under 64 characters. */
 export const MAX_PREFIX_LENGTH = 40;
@@ -23,10 +23,10 @@ const RESERVED = new Set([
 
 /**
  * Turns a model name into a C identifier prefix: lower case; runs of spaces, `-` and `.` become one
- * `_`; leading and trailing `_` dropped. Throws InputError (naming `flag`) when the result is not a
+ * `_`; leading and trailing `_` dropped. Throws an OptionError on `name` when the result is not a
  * valid prefix: empty, starting with a digit, holding other characters, reserved, or too long.
  */
-export function toCPrefix(name: string, flag = "--name"): string {
+export function toCPrefix(name: string): string {
   const prefix = name
     .trim()
     .toLowerCase()
@@ -34,7 +34,7 @@ export function toCPrefix(name: string, flag = "--name"): string {
     .replace(/_+/g, "_")
     .replace(/^_+|_+$/g, "");
   const refuse = (why: string): never => {
-    throw new InputError(flag, "", `${JSON.stringify(name)} cannot be a C identifier prefix: ${why}`);
+    throw new OptionError("name", `${JSON.stringify(name)} cannot be a C identifier prefix: ${why}`);
   };
   if (prefix === "") refuse("it has no letters");
   const bad = prefix.match(/[^a-z0-9_]/);

@@ -7,7 +7,7 @@
  * so nothing from the validation part (inputs or targets) reaches training. Validation samples
  * predict rows s … T-1 and may read inputs from the training part, as a deployed model would.
  */
-import { InputError } from "../errors.js";
+import { InputError, OptionError } from "../errors.js";
 import { firstPredictedRow, type SequenceSpec } from "../model/sequence.js";
 
 /** Rows needed for one training sample: N input rows and the row K ahead of the last (also one truncated-BPTT chunk in stream mode). */
@@ -27,20 +27,20 @@ export interface Split {
 
 export function chronologicalSplit(rows: number, valFraction: number, spec: SequenceSpec, file: string): Split {
   const need = minimumRows(spec);
-  const because = `--window ${spec.window} + --horizon ${spec.horizon}`;
+  const because = `window ${spec.window} + horizon ${spec.horizon}`;
   if (rows < need) {
     throw new InputError(file, "", `${rows} data rows, fewer than one window: at least ${need} expected (${because})`);
   }
   const valRows = Math.round(valFraction * rows);
   if (valFraction > 0 && valRows === 0) {
-    throw new InputError("--val", "", `${valFraction} of ${rows} rows leaves no validation row; a larger fraction (or 0 for none) expected`);
+    throw new OptionError("val", `${valFraction} of ${rows} rows leaves no validation row; a larger fraction (or 0 for none) expected`);
   }
   const splitRow = rows - valRows;
   if (splitRow < need) {
     throw new InputError(
       file,
       "",
-      `--val ${valFraction} leaves ${splitRow} of ${rows} rows for training, fewer than one window: at least ${need} expected (${because})`,
+      `a validation fraction of ${valFraction} leaves ${splitRow} of ${rows} rows for training, fewer than one window: at least ${need} expected (${because})`,
     );
   }
   const first = firstPredictedRow(spec);

@@ -5,7 +5,7 @@
  * (./numpy-init.ts). Each iteration starts from a zero state, runs the whole sequence, prints
  * h[0] at every step and the loss (both from before the update), then updates.
  */
-import { InputError } from "../errors.js";
+import { OptionError } from "../errors.js";
 import { setSelectionHead } from "../train/init.js";
 import { paramLayout } from "../train/layout.js";
 import { sgd } from "../train/optimizer.js";
@@ -46,21 +46,21 @@ export function formatSeedLine(iter: number, yPred: readonly number[], loss: num
 }
 
 export function checkSeedConfig(c: SeedConfig): void {
-  const posInt = (flag: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new InputError(flag, "", `a positive integer expected, found ${v}`);
+  const posInt = (option: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new OptionError(option, `a positive integer expected, found ${v}`);
   };
-  posInt("--x-dim", c.xDim);
-  posInt("--cells", c.cells);
-  if (!Number.isInteger(c.iters) || c.iters < 0) throw new InputError("--iters", "", `an integer ≥ 0 expected, found ${c.iters}`);
-  if (!Number.isFinite(c.lr)) throw new InputError("--lr", "", `a number expected, found ${c.lr}`);
-  if (c.targets.length === 0) throw new InputError("--targets", "", "at least one target expected");
+  posInt("xDim", c.xDim);
+  posInt("cells", c.cells);
+  if (!Number.isInteger(c.iters) || c.iters < 0) throw new OptionError("iters", `an integer ≥ 0 expected, found ${c.iters}`);
+  if (!Number.isFinite(c.lr)) throw new OptionError("lr", `a number expected, found ${c.lr}`);
+  if (c.targets.length === 0) throw new OptionError("targets", "at least one target expected");
 }
 
-/** Parses `--targets` ("-0.5,0.2,0.1,-0.5"). */
+/** Parses the targets option ("-0.5,0.2,0.1,-0.5"). */
 export function parseTargets(text: string): number[] {
   return text.split(",").map((s, i) => {
     const v = s.trim() === "" ? Number.NaN : Number(s);
-    if (!Number.isFinite(v)) throw new InputError("--targets", `item ${i + 1}`, `a number expected, found "${s}"`);
+    if (!Number.isFinite(v)) throw new OptionError("targets", `item ${i + 1}: a number expected, found "${s}"`);
     return v;
   });
 }

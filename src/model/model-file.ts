@@ -14,7 +14,9 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { readInputFile } from "../util/read-input-file.js";
-import { formatPath, validateWith } from "../util/validate.js";
+import { validateWith } from "../util/validate.js";
+import { CellEnum } from "./cells.js";
+import { RunModeEnum } from "./sequence.js";
 
 export const MODEL_FORMAT = "seqforge-model";
 export const MODEL_VERSION = 1;
@@ -28,13 +30,11 @@ const finite = z.number({
 const finiteArray = z.array(finite);
 const posInt = z.number().int().positive();
 
-export const CellKind = z.enum(["standard", "seed"]);
-export type CellKind = z.infer<typeof CellKind>;
-export const RunMode = z.enum(["window", "stream"]);
-export type RunMode = z.infer<typeof RunMode>;
+export type { CellKind } from "./cells.js";
+export type { RunMode } from "./sequence.js";
 
 export const Architecture = z.object({
-  cell: CellKind,
+  cell: CellEnum,
   inputSize: posInt,
   hiddenSize: posInt,
   layers: posInt,
@@ -43,7 +43,7 @@ export const Architecture = z.object({
   window: posInt,
   /** Rows between the last input row and the predicted row (default 1: predict the next row). */
   horizon: z.number().int().nonnegative(),
-  mode: RunMode,
+  mode: RunModeEnum,
 });
 export type Architecture = z.infer<typeof Architecture>;
 

@@ -10,7 +10,12 @@
  *   stream: the state is carried from row to row, one step per row; after consuming row t the
  *           output predicts row t+K; rows j = K … T-1 get one.
  */
-import type { RunMode } from "./model-file.js";
+import { z } from "zod";
+
+/** The two run modes, as described above. */
+export const RUN_MODES = ["window", "stream"] as const;
+export const RunModeEnum = z.enum(RUN_MODES);
+export type RunMode = (typeof RUN_MODES)[number];
 
 /** The run mode and its two lengths, as the model file's architecture records them. */
 export interface SequenceSpec {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { InputError } from "../errors.js";
+import { InputError, OptionError } from "../errors.js";
 import { validateWith } from "../util/validate.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
 
@@ -98,7 +98,7 @@ export function listQemuTargets(dir: string = TARGETS_DIR): string[] {
 export function loadTarget(name: string, dir: string = TARGETS_DIR): Target {
   const file = join(dir, `${name}.json`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(file)) {
-    throw new InputError("--target", "", `unknown target "${name}"; expected one of: ${listTargets(dir).join(", ")}, all`);
+    throw new OptionError("target", `unknown target "${name}"; expected one of: ${listTargets(dir).join(", ")}, all`);
   }
   let raw: unknown;
   try {

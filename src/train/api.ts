@@ -5,6 +5,10 @@
 import type { CellKind, HeadWeights, LayerWeights, RunMode } from "../model/model-file.js";
 
 /** The training objectives (./loss.ts): `mse` on the head's output, `hidden` on the last layer's h. */
+/** The optimizers (./optimizer.ts). */
+export const OPTIMIZERS = ["adam", "sgd"] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
 export const LOSS_KINDS = ["mse", "hidden"] as const;
 export type LossKind = (typeof LOSS_KINDS)[number];
 
@@ -14,7 +18,7 @@ export interface TrainConfig {
   layers: number;
   epochs: number;
   lr: number;
-  optimizer: "adam" | "sgd";
+  optimizer: Optimizer;
   /** Samples per update (window mode: windows; stream mode: parallel chunks of the stream). */
   batch: number;
   seed: number;

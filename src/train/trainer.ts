@@ -14,7 +14,7 @@
  * mse: per output value; for the seed loss: per sequence), with the weights as they were when
  * each chunk was seen. Same config, data and seed → the same weights, bit for bit.
  */
-import { InputError } from "../errors.js";
+import { InputError, OptionError } from "../errors.js";
 import type { EpochReport, SampleSet, StreamSamples, TrainConfig, TrainLstm, TrainResult, WindowSamples } from "./api.js";
 import { forwardChunk } from "./forward.js";
 import { initUniform, setSelectionHead } from "./init.js";
@@ -81,7 +81,7 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
     const report: EpochReport = { epoch, loss, valLoss };
     if (!Number.isFinite(loss) || (valLoss !== null && !Number.isFinite(valLoss))) {
       if (bestEpoch !== null) break; // diverged after a good epoch: keep that one
-      throw new InputError("--lr", "", `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate or clip gradients (--clip)`);
+      throw new OptionError("lr", `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate or clip gradients`);
     }
     history.push(report);
     onEpoch?.(report, config.epochs);
@@ -160,23 +160,23 @@ function streamPass(ws: Workspace, s: StreamSamples, B: number, T: number, spec:
 }
 
 function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): void {
-  const posInt = (flag: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new InputError(flag, "", `a positive integer expected, found ${v}`);
+  const posInt = (option: keyof TrainConfig, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new OptionError(option, `a positive integer expected, found ${v}`);
   };
-  posInt("--hidden", c.hidden);
-  posInt("--layers", c.layers);
-  posInt("--epochs", c.epochs);
-  posInt("--batch", c.batch);
-  posInt("--window", c.window);
-  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new InputError("--lr", "", `a positive number expected, found ${c.lr}`);
-  if (!(c.clip >= 0)) throw new InputError("--clip", "", `a number ≥ 0 expected, found ${c.clip}`);
+  posInt("hidden", c.hidden);
+  posInt("layers", c.layers);
+  posInt("epochs", c.epochs);
+  posInt("batch", c.batch);
+  posInt("window", c.window);
+  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new OptionError("lr", `a positive number expected, found ${c.lr}`);
+  if (!(c.clip >= 0)) throw new OptionError("clip", `a number ≥ 0 expected, found ${c.clip}`);
   if (!Number.isInteger(c.patience) || c.patience < 0) {
-    throw new InputError("--patience", "", `an integer ≥ 0 expected, found ${c.patience}`);
+    throw new OptionError("patience", `an integer ≥ 0 expected, found ${c.patience}`);
   }
-  if (!Number.isFinite(c.forgetBias)) throw new InputError("--forget-bias", "", `a number expected, found ${c.forgetBias}`);
-  if (!Number.isInteger(c.seed)) throw new InputError("--seed", "", `an integer expected, found ${c.seed}`);
+  if (!Number.isFinite(c.forgetBias)) throw new OptionError("forgetBias", `a number expected, found ${c.forgetBias}`);
+  if (!Number.isInteger(c.seed)) throw new OptionError("seed", `an integer expected, found ${c.seed}`);
   if (c.loss === "hidden" && train.outputSize > c.hidden) {
-    throw new InputError("--loss", "", `the hidden loss reads output q from h[q]: needs at most --hidden (${c.hidden}) targets, found ${train.outputSize}`);
+    throw new OptionError("loss", `the hidden loss reads output q from h[q]: needs at most as many targets as hidden units (${c.hidden}), found ${train.outputSize}`);
   }
   for (const [name, s] of [["training data", train], ["validation data", val]] as const) {
     if (!s) continue;

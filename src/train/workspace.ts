@@ -8,7 +8,7 @@
  * a layer, O outputs. A chunk of nb ≤ B samples and T' ≤ T steps is stored step-major with the
  * active count as stride: element (t, b) of a per-sample vector of length n is at (t·nb + b)·n.
  */
-import { InputError } from "../errors.js";
+import { OptionError } from "../errors.js";
 import type { CellKind } from "../model/model-file.js";
 import { tsKernels, type KernelKind, type Kernels } from "./kernels.js";
 import type { ParamLayout } from "./layout.js";
@@ -95,7 +95,7 @@ export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: numb
   const total = sizes.reduce((a, b) => a + b, 0);
   const pages = Math.max(1, Math.ceil((total * 8) / PAGE));
   if (pages > MAX_PAGES) {
-    throw new InputError("--batch", "", `${(total * 8 / 2 ** 30).toFixed(1)} GiB of training buffers needed, at most 4 GiB possible: lower --batch, --window or --hidden`);
+    throw new OptionError("batch", `${(total * 8 / 2 ** 30).toFixed(1)} GiB of training buffers needed, at most 4 GiB possible: lower the batch, the window or the hidden size`);
   }
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const mem = new Float64Array(memory.buffer);

@@ -21,6 +21,7 @@ import {
   type QuantModel,
 } from "../model/quant-model-file.js";
 
+import { CELL_NAMES } from "../model/cells.js";
 import { INTEGER_SCHEMES, integerFacts, type IntegerScheme } from "../model/schemes.js";
 
 export { mulberry32 as seededRandom } from "../util/seeded-random.js";
@@ -61,7 +62,7 @@ export function randomSpec(d: Draw, maxSize = 64): RandomModelSpec {
   const size = () => (d.chance(0.7) ? d.int(1, Math.min(12, maxSize)) : d.int(1, maxSize));
   return {
     scheme: d.pick(INTEGER_SCHEMES),
-    cell: d.pick(["standard", "seed"] as const),
+    cell: d.pick(CELL_NAMES),
     inputSize: size(),
     hidden: size(),
     layers: d.int(1, 3),

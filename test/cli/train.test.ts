@@ -125,6 +125,9 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
     ["non-integer window", () => ["--data", data, "--target", "temp", "--window", "2.5"], /^seqforge: --window: an integer ≥ 1 expected, found 2\.5$/],
     ["non-numeric window", () => ["--data", data, "--target", "temp", "--window", "abc"], /^seqforge: --window: an integer ≥ 1 expected, found a value that is not a number$/],
     ["val out of range", () => ["--data", data, "--target", "temp", "--val", "1"], /^seqforge: --val: a number in \[0, 1\) expected, found 1$/],
+    // Library checks (OptionError) reported under the flag the value came from.
+    ["val too small to hold a row", () => ["--data", data, "--target", "temp", "--val", "0.001"], /^seqforge: --val: 0\.001 of 60 rows leaves no validation row/],
+    ["hidden loss with more targets than units", () => ["--data", data, "--target", "temp,wind", "--loss", "hidden", "--hidden", "1"], /^seqforge: --loss: the hidden loss reads output q from h\[q\]/],
     ["horizon 0 leaking the target", () => ["--data", data, "--target", "temp", "--horizon", "0"], /--horizon: 0 with target "temp" among the features/],
     ["a flag given twice", () => ["--data", data, "--target", "temp", "--hidden", "2", "--hidden", "8"], /^seqforge: --hidden: given 2 times \(2, 8\); once expected$/],
     ["empty feature name", () => ["--data", data, "--target", "temp", "--features", "temp,,wind"], /--features: an empty column name/],

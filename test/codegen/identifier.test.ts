@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { OptionError } from "../../src/errors.js";
 import { defaultModelName, macroPrefix, MAX_PREFIX_LENGTH, toCPrefix } from "../../src/codegen/identifier.js";
 
 describe("toCPrefix: a model name becomes a C identifier prefix", () => {
@@ -39,9 +39,10 @@ describe("toCPrefix: a model name becomes a C identifier prefix", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).exitCode).toBe(2);
-    expect((err as Error).message).toContain("--name");
+    // A library error about the `name` option; the command line reports it as --name.
+    expect(err).toBeInstanceOf(OptionError);
+    expect((err as OptionError).exitCode).toBe(2);
+    expect((err as OptionError).option).toBe("name");
     expect((err as Error).message).toContain(why);
   });
 

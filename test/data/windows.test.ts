@@ -81,13 +81,13 @@ describe("window rows", () => {
 describe("split and size errors", () => {
   const spec = { window: 4, horizon: 1, mode: "window" as const };
   it("fewer rows than one window", () => {
-    expect(() => chronologicalSplit(4, 0, spec, "f.csv")).toThrow(/^f\.csv: 4 data rows, fewer than one window: at least 5 expected \(--window 4 \+ --horizon 1\)$/);
+    expect(() => chronologicalSplit(4, 0, spec, "f.csv")).toThrow(/^f\.csv: 4 data rows, fewer than one window: at least 5 expected \(window 4 \+ horizon 1\)$/);
   });
   it("a validation fraction that leaves too little training", () => {
-    expect(() => chronologicalSplit(8, 0.5, spec, "f.csv")).toThrow(/--val 0\.5 leaves 4 of 8 rows for training/);
+    expect(() => chronologicalSplit(8, 0.5, spec, "f.csv")).toThrow(/a validation fraction of 0\.5 leaves 4 of 8 rows for training/);
   });
   it("a validation fraction too small to hold a row", () => {
-    expect(() => chronologicalSplit(10, 0.01, spec, "f.csv")).toThrow(/^--val: 0\.01 of 10 rows leaves no validation row/);
+    expect(() => chronologicalSplit(10, 0.01, spec, "f.csv")).toThrow(/^val: 0\.01 of 10 rows leaves no validation row/);
   });
 });
 

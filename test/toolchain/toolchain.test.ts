@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InputError, ToolMissingError, VerificationError } from "../../src/errors.js";
+import { InputError, OptionError, ToolMissingError, VerificationError } from "../../src/errors.js";
 import {
   buildProgram,
   compileFlags,
@@ -66,7 +66,7 @@ describe("target files", () => {
   });
 
   it("refuses an unknown target naming the known ones", () => {
-    expect(() => loadTarget("cortex-m85")).toThrow(InputError);
+    expect(() => loadTarget("cortex-m85")).toThrow(OptionError);
     expect(() => loadTarget("cortex-m85")).toThrow(/unknown target "cortex-m85"; expected one of: host, cortex-m0/);
     expect(resolveTargets("all", { qemuOnly: true })).toEqual(listQemuTargets());
     expect(resolveTargets("host,cortex-m4")).toEqual(["host", "cortex-m4"]);

@@ -14,10 +14,11 @@ import { defaultModelName, toCPrefix } from "../../codegen/identifier.js";
 import { loadQuantModel } from "../../quant/index.js";
 import { loadTarget, resolveTargets } from "../../toolchain/index.js";
 import { stringFlag } from "../flag-values.js";
+import type { BenchArgs } from "../main.js";
 
-export async function run(args: Record<string, unknown>): Promise<number> {
-  const modelFile = stringFlag(args, "model");
-  const targets = resolveTargets(stringFlag(args, "target"), { qemuOnly: true });
+export async function run(args: BenchArgs): Promise<number> {
+  const modelFile = stringFlag("model", args.model);
+  const targets = resolveTargets(stringFlag("target", args.target), { qemuOnly: true });
   for (const t of targets) {
     if (loadTarget(t).kind !== "qemu") {
       throw new InputError("--target", "", `${t} has no instruction counter; the bench runs on the Cortex-M targets under QEMU (or all)`);
@@ -34,7 +35,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       workDir,
       onProgress: (m) => process.stderr.write(`${m}\n`),
     });
-    process.stdout.write(args.json === true ? JSON.stringify(results, null, 2) + "\n" : benchReport(results));
+    process.stdout.write(args.json ? JSON.stringify(results, null, 2) + "\n" : benchReport(results));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -1,13 +1,14 @@
 /** `seqforge example seed`: the seed's example run, printed in its own format (or --json). */
 import { parseTargets, runSeedExample, type SeedConfig } from "../../example/seed-example.js";
+import type { ExampleSeedArgs } from "../main.js";
 
-export async function run(args: Record<string, unknown>): Promise<number> {
+export async function run(args: ExampleSeedArgs): Promise<number> {
   const config: SeedConfig = {
-    xDim: args["x-dim"] as number,
-    cells: args.cells as number,
+    xDim: args["x-dim"],
+    cells: args.cells,
     targets: parseTargets(String(args.targets)),
-    iters: args.iters as number,
-    lr: args.lr as number,
+    iters: args.iters,
+    lr: args.lr,
   };
   if (args.json) {
     const lines = runSeedExample(config);

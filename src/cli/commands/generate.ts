@@ -10,20 +10,31 @@ import { sizeFigures } from "../../codegen/figures.js";
 import { loadQuantModel } from "../../model/quant-model-file.js";
 import { loadTarget } from "../../toolchain/targets.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { OptionError } from "../../errors.js";
 import { stringFlag } from "../flag-values.js";
+import type { GenerateArgs } from "../main.js";
 
-export async function run(args: Record<string, unknown>): Promise<number> {
-  const modelFile = stringFlag(args, "model");
-  const out = stringFlag(args, "out");
-  const target = stringFlag(args, "target");
-  // Without --name the file's name is the prefix; when it cannot be one, the message says which.
-  const prefix = args.name === undefined ? toCPrefix(defaultModelName(modelFile), "--name (from the file name; give --name)") : toCPrefix(stringFlag(args, "name"));
+/** Without --name the file's name is the prefix; when it cannot be one, the message says so. */
+function prefixFromFileName(modelFile: string): string {
+  try {
+    return toCPrefix(defaultModelName(modelFile));
+  } catch (err) {
+    if (err instanceof OptionError) throw new OptionError("name", `${err.what} (taken from the file name; give --name)`);
+    throw err;
+  }
+}
+
+export async function run(args: GenerateArgs): Promise<number> {
+  const modelFile = stringFlag("model", args.model);
+  const out = stringFlag("out", args.out);
+  const target = stringFlag("target", args.target);
+  const prefix = args.name === undefined ? prefixFromFileName(modelFile) : toCPrefix(stringFlag("name", args.name));
   loadTarget(target);
   const model = loadQuantModel(modelFile);
-  const files = generateC(model, { prefix, target, floatIo: args["float-io"] === true });
+  const files = generateC(model, { prefix, target, floatIo: args["float-io"] });
   for (const f of files) writeFileAtomic(join(out, f.name), f.content);
   const fig = sizeFigures(model);
-  if (args.json === true) {
+  if (args.json) {
     process.stdout.write(
       JSON.stringify(
         {

@@ -13,8 +13,9 @@ import { writeFileAtomic } from "../../util/atomic-write.js";
 import { fixedEngine, parseQuantModel, QUANT_FORMAT } from "../../quant/index.js";
 import { readInputFile } from "../../util/read-input-file.js";
 import { stringFlag } from "../flag-values.js";
+import type { PredictArgs } from "../main.js";
 
-export type EngineName = "float" | "fixed";
+export type EngineName = PredictArgs["engine"];
 
 /** The `format` field of a model file, or undefined when the text is not a JSON object (the parser then says why). */
 function formatOf(text: string): unknown {
@@ -65,11 +66,11 @@ export function predictionsCsv(targets: readonly string[], pred: Predictions): s
   return lines.join("\n") + "\n";
 }
 
-export async function run(args: Record<string, unknown>): Promise<number> {
-  const modelFile = stringFlag(args, "model");
-  const data = stringFlag(args, "data");
-  const out = stringFlag(args, "out");
-  const model = openModel(modelFile, args.engine as EngineName);
+export async function run(args: PredictArgs): Promise<number> {
+  const modelFile = stringFlag("model", args.model);
+  const data = stringFlag("data", args.data);
+  const out = stringFlag("out", args.out);
+  const model = openModel(modelFile, args.engine);
   const a = model.architecture;
 
   const { series } = loadModelSeries(data, model);
@@ -78,7 +79,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   writeFileAtomic(out, predictionsCsv(model.targets, pred));
 
   const scores = scorePredictions(pred, series, model.targets, a.horizon);
-  if (args.json === true) {
+  if (args.json) {
     const summary = {
       model: modelFile,
       data,

@@ -6,19 +6,19 @@
 import { parseFloatModel } from "../../model/model-file.js";
 import { loadNormalizedSeries } from "../../data/model-data.js";
 import { saveQuantModel, withHash } from "../../model/quant-model-file.js";
-import type { Scheme } from "../../model/schemes.js";
 import { quantizeModel } from "../../quant/quantize.js";
 import { quantReport } from "../../quant/report.js";
 import { sha256 } from "../../util/hash.js";
 import { readInputBytes } from "../../util/read-input-file.js";
 import { stringFlag } from "../flag-values.js";
+import type { QuantizeArgs } from "../main.js";
 
-export async function run(args: Record<string, unknown>): Promise<number> {
-  const modelFile = stringFlag(args, "model");
-  const calibFile = stringFlag(args, "calib");
-  const out = stringFlag(args, "out");
-  const dataFile = args.data === undefined ? null : stringFlag(args, "data");
-  const scheme = args.scheme as Scheme;
+export async function run(args: QuantizeArgs): Promise<number> {
+  const modelFile = stringFlag("model", args.model);
+  const calibFile = stringFlag("calib", args.calib);
+  const out = stringFlag("out", args.out);
+  const dataFile = args.data === undefined ? null : stringFlag("data", args.data);
+  const scheme = args.scheme;
   const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
   const calib = loadNormalizedSeries(calibFile, model);
@@ -26,7 +26,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   process.stderr.write(`calibrating on ${calibFile} (${calib.rows} rows, ${model.architecture.mode} mode) and quantizing to ${scheme}…\n`);
   const q = withHash(quantizeModel({ model, scheme, source: { modelHash: sha256(bytes), modelFile }, calib, data }));
   saveQuantModel(q, out);
-  if (args.json === true) {
+  if (args.json) {
     process.stdout.write(
       JSON.stringify({ out, scheme, hash: q.hash, calibration: q.calibration, accuracy: q.accuracy }, null, 2) + "\n",
     );

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../../errors.js";
 import { saveFloatModel } from "../../model/model-file.js";
-import type { CellKind, RunMode } from "../../model/model-file.js";
+import type { RunMode } from "../../model/model-file.js";
 import { fitModel, type FitOutput } from "../../train/fit-model.js";
 import { selectColumns } from "../../data/series.js";
 import { parseTable, readDataFile } from "../../data/table.js";
@@ -15,6 +15,7 @@ import { sha256 } from "../../util/hash.js";
 import { assertWritablePath } from "../../util/atomic-write.js";
 import { epochProgress } from "../../util/progress.js";
 import { columnListFlag, intFlag, numberFlag, stringFlag } from "../flag-values.js";
+import type { TrainArgs } from "../main.js";
 
 export interface TrainOptions {
   data: string;
@@ -30,12 +31,12 @@ export interface TrainOptions {
 }
 
 /** Checks every flag's value; each failure names the flag. */
-export function trainOptions(args: Record<string, unknown>): TrainOptions {
-  const targets = columnListFlag(args, "target");
-  const features = args.features === undefined ? targets : columnListFlag(args, "features");
-  const window = intFlag(args, "window", 1);
-  const horizon = intFlag(args, "horizon", 0);
-  const mode = args.mode as RunMode;
+export function trainOptions(args: TrainArgs): TrainOptions {
+  const targets = columnListFlag("target", args.target);
+  const features = args.features === undefined ? targets : columnListFlag("features", args.features);
+  const window = intFlag("window", args.window, 1);
+  const horizon = intFlag("horizon", args.horizon, 0);
+  const mode = args.mode;
   if (horizon === 0) {
     const seen = targets.find((t) => features.includes(t));
     if (seen !== undefined) {
@@ -43,31 +44,31 @@ export function trainOptions(args: Record<string, unknown>): TrainOptions {
     }
   }
   const config: TrainConfig = {
-    cell: args.cell as CellKind,
-    hidden: intFlag(args, "hidden", 1),
-    layers: intFlag(args, "layers", 1),
-    epochs: intFlag(args, "epochs", 1),
-    lr: numberFlag(args, "lr", Number.MIN_VALUE),
-    optimizer: args.optimizer as TrainConfig["optimizer"],
-    batch: intFlag(args, "batch", 1),
-    seed: intFlag(args, "seed", 0),
-    loss: args.loss as TrainConfig["loss"],
-    clip: numberFlag(args, "clip", 0),
-    patience: intFlag(args, "patience", 0),
-    forgetBias: numberFlag(args, "forget-bias", -Infinity),
+    cell: args.cell,
+    hidden: intFlag("hidden", args.hidden, 1),
+    layers: intFlag("layers", args.layers, 1),
+    epochs: intFlag("epochs", args.epochs, 1),
+    lr: numberFlag("lr", args.lr, Number.MIN_VALUE),
+    optimizer: args.optimizer,
+    batch: intFlag("batch", args.batch, 1),
+    seed: intFlag("seed", args.seed, 0),
+    loss: args.loss,
+    clip: numberFlag("clip", args.clip, 0),
+    patience: intFlag("patience", args.patience, 0),
+    forgetBias: numberFlag("forget-bias", args["forget-bias"], -Infinity),
     mode,
     window,
   };
   return {
-    data: stringFlag(args, "data"),
+    data: stringFlag("data", args.data),
     targets,
     features,
     window,
     horizon,
-    val: numberFlag(args, "val", 0, 1),
+    val: numberFlag("val", args.val, 0, 1),
     mode,
-    out: stringFlag(args, "out"),
-    json: args.json === true,
+    out: stringFlag("out", args.out),
+    json: args.json,
     config,
   };
 }
@@ -103,7 +104,7 @@ export function recordedFlags(o: TrainOptions): Record<string, unknown> {
   };
 }
 
-export async function run(args: Record<string, unknown>): Promise<number> {
+export async function run(args: TrainArgs): Promise<number> {
   const o = trainOptions(args);
   assertWritablePath(o.out); // before training, not after it
   const bytes = readDataFile(o.data);

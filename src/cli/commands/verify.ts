@@ -14,12 +14,13 @@ import { loadQuantModel } from "../../model/quant-model-file.js";
 import { resolveTargets } from "../../toolchain/targets.js";
 import { verifyModel, type VerifyReport } from "../../verify/verify.js";
 import { numberFlag, stringFlag } from "../flag-values.js";
+import type { VerifyArgs } from "../main.js";
 
-export async function run(args: Record<string, unknown>): Promise<number> {
-  const modelFile = stringFlag(args, "model");
-  const dataFile = stringFlag(args, "data");
-  const targets = resolveTargets(stringFlag(args, "target"));
-  const timeoutMs = numberFlag(args, "timeout", 1) * 1000;
+export async function run(args: VerifyArgs): Promise<number> {
+  const modelFile = stringFlag("model", args.model);
+  const dataFile = stringFlag("data", args.data);
+  const targets = resolveTargets(stringFlag("target", args.target));
+  const timeoutMs = numberFlag("timeout", args.timeout, 1) * 1000;
   const model = loadQuantModel(modelFile);
   const data = loadNormalizedSeries(dataFile, model);
   const workDir = mkdtempSync(join(tmpdir(), "seqforge-verify-"));
@@ -40,7 +41,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     throw err;
   }
   if (report.ok) rmSync(workDir, { recursive: true, force: true });
-  if (args.json === true) {
+  if (args.json) {
     process.stdout.write(JSON.stringify({ ...report, workDir: report.ok ? null : workDir }, null, 2) + "\n");
   } else {
     process.stdout.write(formatReport(report));
