@@ -33,3 +33,11 @@ export type CellKind = keyof typeof CELLS;
 export const CELL_NAMES = Object.keys(CELLS) as [CellKind, ...CellKind[]];
 export const DEFAULT_CELL: CellKind = "standard";
 export const CellEnum = z.enum(CELL_NAMES);
+
+/**
+ * The four gate values of unit j from a layer's gate vector, which holds blocks i, f, g, o of H
+ * values each (the weight layout of model-file.ts): every engine reads a unit's gates this way.
+ */
+export function unitGates(a: ArrayLike<number>, H: number, j: number): [i: number, f: number, g: number, o: number] {
+  return [a[j]!, a[H + j]!, a[2 * H + j]!, a[3 * H + j]!];
+}

@@ -9,6 +9,7 @@
  * All values here are normalised (inputs and outputs); see normalize.ts for the units.
  */
 import type { Architecture, FloatModel, LayerWeights } from "./model-file.js";
+import { unitGates } from "./cells.js";
 
 export interface FloatState {
   /** h[l] and c[l] of each layer, length H. */
@@ -78,10 +79,7 @@ export function activateGates(z: Float64Array, a: Float64Array): void {
 export function cellUpdate(cell: Architecture["cell"], a: Float64Array, c: Float64Array, h: Float64Array): void {
   const H = c.length;
   for (let j = 0; j < H; j++) {
-    const i = a[j]!;
-    const f = a[H + j]!;
-    const g = a[2 * H + j]!;
-    const o = a[3 * H + j]!;
+    const [i, f, g, o] = unitGates(a, H, j);
     if (cell === "standard") {
       c[j] = f * c[j]! + i * g;
       h[j] = o * Math.tanh(c[j]!);

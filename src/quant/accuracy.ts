@@ -1,7 +1,7 @@
 /**
- * Quantization error against the float64 reference (DESIGN.md: max abs error, RMSE, relative L2
- * error l2r = ||y_q - y_f|| / ||y_f||, cosine similarity), on normalised outputs, plus the task
- * RMSE of each against the true targets when they are known.
+ * Quantization error against the float64 reference (docs/architecture.md "The parity contract"):
+ * max abs error, RMSE, relative L2 error l2r = ||y_q - y_f|| / ||y_f||, cosine similarity, on
+ * normalised outputs, plus the task RMSE of each against the true targets when they are known.
  */
 import type { ErrorMetrics } from "../model/quant-model-file.js";
 

@@ -17,6 +17,7 @@ import type { CellKind } from "../model/model-file.js";
 import { quantizeInput, requantize, rshr, sat16, sat32, satBits, type SatCounter } from "./int-ops.js";
 import { sigmoidQ15, tanhQ15 } from "./nonlinearity.js";
 import { runSequence } from "../model/sequence.js";
+import { unitGates } from "../model/cells.js";
 
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
@@ -120,10 +121,7 @@ export function cellStage(
   const fc = layer.cFrac;
   const a8 = layer.hBits === 8;
   for (let j = 0; j < H; j++) {
-    const i = gates[j]!;
-    const f = gates[H + j]!;
-    const g = gates[2 * H + j]!;
-    const o = gates[3 * H + j]!;
+    const [i, f, g, o] = unitGates(gates, H, j);
     if (cell === "standard") {
       const c2 = sat16(rshr(f * c[j]!, 15) + rshr(i * g, 30 - fc), satC);
       c[j] = c2;

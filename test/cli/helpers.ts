@@ -40,7 +40,7 @@ export function runCliAsync(args: string[]): Promise<CliResult> {
 }
 
 /**
- * What every bad-input run must show (DESIGN.md): exit 2, nothing on stdout, one line on stderr
+ * What every bad-input run must show (README, "The pipeline"): exit 2, nothing on stdout, one line on stderr
  * starting `seqforge: ` and matching `message`, and no output at `unwritten`.
  */
 export function expectInputError(r: CliResult, message: RegExp, unwritten: string): void {

@@ -13,7 +13,7 @@ function series(cols: Record<string, number[]>): Series {
 }
 
 describe("window rows", () => {
-  it("N = 3, K = 2: row 6 is predicted from rows 2, 3, 4 (DESIGN: j-K-N+1 … j-K)", () => {
+  it("N = 3, K = 2: row 6 is predicted from rows 2, 3, 4 (src/model/sequence.ts: j-K-N+1 … j-K)", () => {
     expect(windowInputRows(6, 3, 2)).toEqual([2, 4]);
     expect(windowInputRows(1, 1, 1)).toEqual([0, 0]);
   });
