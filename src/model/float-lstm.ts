@@ -9,7 +9,7 @@
  * All values here are normalised (inputs and outputs); see normalize.ts for the units.
  */
 import type { Architecture, FloatModel, LayerWeights } from "./model-file.js";
-import { unitGates } from "./cells.js";
+import { unitGates, type CellKind } from "./cells.js";
 
 export interface FloatState {
   /** h[l] and c[l] of each layer, length H. */
@@ -75,18 +75,28 @@ export function activateGates(z: Float64Array, a: Float64Array): void {
   }
 }
 
+/**
+ * Each cell's update of one unit: the new c and h from the gates and the previous c. The seed
+ * cell adds in the seed's order (g·i first), which float64 rounding can tell apart.
+ */
+const UNIT_UPDATE: Record<CellKind, (i: number, f: number, g: number, o: number, c: number) => [c: number, h: number]> = {
+  standard: (i, f, g, o, c) => {
+    const c2 = f * c + i * g;
+    return [c2, o * Math.tanh(c2)];
+  },
+  seed: (i, f, g, o, c) => {
+    const c2 = g * i + c * f;
+    return [c2, c2 * o];
+  },
+};
+
 /** Cell update of one layer from its gates, in place on c and h. */
-export function cellUpdate(cell: Architecture["cell"], a: Float64Array, c: Float64Array, h: Float64Array): void {
+export function cellUpdate(cell: CellKind, a: Float64Array, c: Float64Array, h: Float64Array): void {
   const H = c.length;
+  const update = UNIT_UPDATE[cell];
   for (let j = 0; j < H; j++) {
     const [i, f, g, o] = unitGates(a, H, j);
-    if (cell === "standard") {
-      c[j] = f * c[j]! + i * g;
-      h[j] = o * Math.tanh(c[j]!);
-    } else {
-      c[j] = g * i + c[j]! * f;
-      h[j] = c[j]! * o;
-    }
+    [c[j], h[j]] = update(i, f, g, o, c[j]!);
   }
 }
 

@@ -27,6 +27,7 @@ import {
 } from "./model-file.js";
 import { validateWith } from "../util/validate.js";
 import { integerFacts, SchemeEnum } from "./schemes.js";
+import { CELLS } from "./cells.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
 
@@ -262,11 +263,12 @@ export const QuantModelSchema = z
       }
       if (l.hBits !== aBits) issue([...p, "hBits"], `${aBits} expected for scheme ${m.scheme}`);
       if (l.cFrac < 0) issue([...p, "cFrac"], "a format in 0 … 15 expected");
-      if (a.cell === "seed" && aBits === 8) {
+      const bounded = CELLS[a.cell].boundedH;
+      if (!bounded && aBits === 8) {
         // Calibrated; the h' shift 15 + fc - fh stays in 8 … 23 (docs/fixed-point.md, step 3).
         if (l.hFrac < l.cFrac - 8 || l.hFrac > 7) issue([...p, "hFrac"], `a format in ${l.cFrac - 8} … 7 expected (docs/fixed-point.md, formats)`);
       } else {
-        const hWanted = a.cell === "standard" ? aBits - 1 : l.cFrac;
+        const hWanted = bounded ? aBits - 1 : l.cFrac;
         if (l.hFrac !== hWanted) issue([...p, "hFrac"], `${hWanted} expected (docs/fixed-point.md, formats)`);
       }
       if (facts.accumulatorBits === 32 && (l.accShiftX !== 0 || l.accShiftH !== 0)) {

@@ -3,6 +3,7 @@
  * (docs/fixed-point.md "Tensors and formats", "Weights", "The step"). Pure: no file I/O.
  */
 import { InputError } from "../errors.js";
+import { CELLS } from "../model/cells.js";
 import type { NormalizedSeries } from "../data/model-data.js";
 import type { CellKind, FloatModel, LayerWeights } from "../model/model-file.js";
 import { floatEngine } from "../model/float-engine.js";
@@ -137,13 +138,13 @@ export interface ChosenFormats {
 }
 
 /**
- * h's format. Standard cell: fixed (|h| < 1). Seed cell, int16: c's (h = c·o, |o| < 1, so h fits
- * wherever c does). Seed cell, int8: calibrated on h's own range with headroom 1, never coarser
+ * h's format. A cell with bounded h (standard): fixed (|h| < 1). Unbounded h (seed: h = c·o),
+ * int16: c's (|o| < 1, so h fits wherever c does). Unbounded, int8: calibrated on h's own range with headroom 1, never coarser
  * than c's top 8 bits (Q fc-8, which holds any h that c's format holds); h is usually well inside
  * c's range (o < 1), and c's top 8 bits cost the demo's seed cell 1.5–2.7× in l2r.
  */
 export function hFracFor(cell: CellKind, aBits: 8 | 16, cFrac: number, hMaxAbs: number): number {
-  if (cell === "standard") return aBits - 1;
+  if (CELLS[cell].boundedH) return aBits - 1;
   if (aBits === 16) return cFrac;
   return chooseFrac(hMaxAbs, 8, HEADROOM_INT8, cFrac - 8, 7);
 }

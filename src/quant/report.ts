@@ -4,6 +4,7 @@
  * cosine, task RMSE. Plain text for a terminal (Markdown tables, readable in a CI log too).
  */
 import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
+import { CELLS } from "../model/cells.js";
 
 const g = (v: number, p = 4) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(p - 1) : v.toPrecision(p));
 
@@ -18,7 +19,7 @@ export function quantReport(q: QuantModel): string {
     `scheme ${q.scheme}: ${a.cell} cell, ${a.layers} × ${a.hiddenSize} units, ${a.inputSize} in, ${a.outputSize} out, ${a.mode} mode (window ${a.window})`,
   );
   // The int8 activations chosen by calibration take headroom 1 (docs/fixed-point.md, formats).
-  const int8 = q.scheme === "w8a8" ? ` (int8 ${a.cell === "seed" ? "x and h" : "x"}: ×1)` : "";
+  const int8 = q.scheme === "w8a8" ? ` (int8 ${CELLS[a.cell].boundedH ? "x" : "x and h"}: ×1)` : "";
   lines.push(`calibration: ${q.calibration.dataFile}, ${q.calibration.rows} rows, ${q.calibration.steps} steps, headroom ×${q.calibration.headroom}${int8}`);
   lines.push("");
   lines.push("| tensor | calibrated min | calibrated max | format | saturations (calib) | saturations (data) |");

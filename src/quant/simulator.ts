@@ -106,6 +106,31 @@ export function activateStage(table: ArrayLike<number>, z: Int32Array, gates: In
   }
 }
 
+/** What a cell's integer update of one unit reads besides its gates and c. */
+interface UnitContext {
+  layer: IntLayer;
+  table: ArrayLike<number>;
+  satC?: SatCounter;
+  satH?: SatCounter;
+}
+
+/** Each cell's integer update of one unit (docs/fixed-point.md step 3): the new c and h. */
+const UNIT_UPDATE: Record<CellKind, (i: number, f: number, g: number, o: number, c: number, u: UnitContext) => [c: number, h: number]> = {
+  standard: (i, f, g, o, c, { layer, table, satC, satH }) => {
+    const fc = layer.cFrac;
+    const c2 = sat16(rshr(f * c, 15) + rshr(i * g, 30 - fc), satC);
+    // c' in Q15 as int32: exact (fc ≤ 15, |c'| ≤ 2^15).
+    const t = tanhQ15(table, c2 * 2 ** (15 - fc));
+    return [c2, layer.hBits === 8 ? satBits(rshr(o * t, 23), 8, satH) : rshr(o * t, 15)];
+  },
+  seed: (i, f, g, o, c, { layer, satC, satH }) => {
+    const fc = layer.cFrac;
+    const c2 = sat16(rshr(g * i, 30 - fc) + rshr(c * f, 15), satC);
+    // h = c·o has its own format: Q(fc+15) product to Q fh. For a16 fh = fc (shift 15, |h'| ≤ |c'|).
+    return [c2, layer.hBits === 8 ? satBits(rshr(c2 * o, 15 + fc - layer.hFrac), 8, satH) : rshr(c2 * o, 15)];
+  },
+};
+
 /** Stage 3: the cell update of every unit; c in place, the new h into hNew (not the state). */
 export function cellStage(
   cell: CellKind,
@@ -118,22 +143,11 @@ export function cellStage(
   satH?: SatCounter,
 ): void {
   const H = c.length;
-  const fc = layer.cFrac;
-  const a8 = layer.hBits === 8;
+  const update = UNIT_UPDATE[cell];
+  const context: UnitContext = { layer, table, satC, satH };
   for (let j = 0; j < H; j++) {
     const [i, f, g, o] = unitGates(gates, H, j);
-    if (cell === "standard") {
-      const c2 = sat16(rshr(f * c[j]!, 15) + rshr(i * g, 30 - fc), satC);
-      c[j] = c2;
-      // c' in Q15 as int32: exact (fc ≤ 15, |c'| ≤ 2^15).
-      const t = tanhQ15(table, c2 * 2 ** (15 - fc));
-      hNew[j] = a8 ? satBits(rshr(o * t, 23), 8, satH) : rshr(o * t, 15);
-    } else {
-      const c2 = sat16(rshr(g * i, 30 - fc) + rshr(c[j]! * f, 15), satC);
-      c[j] = c2;
-      // h = c·o has its own format: Q(fc+15) product to Q fh. For a16 fh = fc (shift 15, |h'| ≤ |c'|).
-      hNew[j] = a8 ? satBits(rshr(c2 * o, 15 + fc - layer.hFrac), 8, satH) : rshr(c2 * o, 15);
-    }
+    [c[j], hNew[j]] = update(i, f, g, o, c[j]!, context);
   }
 }
 

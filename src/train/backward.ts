@@ -13,7 +13,27 @@
  * overwritten) or, with `sgdLr`, applied at once as p ← p − lr·row (plain SGD without clipping
  * needs no gradient buffer: one pass over the weights instead of three).
  */
+import type { CellKind } from "../model/cells.js";
+import type { Kernels } from "./kernels.js";
 import { at, paramsIndex, type Workspace } from "./workspace.js";
+
+/** Addresses of one time step's backward through the cell (kernels.ts cellBack*). */
+interface CellBackStep {
+  act: number;
+  dz: number;
+  dh: number;
+  dhN: number;
+  dcN: number;
+  cp: number;
+  H: number;
+  nb: number;
+}
+
+/** Each cell's backward kernel, given what it reads besides c_prev: the tanh(c) the forward pass kept (standard), or c itself (seed). */
+const CELL_BACKWARD: Record<CellKind, (k: Kernels, s: CellBackStep, ws: Workspace, l: number, n: number) => void> = {
+  standard: (k, s, ws, l, n) => k.cellBackStd(s.act, s.dz, s.dh, s.dhN, s.dcN, s.cp, at(ws.tanhC[l]!) + n * s.H, s.H, s.nb),
+  seed: (k, s) => k.cellBackSeed(s.act, s.dz, s.dh, s.dhN, s.dcN, s.cp, s.cp + s.nb * s.H, s.H, s.nb),
+};
 
 export function backwardChunk(
   ws: Workspace,
@@ -47,8 +67,8 @@ export function backwardChunk(
     for (let t = steps - 1; t >= 0; t--) {
       const n = t * nb; // first (step, sample) of this step
       const cp = at(ws.c[l]!) + n * H; // c slot t: c_prev
-      if (ws.cell === "standard") k.cellBackStd(at(act) + n * R, Z + n * R, at(dh) + n * H, at(dhNext), at(dcNext), cp, at(ws.tanhC[l]!) + n * H, H, nb);
-      else k.cellBackSeed(at(act) + n * R, Z + n * R, at(dh) + n * H, at(dhNext), at(dcNext), cp, cp + nb * H, H, nb);
+      const step: CellBackStep = { act: at(act) + n * R, dz: Z + n * R, dh: at(dh) + n * H, dhN: at(dhNext), dcN: at(dcNext), cp, H, nb };
+      CELL_BACKWARD[ws.cell](k, step, ws, l, n);
       if (t > 0) {
         dhNext.fill(0, 0, nb * H);
         k.mtv(at(dhNext), H, H, P + o.wh, R, Z + t * nb * R, R, nb);

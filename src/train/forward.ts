@@ -9,7 +9,12 @@
  *              seed:     c = g·i + c_prev·f;  h = c·o
  * then the head, y = w·h + b, where the loss needs it (./loss.ts).
  */
+import type { CellKind } from "../model/cells.js";
+import type { Kernels } from "./kernels.js";
 import { at, paramsIndex, type Workspace } from "./workspace.js";
+
+/** Each cell's forward kernel (kernels.ts): the same arguments, tc (tanh c, kept for backward) unused by the seed cell. */
+const CELL_FORWARD = { standard: "cellStd", seed: "cellSeed" } as const satisfies Record<CellKind, keyof Kernels>;
 
 export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: number): void {
   const lay = ws.lay;
@@ -35,8 +40,7 @@ export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: 
       const n = t * nb; // first (step, sample) of this step; c and h slot t is c_prev, h_prev
       const z = at(act) + n * R;
       const cp = at(ws.c[l]!) + n * H;
-      if (ws.cell === "standard") k.cellStd(z, cp, cp + nb * H, h + (n + nb) * H, at(ws.tanhC[l]!) + n * H, H, nb);
-      else k.cellSeed(z, cp, cp + nb * H, h + (n + nb) * H, 0, H, nb);
+      k[CELL_FORWARD[ws.cell]](z, cp, cp + nb * H, h + (n + nb) * H, ws.tanhC[l] ? at(ws.tanhC[l]) + n * H : 0, H, nb);
     }
   }
 }

@@ -9,7 +9,7 @@
  * active count as stride: element (t, b) of a per-sample vector of length n is at (t·nb + b)·n.
  */
 import { OptionError } from "../errors.js";
-import type { CellKind } from "../model/model-file.js";
+import { CELLS, type CellKind } from "../model/cells.js";
 import { tsKernels, type KernelKind, type Kernels } from "./kernels.js";
 import type { ParamLayout } from "./layout.js";
 import { wasmKernels } from "./wasm/wasm-kernels.js";
@@ -86,7 +86,8 @@ export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: numb
   const h = per((T + 1) * B * H);
   const c = per((T + 1) * B * H);
   const act = per(T * B * 4 * H);
-  const tanhC = cell === "standard" ? per(T * B * H) : [];
+  // tanh(c) of every step, kept for the backward pass of a cell with h = o·tanh(c).
+  const tanhC = CELLS[cell].boundedH ? per(T * B * H) : [];
   const y = want(T * B * O);
   const dh = want(T * B * H);
   const dz = want(T * B * 4 * H);

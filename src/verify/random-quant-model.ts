@@ -21,7 +21,7 @@ import {
   type QuantModel,
 } from "../model/quant-model-file.js";
 
-import { CELL_NAMES } from "../model/cells.js";
+import { CELL_NAMES, CELLS } from "../model/cells.js";
 import { INTEGER_SCHEMES, integerFacts, type IntegerScheme } from "../model/schemes.js";
 
 export { mulberry32 as seededRandom } from "../util/seeded-random.js";
@@ -129,9 +129,9 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
     const wx = weights(d, 4 * H, I, qmax);
     const wh = weights(d, 4 * H, H, qmax);
     const cFrac = d.extreme(0, 15, 0.3);
-    // Seed cell, a8: h's format is calibrated in cFrac - 8 … 7; draw it (ends often: the
-    // shortest h' shift saturates h, the longest is the c-top-8-bits format).
-    const hFrac = cell === "standard" ? aBits - 1 : aBits === 16 ? cFrac : d.chance(0.3) ? d.pick([cFrac - 8, 7]) : d.int(cFrac - 8, 7);
+    // Unbounded h (seed cell), a8: h's format is calibrated in cFrac - 8 … 7; draw it (ends
+    // often: the shortest h' shift saturates h, the longest is the c-top-8-bits format).
+    const hFrac = CELLS[cell].boundedH ? aBits - 1 : aBits === 16 ? cFrac : d.chance(0.3) ? d.pick([cFrac - 8, 7]) : d.int(cFrac - 8, 7);
     const accShiftX = accShiftFor(rowBounds(wx, 4 * H, I), wide, "random");
     const accShiftH = accShiftFor(rowBounds(wh, 4 * H, H), wide, "random");
     const accBits = Math.ceil(Math.log2(qmax * 2 ** (aBits - 1) * Math.sqrt(Math.max(I, H)))) - (wide ? Math.max(accShiftX, accShiftH) : 0);
