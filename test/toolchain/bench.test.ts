@@ -67,6 +67,19 @@ describe("linker map", () => {
     expect(sizes.symbols[0]).toEqual({ symbol: "m_table", bytes: 0x402, kind: "const" });
   });
 
+  it("finds library routines in an image placed at 0x80000000 and above", () => {
+    const high = MAP.replaceAll("0x00000", "0x80000").replace("0x20000000", "0x80400000").replace("0x20000080", "0x80400080");
+    const sizes = attributeSizes({
+      sections: parseMapFile(high),
+      modelObjects: ["/b/obj/0-m.o"],
+      undefinedSymbols: ["__aeabi_lmul"],
+      imageSymbols: [{ name: "__aeabi_lmul", address: 0x800001a4, size: 0, type: "T" }],
+      stateSymbol: "bench_state",
+    });
+    expect(sizes).toMatchObject({ constBytes: 0x802, codeBytes: 0xa4, libraryBytes: 0x30, stateBytes: 0x80 });
+    expect(sizes.library).toEqual([{ symbol: "__aeabi_lmul", bytes: 0x30 }]);
+  });
+
   it("holds declared constant arrays against the map, naming folded and mismatched ones", () => {
     const declared = declaredConstArrays(
       "static const int8_t m_w[128][8] = {\n};\nstatic const int16_t m_table[513] = {\n};\nstatic const int32_t m_head_b[1] = {\n 5 };\n",
