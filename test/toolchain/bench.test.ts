@@ -51,6 +51,10 @@ describe("linker map", () => {
     expect(s[1]).toEqual({ section: ".text.a_very_long_function_name_that_wraps", address: 0x180, size: 0x24, file: "/b/obj/0-m.o" });
     expect(sectionSymbol(".rodata.m_w")).toBe("m_w");
     expect(sectionKind(".bss.bench_state")).toBe("bss");
+    // The compiler's literal pool goes with the code (on Arm it is inside .text); a declared array is const.
+    expect(sectionKind(".rodata.cst4")).toBe("code");
+    expect(sectionKind(".srodata.cst8")).toBe("code");
+    expect(sectionKind(".rodata.cst4_table")).toBe("const");
     expect(() => parseMapFile("nothing here")).toThrow(/not a GNU ld map file/);
   });
 
