@@ -3,7 +3,8 @@
 #   make test   every test (fast loop + QEMU parity on every target)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
-APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
+                gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
@@ -12,7 +13,9 @@ OUT := out
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
 	@if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v qemu-system-arm >/dev/null \
-	   || [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/librdimon.a ]; then \
+	   || [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/librdimon.a ] \
+	   || ! command -v riscv64-unknown-elf-gcc >/dev/null || ! command -v qemu-system-riscv32 >/dev/null \
+	   || [ ! -f /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32im/ilp32/libc.a ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi

@@ -57,7 +57,9 @@ export function attributeSizes(req: AttributeRequest): ModelSizes {
   for (const name of req.undefinedSymbols) {
     const sym = req.imageSymbols.find((s) => s.name === name);
     if (!sym) continue;
-    const addr = sym.address & ~1; // Thumb function addresses carry bit 0
+    // Thumb function addresses carry bit 0. `>>> 0`: JavaScript's & gives a signed 32-bit
+    // result, negative for an image at 0x80000000 or above (RISC-V virt's RAM).
+    const addr = (sym.address & ~1) >>> 0;
     const holder = req.sections.find((s) => addr >= s.address && addr < s.address + s.size);
     if (!holder || objects.has(resolve(holder.file))) continue;
     const key = `${holder.file}:${holder.address}`;

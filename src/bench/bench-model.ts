@@ -1,6 +1,6 @@
 /**
  * `seqforge bench` for one quantized model: generate its C (src/codegen), build it with the bench
- * driver for each Cortex-M target, run it under QEMU (two at a time), and collect instruction
+ * driver for each QEMU target, run it under QEMU (two at a time), and collect instruction
  * counts (INSTRUCTIONS, not cycles), flash and RAM. The inputs are seeded random normalised
  * values quantized as the C expects; the last output must equal the TypeScript simulator's (bit
  * for bit; f32 within 1e-4), so every figure comes from code that computed the right thing.
@@ -52,7 +52,7 @@ export interface BenchResult {
   macsPerStep: number;
   instructionsPerMac: number;
   /** Window mode: instructions of one prediction (a full window of steps + output); null when
-   *  it took 2^24 SysTick ticks or more, beyond what one pair of counter reads can time. */
+   *  it took longer than one pair of counter reads can time (sf_counter_wrapped: 2^24 SysTick ticks). */
   instructionsPerPrediction: number | null;
   predictionTooLong: boolean;
   /**
@@ -95,7 +95,7 @@ export async function benchModel(opts: ModelBenchOptions): Promise<BenchResult[]
   const integer = model.scheme !== "f32";
   const modelDir = join(opts.workDir, "model");
   mkdirSync(modelDir, { recursive: true });
-  const files = generateC(model, { prefix: name, target: opts.targets[0] ?? "cortex-m4", floatIo: false });
+  const files = generateC(model, { prefix: name, target: opts.targets.join(","), floatIo: false });
   for (const f of files) writeFileSync(join(modelDir, f.name), f.content);
   const header = parseHeaderFigures(files.find((f) => f.name === `${name}.h`)!.content, name);
   const declared = declaredConstArrays(files.find((f) => f.name === `${name}.c`)!.content);

@@ -1,6 +1,7 @@
 /**
- * Measures each Cortex-M target's instructions per SysTick tick (src/bench/calibration.ts) and
- * compares it with the factor recorded in targets/<name>.json. Run after adding a board or changing QEMU:
+ * Measures each QEMU target's instructions per counter tick (src/bench/calibration.ts) and
+ * compares it with the factor recorded in targets/<name>.json (counter.instructionsPerTick). Run
+ * after adding a target or changing QEMU:
  *   node dist/bench/calibrate.js [target ...]
  * Exits 1 when a recorded factor is off by more than 0.1%.
  */
@@ -16,12 +17,12 @@ async function main(): Promise<void> {
   let off = false;
   try {
     const results = await mapLimit(targets, 2, (t) => calibrate(t, work));
-    process.stdout.write("| target | ticks for 2,000,000 / 6,000,000 instructions | measured instructions per tick | recorded |\n| --- | ---: | ---: | ---: |\n");
+    process.stdout.write("| target | loop instructions per iteration | ticks for 1,000,000 / 3,000,000 iterations | measured instructions per tick | recorded |\n| --- | ---: | ---: | ---: | ---: |\n");
     for (const c of results) {
       const bad = Math.abs(c.instructionsPerTick - c.recorded) / c.recorded > 0.001;
       off ||= bad;
       process.stdout.write(
-        `| ${c.target} | ${c.ticks.get(1_000_000)!.toLocaleString("en-US")} / ${c.ticks.get(3_000_000)!.toLocaleString("en-US")} | ${c.instructionsPerTick} | ${c.recorded}${bad ? " (differs)" : ""} |\n`,
+        `| ${c.target} | ${c.loopInstructions} | ${c.ticks.get(1_000_000)!.toLocaleString("en-US")} / ${c.ticks.get(3_000_000)!.toLocaleString("en-US")} | ${c.instructionsPerTick} | ${c.recorded}${bad ? " (differs)" : ""} |\n`,
       );
     }
   } finally {

@@ -1,29 +1,33 @@
 /**
- * Measuring a Cortex-M target's instructions per SysTick tick under QEMU -icount with a loop of
- * known length (templates/bench/calibrate.c: 2 instructions per iteration). Used by
- * calibrate.ts (the command) and the QEMU tests.
+ * Measuring a target's instructions per counter tick under QEMU with a loop of known length
+ * (targets/harness/calibrate.c runs the target's sf_known_loop, whose instructions per iteration
+ * it prints). Used by calibrate.ts (the command) and the QEMU tests.
  */
 import { join } from "node:path";
-import { buildProgram, loadTarget, runProgram, type QemuTarget } from "../toolchain/index.js";
-import { BENCH_TEMPLATES_DIR } from "./driver.js";
+import { buildProgram, harnessSource, loadTarget, runProgram } from "../toolchain/index.js";
 
 export interface Calibration {
   target: string;
+  /** Instructions per iteration of the known loop, as the target's header states it. */
+  loopInstructions: number;
   /** Ticks per loop length, as printed. */
   ticks: Map<number, number>;
-  /** 2·(n2 − n1) instructions over the difference of ticks: the call and counter reads cancel. */
+  /** k·(n2 − n1) instructions over the difference of ticks: the call and counter reads cancel. */
   instructionsPerTick: number;
   recorded: number;
 }
 
 export async function calibrate(target: string, workDir: string): Promise<Calibration> {
-  const t = loadTarget(target) as QemuTarget;
-  const b = await buildProgram({ target, sources: [join(BENCH_TEMPLATES_DIR, "calibrate.c")], includeDirs: [], outDir: join(workDir, target) });
+  const t = loadTarget(target);
+  if (t.kind !== "qemu") throw new Error(`${target}: only targets run under QEMU have an instruction counter to calibrate`);
+  const b = await buildProgram({ target, sources: [harnessSource("calibrate.c")], includeDirs: [], outDir: join(workDir, target) });
   const r = await runProgram({ target, executable: b.executable, args: [], cwd: workDir, timeoutMs: 60_000 });
   if (r.exitCode !== 0) throw new Error(`${target}: the calibration image exited with ${r.exitCode}: ${r.stdout}${r.stderr}`);
+  const k = Number(/loop_instructions=(\d+)/.exec(r.stdout)?.[1]);
   const ticks = new Map([...r.stdout.matchAll(/iterations=(\d+) ticks=(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]));
   const n1 = 1_000_000;
   const n2 = 3_000_000;
-  const instructionsPerTick = (2 * (n2 - n1)) / (ticks.get(n2)! - ticks.get(n1)!);
-  return { target, ticks, instructionsPerTick, recorded: t.systick.instructionsPerTick };
+  if (!(k > 0) || !ticks.has(n1) || !ticks.has(n2)) throw new Error(`${target}: unexpected output from the calibration image: ${r.stdout}`);
+  const instructionsPerTick = (k * (n2 - n1)) / (ticks.get(n2)! - ticks.get(n1)!);
+  return { target, loopInstructions: k, ticks, instructionsPerTick, recorded: t.counter.instructionsPerTick };
 }

@@ -1,14 +1,8 @@
 /**
- * The bench driver's C (templates/bench/bench_main.c.hbs), rendered for one model: its prefix,
+ * The bench driver's C (targets/harness/bench_main.c.hbs), rendered for one model: its prefix,
  * its header, the inputs of every measured step as C literals.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import Handlebars from "handlebars";
-import { TEMPLATES_DIR } from "../codegen/templates.js";
-
-/** templates/bench: the bench driver and the SysTick calibration program. */
-export const BENCH_TEMPLATES_DIR = join(TEMPLATES_DIR, "bench");
+import { renderHarness } from "../toolchain/harness.js";
 
 export interface DriverSpec {
   /** C prefix of the model's API (`PREFIX_step`, ...). */
@@ -25,8 +19,7 @@ export interface DriverSpec {
 
 export function renderBenchDriver(spec: DriverSpec): string {
   if (spec.inputs.length === 0) throw new RangeError("the bench needs at least one step of input");
-  const template = Handlebars.compile(readFileSync(join(BENCH_TEMPLATES_DIR, "bench_main.c.hbs"), "utf8"), { noEscape: true, strict: true });
-  return template({
+  return renderHarness("bench_main.c.hbs", {
     prefix: spec.prefix,
     PREFIX: spec.prefix.toUpperCase(),
     header: spec.header,

@@ -56,6 +56,10 @@ export function sectionSymbol(section: string): string {
 export type SectionKind = "code" | "const" | "data" | "bss" | "other";
 
 export function sectionKind(section: string): SectionKind {
+  // The compiler's own literal pool (`.rodata.cst4`: float constants the code loads, on RISC-V)
+  // belongs with the code, as it does on Arm, where the same literals sit inside .text; it is no
+  // array the source declares.
+  if (/^\.s?rodata\.cst\d+$/.test(section)) return "code";
   if (section === ".text" || section.startsWith(".text.")) return "code";
   if (section === ".rodata" || section.startsWith(".rodata.")) return "const";
   if (section === ".data" || section.startsWith(".data.")) return "data";

@@ -1,6 +1,6 @@
 /**
- * One bench run of one model's C on one Cortex-M target: build it with the bench driver, run it
- * under QEMU, turn SysTick ticks into instruction counts with the target's measured factor, and
+ * One bench run of one model's C on one QEMU target: build it with the bench driver, run it
+ * under QEMU, turn counter ticks into instruction counts with the target's measured factor, and
  * attribute flash and RAM from the linker map. Works on any C that follows the generated API
  * (PREFIX_reset/step/output, PREFIX_state_t, PREFIX_in_t/out_t), generated or hand-written.
  *
@@ -58,7 +58,7 @@ export function writeDriver(program: BenchProgram, workDir: string): string {
 export async function measureOnTarget(program: BenchProgram, driver: string, targetName: string, workDir: string): Promise<TargetMeasurement> {
   const target = loadTarget(targetName);
   if (target.kind !== "qemu") {
-    throw new VerificationError(`${targetName}: the bench counts instructions with SysTick under QEMU; choose a Cortex-M target`);
+    throw new VerificationError(`${targetName}: the bench counts instructions with a target's counter under QEMU; choose a target run under QEMU`);
   }
   const outDir = join(workDir, targetName);
   const built = await buildProgram({
@@ -89,7 +89,7 @@ export async function measureOnTarget(program: BenchProgram, driver: string, tar
     throw new VerificationError(`${targetName}: the map gives bench_state ${sizes.stateBytes} bytes, sizeof says ${raw.stateBytes}`);
   }
 
-  const f = target.systick.instructionsPerTick;
+  const f = target.counter.instructionsPerTick;
   const perStep = (ticks: number) => Math.round((ticks * f) / raw.steps);
   return {
     target: targetName,

@@ -1,5 +1,5 @@
 /**
- * Parsing what the bench driver prints (templates/bench/bench_main.c.hbs):
+ * Parsing what the bench driver prints (targets/harness/bench_main.c.hbs):
  *   bench steps=32 reset_ticks=.. step_ticks=.. output_ticks=.. min_ticks=.. max_ticks=.. stack_bytes=.. state_bytes=..
  *   bench y=v0,v1,...
  *   bench predict_ticks=.. predict_wrapped=0|1 window_bytes=..      (window mode only)

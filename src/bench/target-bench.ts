@@ -1,5 +1,5 @@
 /**
- * `make bench`: the reference models S, M, L (src/bench/reference-models.ts) on every Cortex-M
+ * `make bench`: the reference models S, M, L (src/bench/reference-models.ts) on every QEMU
  * target, with CMSIS-NN's figures beside ours and the size goal for M. Writes bench/results.json
  * and bench/results.md and prints the Markdown. Counts are INSTRUCTIONS (QEMU -icount), not
  * cycles. Run: node dist/bench/target-bench.js [--targets a,b] [--out bench]
@@ -60,8 +60,16 @@ async function main(): Promise<void> {
   // Order: by model size, then by target as listed.
   const order = (r: BenchResult) => REFERENCE_MODELS.findIndex((s) => `ref_${s.name.toLowerCase()}` === r.model) * 100 + opts.targets.indexOf(r.target);
   results.sort((a, b) => order(a) - order(b));
-  const factors = Object.fromEntries(opts.targets.map((t) => [t, (loadTarget(t) as QemuTarget).systick.instructionsPerTick]));
-  const meta = { compiler: toolVersion("arm-none-eabi-gcc"), qemu: toolVersion("qemu-system-arm"), seed: SEED, countMethod: COUNT_NOTE };
+  const described = opts.targets.map((t) => loadTarget(t) as QemuTarget);
+  const factors = Object.fromEntries(described.map((t) => [t.name, t.counter.instructionsPerTick]));
+  // Every compiler and QEMU the benched targets use, each once.
+  const versions = (tools: string[]) => [...new Set(tools)].map(toolVersion).join("; ");
+  const meta = {
+    compiler: versions(described.map((t) => t.compiler)),
+    qemu: versions(described.map((t) => t.qemu.binary)),
+    seed: SEED,
+    countMethod: COUNT_NOTE,
+  };
   const json = { meta, instructionsPerTick: factors, results, cmsisNN: CMSIS_NN_FIGURES, sizeGoal: { ...SIZE_GOAL, checks: sizeGoalChecks(results) } };
   const md = resultsMarkdown(results, meta, factors);
   writeFileAtomic(join(opts.outDir, "results.json"), JSON.stringify(json, null, 2) + "\n");

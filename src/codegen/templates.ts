@@ -14,7 +14,6 @@ export type TemplateName =
   | "model/model-int.c"
   | "model/model-f32.c"
   | "model/seqforge_runtime.h"
-  | "driver/verify_driver.c"
   | "dropin/README.md"
   | "dropin/CMakeLists.txt"
   | "dropin/model.mk";

@@ -1,7 +1,7 @@
 /**
  * The contract of the toolchain stage: build a C program for a target and run it there (natively
- * for `host`, under qemu-system-arm with semihosting for the Cortex-M targets). Implemented in
- * this folder; targets are described in `targets/<name>.json`.
+ * for `host`, under QEMU with semihosting for the others). Implemented in this folder; targets
+ * are described in `targets/<name>.json`.
  */
 
 export type BuildVariant =
@@ -24,9 +24,9 @@ export interface BuildRequest {
 
 export interface BuildResult {
   executable: string;
-  /** Cortex-M only: the linker map, for attributing flash and RAM to symbols. */
+  /** QEMU targets only: the linker map, for attributing flash and RAM to symbols. */
   mapFile?: string;
-  /** From arm-none-eabi-size (Cortex-M) or size (host). */
+  /** From the target's binutils `size`. */
   sizes: { text: number; data: number; bss: number };
   /** The object file of each source, in the order of `sources` (then the target's startup code). */
   objects?: string[];

@@ -1,19 +1,20 @@
 /**
  * buildProgram: compiles C sources for a target and links an executable. Host: gcc, the program
- * as given. Cortex-M: arm-none-eabi-gcc with the target's startup code and a linker script
- * filled from its memory map, linked against newlib's semihosting library (rdimon); writes the
- * map file, for attributing flash and RAM to symbols.
+ * as given. QEMU targets: the target's cross compiler with its startup code (told the
+ * semihosting limits the runner enforces), its `seqforge_target.h` folder on the include path,
+ * and a linker script filled from its memory map; the C library the target names is checked for
+ * first; writes the map file, for attributing flash and RAM to symbols.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import Handlebars from "handlebars";
-import { VerificationError } from "../errors.js";
+import { ToolMissingError, VerificationError } from "../errors.js";
 import type { BuildRequest, BuildResult, BuildVariant } from "./api.js";
 import { compileFlags, linkFlags } from "./flags.js";
 import { runProcess } from "./process.js";
 import { readSizes } from "./size.js";
 import { loadTarget, TARGETS_DIR, type QemuTarget, type Target } from "./targets.js";
-import { requireFile, requireTool } from "./tools.js";
+import { missingToolMessage, requireTool } from "./tools.js";
 
 /** A compile or link of generated or driver code can take a while on a loaded 2-core machine. */
 const TOOL_TIMEOUT_MS = 120_000;
@@ -23,19 +24,24 @@ export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
   const variant: BuildVariant = req.variant ?? "release";
   const cc = requireTool(target.compiler, target.packages);
   const sizeTool = requireTool(target.size, target.packages);
-  if (target.kind === "qemu") checkNewlib(cc, target);
+  if (target.kind === "qemu") await requireLibc(cc, target);
 
   const outDir = resolve(req.outDir);
   const objDir = join(outDir, "obj");
   mkdirSync(objDir, { recursive: true });
 
-  const sources = [...req.sources.map((s) => resolve(s))];
+  // Each source with the definitions only it gets: the startup code learns the semihosting
+  // limits from the target file, the one place they are written.
+  const sources: { file: string; defines: string[] }[] = req.sources.map((s) => ({ file: resolve(s), defines: [] }));
   const includeDirs = req.includeDirs.map((d) => resolve(d));
   const ldExtra: string[] = [];
   let mapFile: string | undefined;
   if (target.kind === "qemu") {
-    sources.push(join(TARGETS_DIR, target.startup));
-    includeDirs.push(join(TARGETS_DIR, "cortex-m"));
+    sources.push({
+      file: join(TARGETS_DIR, target.startup),
+      defines: [`-DSF_CMDLINE_BYTES=${target.semihosting.cmdlineBytes}`, `-DSF_MAX_ARGS=${target.semihosting.maxArgs}`],
+    });
+    includeDirs.push(join(TARGETS_DIR, target.include));
     const script = join(outDir, "link.ld");
     writeFileSync(script, renderLinkerScript(target));
     mapFile = join(outDir, "image.map");
@@ -51,12 +57,12 @@ export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
   // says which file every symbol came from.
   const objects: string[] = [];
   for (const [i, src] of sources.entries()) {
-    const obj = join(objDir, `${i}-${basename(src).replace(/\.c$/, "")}.o`);
-    await tool(cc, [...cflags, ...defines, ...incs, "-c", src, "-o", obj], target, `compiling ${src}`);
+    const obj = join(objDir, `${i}-${basename(src.file).replace(/\.c$/, "")}.o`);
+    await tool(cc, [...cflags, ...defines, ...src.defines, ...incs, "-c", src.file, "-o", obj], target, `compiling ${src.file}`);
     objects.push(obj);
   }
   const executable = join(outDir, target.kind === "qemu" ? "image.elf" : "program");
-  // Libraries (-lm, rdimon via specs) after the objects, as the linker resolves left to right.
+  // Libraries (-lm, the C library via specs) after the objects, as the linker resolves left to right.
   await tool(cc, [...linkFlags(target, variant), ...objects, ...ldExtra, "-o", executable], target, `linking ${executable}`);
 
   const sizes = await readSizes(sizeTool, executable);
@@ -77,12 +83,35 @@ export function renderLinkerScript(target: QemuTarget): string {
   return template({ flash: target.memory.flash, ram: target.memory.ram, stackBytes: target.stackBytes });
 }
 
-/** arm-none-eabi-gcc without libnewlib-arm-none-eabi compiles but cannot link: say so up front. */
-function checkNewlib(cc: string, target: QemuTarget): void {
-  // The toolchain's sysroot is <prefix>/lib/arm-none-eabi beside <prefix>/bin/arm-none-eabi-gcc.
-  const prefix = resolve(cc, "..", "..");
-  const lib = join(prefix, "lib", "arm-none-eabi", "newlib", target.newlibMultilib, "librdimon.a");
-  // A compiler found outside a Debian layout (a vendor toolchain on PATH) has its own sysroot:
-  // leave the check to the linker there.
-  if (prefix === "/usr") requireFile(lib, "newlib's semihosting library", target.packages);
+/** Compilers and targets whose C library was found already in this process (one lookup each). */
+const libcFound = new Set<string>();
+
+/**
+ * Where the target's C library file should be: under the compiler's prefix when the target names
+ * the folder, else wherever the compiler itself finds it (`-print-file-name` answers with the bare
+ * name when it finds nothing).
+ */
+export async function locateLibc(cc: string, target: QemuTarget): Promise<string | undefined> {
+  const { file, dir, multilib } = target.libc;
+  if (dir !== undefined) {
+    const path = join(resolve(cc, "..", ".."), dir.replaceAll("{multilib}", multilib), file);
+    return existsSync(path) ? path : undefined;
+  }
+  const r = await runProcess(cc, [...target.cflags, `-print-file-name=${file}`], { timeoutMs: 30_000 });
+  const path = r.stdout.trim();
+  return r.exitCode === 0 && isAbsolute(path) && existsSync(path) ? resolve(path) : undefined;
+}
+
+/**
+ * A cross compiler without its C library package compiles but cannot link: say so up front,
+ * naming the packages (ToolMissingError, exit 3).
+ */
+export async function requireLibc(cc: string, target: QemuTarget): Promise<void> {
+  const key = `${cc}\0${target.name}`;
+  if (libcFound.has(key)) return;
+  if ((await locateLibc(cc, target)) === undefined) {
+    const where = target.libc.dir ?? `found by ${basename(cc)} -print-file-name`;
+    throw new ToolMissingError(missingToolMessage(`${target.libc.description} (${target.libc.file}, ${where.replaceAll("{multilib}", target.libc.multilib)})`, target.libc.packages));
+  }
+  libcFound.add(key);
 }

@@ -9,7 +9,7 @@ import type { Target } from "./targets.js";
 export const WARNING_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror"] as const;
 export const RELEASE_FLAGS = ["-O2"] as const;
 export const SANITIZE_FLAGS = ["-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"] as const;
-/** Cortex-M: one section per function and object, so the linker drops what is unused and the
+/** QEMU targets: one section per function and object, so the linker drops what is unused and the
  *  map file attributes flash to each symbol. */
 export const SECTION_FLAGS = ["-ffunction-sections", "-fdata-sections"] as const;
 

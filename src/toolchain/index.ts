@@ -1,9 +1,11 @@
 /**
  * The toolchain stage (contract in ./api.ts): build C for a target, run it there. Targets are
- * described in `targets/<name>.json`.
+ * described in `targets/<name>.json`; the harness C that tests and measures a model on them is in
+ * `targets/harness/`.
  */
 export type { BuildRequest, BuildResult, BuildVariant, RunRequest, RunResult } from "./api.js";
-export { buildProgram, renderLinkerScript } from "./build.js";
+export { buildProgram, locateLibc, renderLinkerScript, requireLibc } from "./build.js";
+export { HARNESS_DIR, harnessSource, renderHarness } from "./harness.js";
 export { runProgram, qemuArgs } from "./run.js";
 export { listTargets, listQemuTargets, loadTarget, resolveTargets, TARGETS_DIR } from "./targets.js";
 export type { Target, QemuTarget, NativeTarget } from "./targets.js";

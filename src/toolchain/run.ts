@@ -1,18 +1,14 @@
 /**
- * runProgram: runs a built program on its target — natively for `host`, under qemu-system-arm
- * for the Cortex-M targets — with argv passed the same way on both (QEMU: semihosting arguments,
- * read back by the startup code), files relative to `cwd`, and a deadline after which the
- * program is killed and reported as timed out.
+ * runProgram: runs a built program on its target — natively for `host`, under the QEMU the
+ * target file names otherwise — with argv passed the same way on both (QEMU: semihosting
+ * arguments, read back by the target's startup code), files relative to `cwd`, and a deadline
+ * after which the program is killed and reported as timed out.
  */
 import { resolve } from "node:path";
 import type { RunRequest, RunResult } from "./api.js";
 import { runProcess } from "./process.js";
 import { loadTarget, type QemuTarget } from "./targets.js";
 import { requireTool } from "./tools.js";
-
-/** SF_CMDLINE_BYTES and SF_MAX_ARGS in targets/cortex-m/startup.c. */
-export const SEMIHOSTING_CMDLINE_BYTES = 1024;
-export const SEMIHOSTING_MAX_ARGS = 32;
 
 export async function runProgram(req: RunRequest): Promise<RunResult> {
   const target = loadTarget(req.target);
@@ -25,9 +21,9 @@ export async function runProgram(req: RunRequest): Promise<RunResult> {
 }
 
 /**
- * The QEMU command line: the board, no display or serial or monitor (output goes through
- * semihosting to QEMU's stdout), deterministic instruction counting (-icount), and the program's
- * argv as semihosting arguments (argv[0] = the image).
+ * The QEMU command line: the board and the options it needs, no display or serial or monitor
+ * (output goes through semihosting to QEMU's stdout), deterministic instruction counting
+ * (-icount), and the program's argv as semihosting arguments (argv[0] = the image).
  */
 export function qemuArgs(target: QemuTarget, image: string, args: readonly string[]): string[] {
   const argv = [image, ...args];
@@ -37,19 +33,22 @@ export function qemuArgs(target: QemuTarget, image: string, args: readonly strin
       throw new Error(`${target.name}: a program argument passed through semihosting cannot be empty or contain white space: ${JSON.stringify(a)}`);
     }
   }
-  // The startup code reads the command line into a fixed buffer (targets/cortex-m/startup.c).
-  // Bytes, not UTF-16 units: a path outside ASCII takes more of the buffer than its length.
+  // The startup code reads the command line into a fixed buffer, of the size the target file
+  // gives it (build.ts passes it in). Bytes, not UTF-16 units: a path outside ASCII takes more
+  // of the buffer than its length.
+  const { cmdlineBytes: maxBytes, maxArgs } = target.semihosting;
   const cmdlineBytes = Buffer.byteLength(argv.join(" "), "utf8");
-  if (cmdlineBytes + 1 > SEMIHOSTING_CMDLINE_BYTES || argv.length > SEMIHOSTING_MAX_ARGS) {
+  if (cmdlineBytes + 1 > maxBytes || argv.length > maxArgs) {
     throw new Error(
       `${target.name}: the program's command line (${argv.length} arguments, ${cmdlineBytes} bytes) exceeds what the startup code reads ` +
-        `(${SEMIHOSTING_MAX_ARGS} arguments, ${SEMIHOSTING_CMDLINE_BYTES - 1} bytes); pass shorter paths relative to cwd`,
+        `(${maxArgs} arguments, ${maxBytes - 1} bytes); pass shorter paths relative to cwd`,
     );
   }
   // QEMU's option parser takes ",," for a literal comma inside a value.
   const semihostingArgs = argv.map((a) => `,arg=${a.replaceAll(",", ",,")}`).join("");
   return [
     "-machine", target.qemu.machine,
+    ...target.qemu.args,
     "-nographic",
     "-monitor", "none",
     "-serial", "none",

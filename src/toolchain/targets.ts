@@ -1,7 +1,10 @@
 /**
  * Target descriptions: one JSON file per target in `targets/` (DESIGN.md "Targets"). Adding a
- * target is adding a file; startup code and the linker-script template are shared across the
- * Cortex-M boards and named by the file, with memory origins taken from it.
+ * target is adding a file (and, for a new processor family, a folder of startup code, linker
+ * script template and `seqforge_target.h`): everything the toolchain and the bench need to know
+ * about a target — tools, flags, the C library to check for, the QEMU command line, the
+ * semihosting limits of its startup code, the instruction counter — is data here, so no
+ * TypeScript names a processor.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +19,8 @@ export const TARGETS_DIR = join(PACKAGE_ROOT, "targets");
 const nonEmpty = z.string().min(1);
 /** A linker-script address or length: `0x20000000`, `256K`, `4M`, or decimal. */
 const memSize = z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+[KM]?)$/, "a hex address, or a size such as 256K or 4M");
+/** A file or folder named relative to targets/, never outside it. */
+const targetPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/, "a path relative to targets/, without ..");
 
 const Region = z.object({ origin: memSize, length: memSize });
 
@@ -34,41 +39,87 @@ const Common = {
 
 export const NativeTargetSchema = z.object({ ...Common, kind: z.literal("native") }).strict();
 
+/**
+ * The C library a cross compiler can compile without but cannot link without (it comes in a
+ * package of its own): checked before the first build so that its absence is reported as what
+ * to install, not as a linker error.
+ */
+const LibcCheck = z
+  .object({
+    /** What the file is, for the message: "newlib's semihosting library". */
+    description: nonEmpty,
+    /** The file that must exist, e.g. `librdimon.a`. */
+    file: nonEmpty,
+    /**
+     * Where it lies, relative to the compiler's prefix (the folder above its `bin/`), with
+     * `{multilib}` standing for `multilib`. Absent: the compiler finds it itself
+     * (`-print-file-name` with the target's flags), which also covers toolchains installed
+     * elsewhere; needed where only a specs file adds the library's folder at link time.
+     */
+    dir: targetPath.optional(),
+    /** The multilib folder gcc selects for `cflags` (`-print-multi-directory`); checked by a test. */
+    multilib: nonEmpty,
+    /** Debian packages that provide the file. */
+    packages: z.array(nonEmpty).min(1),
+  })
+  .strict();
+
+const Counter = z
+  .object({
+    /**
+     * What the harness reads (seqforge_target.h implements it): `systick`, the Cortex-M system
+     * timer counting QEMU's -icount virtual time; `minstret`, the RISC-V retired-instruction
+     * counter.
+     */
+    kind: z.enum(["systick", "minstret"]),
+    /** The clock the counter runs on, where it counts time (documentation; the factor below is what counts); null when it counts instructions. */
+    clockHz: z.number().positive().nullable(),
+    /** Instructions per tick, measured with the calibration harness (targets/harness/calibrate.c). */
+    instructionsPerTick: z.number().positive(),
+    /** How and when the factor was measured. */
+    calibration: nonEmpty,
+  })
+  .strict();
+
 export const QemuTargetSchema = z
   .object({
     ...Common,
     kind: z.literal("qemu"),
-    /** The -mcpu name; also the key the bench uses for per-core reference figures. */
+    /** The processor the flags select (-mcpu, or the -march string). */
     core: nonEmpty,
     nm: nonEmpty,
-    /** The newlib multilib folder gcc selects for `cflags` (`-print-multi-directory`); checked by a test. */
-    newlibMultilib: nonEmpty,
+    libc: LibcCheck,
     qemu: z
       .object({
         binary: nonEmpty,
         machine: nonEmpty,
+        /** Further options the board needs (e.g. `-bios none`), placed after -machine. */
+        args: z.array(nonEmpty),
         /** -icount shift: each instruction advances virtual time by 2^shift ns. */
         icountShift: z.number().int().min(0).max(10),
       })
       .strict(),
+    /**
+     * What the startup code reads of the semihosting command line (passed to it as
+     * SF_CMDLINE_BYTES and SF_MAX_ARGS): the runner refuses a longer command line up front.
+     */
+    semihosting: z
+      .object({
+        cmdlineBytes: z.number().int().min(64),
+        maxArgs: z.number().int().min(2),
+      })
+      .strict(),
+    /** The folder (relative to targets/) holding this target's `seqforge_target.h`. */
+    include: targetPath,
     memory: z.object({ flash: Region, ram: Region }).strict(),
     /** Bytes at the top of RAM reserved for the stack (painted at reset for the high-water mark). */
     stackBytes: z.number().int().positive().multipleOf(8),
     /** Relative to targets/. */
-    startup: nonEmpty,
+    startup: targetPath,
     /** Handlebars template relative to targets/, filled with `memory` and `stackBytes`. */
-    linkerScript: nonEmpty,
+    linkerScript: targetPath,
     fpu: z.string().optional(),
-    systick: z
-      .object({
-        /** The SysTick processor clock the board model gives (documentation; the factor below is what counts). */
-        clockHz: z.number().positive().nullable(),
-        /** Instructions per SysTick tick under -icount, measured with a loop of known length. */
-        instructionsPerTick: z.number().positive(),
-        /** How and when the factor was measured. */
-        calibration: nonEmpty,
-      })
-      .strict(),
+    counter: Counter,
   })
   .strict();
 
@@ -77,13 +128,23 @@ export type NativeTarget = z.infer<typeof NativeTargetSchema>;
 export type QemuTarget = z.infer<typeof QemuTargetSchema>;
 export type Target = z.infer<typeof TargetSchema>;
 
-/** Target names, sorted with `host` first and the cores in the order of their number. */
+/**
+ * Target names, sorted with `host` first, then by family (the name without its trailing number),
+ * and within a family in the order of that number: cortex-m0, cortex-m3, ..., cortex-m55.
+ */
 export function listTargets(dir: string = TARGETS_DIR): string[] {
   const names = readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .map((f) => f.slice(0, -".json".length));
-  const key = (n: string) => (n === "host" ? -1 : Number(/(\d+)$/.exec(n)?.[1] ?? 1e9));
-  return names.sort((a, b) => key(a) - key(b) || a.localeCompare(b));
+  const split = (n: string) => {
+    const m = /^(.*?)(\d+)$/.exec(n);
+    return { family: n === "host" ? "" : (m?.[1] ?? n), number: m ? Number(m[2]) : -1 };
+  };
+  return names.sort((a, b) => {
+    const x = split(a);
+    const y = split(b);
+    return x.family.localeCompare(y.family) || x.number - y.number || a.localeCompare(b);
+  });
 }
 
 /** Names of the targets run under QEMU (what `--target all` means for the bench). */

@@ -1,8 +1,9 @@
 /**
- * Finding the external tools (gcc, arm-none-eabi-gcc, qemu-system-arm) before running them, so a
- * missing one is reported as what to install instead of a spawn ENOENT deep in a build.
+ * Finding the external tools (compilers, binutils, QEMU: each target file names its own) before
+ * running them, so a missing one is reported as what to install instead of a spawn ENOENT deep
+ * in a build.
  */
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { ToolMissingError } from "../errors.js";
 
@@ -30,9 +31,4 @@ export function requireTool(tool: string, packages: readonly string[]): string {
   const found = whichTool(tool);
   if (!found) throw new ToolMissingError(missingToolMessage(tool, packages));
   return found;
-}
-
-/** Throws ToolMissingError when a file a tool needs (a newlib multilib library) is absent. */
-export function requireFile(file: string, what: string, packages: readonly string[]): void {
-  if (!existsSync(file)) throw new ToolMissingError(missingToolMessage(`${what} (${file})`, packages));
 }

@@ -1,10 +1,10 @@
 /**
- * The verify driver (templates/driver/verify_driver.c.hbs) and its file formats: the input rows
+ * The verify driver (targets/harness/verify_driver.c.hbs) and its file formats: the input rows
  * it reads and the records it writes, little-endian on every target.
  */
 import type { QuantModel } from "../model/quant-model-file.js";
 import { elementBytes } from "../codegen/figures.js";
-import { render } from "../codegen/templates.js";
+import { renderHarness } from "../toolchain/harness.js";
 
 type Kind = "i8" | "i16" | "f32";
 
@@ -23,7 +23,7 @@ function layout(model: QuantModel): Layout {
 /** The driver's C source for a model generated with `prefix`. */
 export function driverSource(model: QuantModel, prefix: string): string {
   const l = layout(model);
-  return render("driver/verify_driver.c", {
+  return renderHarness("verify_driver.c.hbs", {
     p: prefix,
     P: prefix.toUpperCase(),
     headerFile: `${prefix}.h`,

@@ -1,12 +1,21 @@
 /*
- * seqforge_target.h — what a program built for a seqforge Cortex-M target may use beyond the C
- * library: the instruction counter (SysTick under QEMU -icount) and the stack high-water mark.
- * The startup code (startup.c) implements the functions; the counter reads are inline so that
- * their own cost is a few instructions, measured and subtracted by the caller.
+ * seqforge_target.h — what a program built for a seqforge target may use beyond the C library;
+ * the contract every target folder implements, and all the harness C (targets/harness/) uses:
+ *
+ *   sf_counter_init, sf_counter_now, sf_counter_restart, sf_counter_wrapped, sf_ticks_between
+ *       the instruction counter;
+ *   sf_known_loop, SF_KNOWN_LOOP_INSTRUCTIONS
+ *       a loop of known length, to calibrate the counter with;
+ *   sf_stack_mark, sf_stack_used, sf_stack_high_water, sf_stack_size, SF_STACK_PATTERN
+ *       the stack high-water mark, by painting.
+ *
+ * This folder's implementation, for the Cortex-M cores: the counter is SysTick under QEMU
+ * -icount. The startup code (startup.c) implements the functions; the counter reads are inline so
+ * that their own cost is a few instructions, measured and subtracted by the caller.
  *
  * These count INSTRUCTIONS, not cycles: under `-icount shift=N` QEMU advances virtual time by
  * 2^N ns per instruction executed, and SysTick counts that virtual time. The factor from ticks
- * to instructions is measured per board (targets/<name>.json, systick.instructionsPerTick).
+ * to instructions is measured per board (targets/<name>.json, counter.instructionsPerTick).
  */
 #ifndef SEQFORGE_TARGET_H
 #define SEQFORGE_TARGET_H
@@ -57,6 +66,24 @@ static inline uint32_t sf_counter_wrapped(void)
 static inline uint32_t sf_ticks_between(uint32_t start, uint32_t stop)
 {
     return (start - stop) & SF_TICKS_MASK;
+}
+
+/* A loop of known length for calibrating the counter: SF_KNOWN_LOOP_INSTRUCTIONS instructions
+ * per iteration, `subs` and `bne` (the last `bne` falls through), n >= 1. */
+#define SF_KNOWN_LOOP_INSTRUCTIONS 2u
+
+/* inline: a header function a program does not call must not warn. Where it is inlined does not
+ * matter: the loop itself is the asm below, and the constant around it cancels in differences. */
+static inline void sf_known_loop(uint32_t n)
+{
+    __asm__ volatile(
+        ".syntax unified\n"
+        "1:\n\t"
+        "subs %0, %0, #1\n\t"
+        "bne 1b\n"
+        : "+l"(n)
+        :
+        : "cc");
 }
 
 /* Stack painting: every word of the stack region below the caller is set to SF_STACK_PATTERN;

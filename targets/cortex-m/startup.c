@@ -1,5 +1,6 @@
 /*
- * Startup code shared by every Cortex-M target run under QEMU (targets/cortex-m*.json).
+ * Startup code shared by every Cortex-M target run under QEMU (targets/cortex-m*.json; this
+ * folder's `seqforge_target.h` is the target contract's implementation for them).
  *
  * Reset: enable the FPU when the core has one, copy .data from flash, zero .bss, paint the stack
  * region (for the high-water mark), open the semihosting console (newlib rdimon), run static
@@ -61,9 +62,12 @@ static void sf_exit_now(uint32_t code)
 /* ---- argv from the semihosting command line ---- */
 
 /* QEMU's `-semihosting-config arg=...` values, joined by single spaces. An argument cannot
- * contain a space (the runner refuses such arguments). */
-#define SF_CMDLINE_BYTES 1024
-#define SF_MAX_ARGS 32
+ * contain a space (the runner refuses such arguments). The buffer's size and the most arguments
+ * come from the target file (semihosting.cmdlineBytes, maxArgs; src/toolchain/build.ts defines
+ * them), where the runner reads them to refuse a longer command line. */
+#if !defined(SF_CMDLINE_BYTES) || !defined(SF_MAX_ARGS)
+#error "SF_CMDLINE_BYTES and SF_MAX_ARGS come from targets/<name>.json (semihosting); build with seqforge"
+#endif
 static char sf_cmdline[SF_CMDLINE_BYTES];
 static char *sf_argv[SF_MAX_ARGS + 1];
 

@@ -51,6 +51,10 @@ describe("linker map", () => {
     expect(s[1]).toEqual({ section: ".text.a_very_long_function_name_that_wraps", address: 0x180, size: 0x24, file: "/b/obj/0-m.o" });
     expect(sectionSymbol(".rodata.m_w")).toBe("m_w");
     expect(sectionKind(".bss.bench_state")).toBe("bss");
+    // The compiler's literal pool goes with the code (on Arm it is inside .text); a declared array is const.
+    expect(sectionKind(".rodata.cst4")).toBe("code");
+    expect(sectionKind(".srodata.cst8")).toBe("code");
+    expect(sectionKind(".rodata.cst4_table")).toBe("const");
     expect(() => parseMapFile("nothing here")).toThrow(/not a GNU ld map file/);
   });
 
@@ -65,6 +69,19 @@ describe("linker map", () => {
     expect(sizes).toMatchObject({ constBytes: 0x802, codeBytes: 0xa4, staticRamBytes: 0, libraryBytes: 0x30, stateBytes: 0x80 });
     expect(sizes.library).toEqual([{ symbol: "__aeabi_lmul", bytes: 0x30 }]);
     expect(sizes.symbols[0]).toEqual({ symbol: "m_table", bytes: 0x402, kind: "const" });
+  });
+
+  it("finds library routines in an image placed at 0x80000000 and above", () => {
+    const high = MAP.replaceAll("0x00000", "0x80000").replace("0x20000000", "0x80400000").replace("0x20000080", "0x80400080");
+    const sizes = attributeSizes({
+      sections: parseMapFile(high),
+      modelObjects: ["/b/obj/0-m.o"],
+      undefinedSymbols: ["__aeabi_lmul"],
+      imageSymbols: [{ name: "__aeabi_lmul", address: 0x800001a4, size: 0, type: "T" }],
+      stateSymbol: "bench_state",
+    });
+    expect(sizes).toMatchObject({ constBytes: 0x802, codeBytes: 0xa4, libraryBytes: 0x30, stateBytes: 0x80 });
+    expect(sizes.library).toEqual([{ symbol: "__aeabi_lmul", bytes: 0x30 }]);
   });
 
   it("holds declared constant arrays against the map, naming folded and mismatched ones", () => {

@@ -1,6 +1,6 @@
 /**
- * The Cortex-M targets under QEMU: a fixture program runs on all six cores with argv and file
- * I/O; exit codes and hangs are reported; the instruction counter is deterministic and agrees
+ * Every target run under QEMU (every file of targets/ but host): a fixture program runs on each
+ * with argv and file I/O; exit codes and hangs are reported; the instruction counter is deterministic and agrees
  * with each target's recorded factor on a loop of known length; stack painting measures what a
  * call used; the bench measures a hand-written kernel the same on every run. At most two QEMU
  * jobs at a time (the machine has two cores).
@@ -22,7 +22,7 @@ async function buildAndRun(target: string, source: string, args: string[] = [], 
   return runProgram({ target, executable: b.executable, args, cwd: work, timeoutMs });
 }
 
-describe("every Cortex-M target", () => {
+describe("every QEMU target", () => {
   const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 13 + 5) & 255));
   const sum = data.reduce((a, v) => a + v, 0);
   beforeAll(() => writeFileSync(join(work, "in.bin"), data));
@@ -43,10 +43,12 @@ describe("every Cortex-M target", () => {
     runs.forEach(([first, second], i) => {
       const t = TARGETS[i]!;
       expect(second!.ticks, `${t}: the same counts on every run`).toEqual(first!.ticks);
-      const factor = (loadTarget(t) as QemuTarget).systick.instructionsPerTick;
-      // 2 instructions per iteration (subs, bne), plus a call and counter reads of a few.
+      const factor = (loadTarget(t) as QemuTarget).counter.instructionsPerTick;
+      // k instructions per iteration (the target's known loop), plus a call and counter reads of a few.
+      const k = first!.loopInstructions;
+      expect(k, t).toBeGreaterThanOrEqual(2);
       for (const n of [100_000, 1_000_000, 3_000_000]) {
-        expect(Math.abs(first!.ticks.get(n)! * factor - 2 * n) / (2 * n), `${t}, ${n} iterations`).toBeLessThan(0.01);
+        expect(Math.abs(first!.ticks.get(n)! * factor - k * n) / (k * n), `${t}, ${n} iterations`).toBeLessThan(0.01);
       }
       expect(Math.abs(first!.instructionsPerTick - factor) / factor, t).toBeLessThan(0.001);
     });
@@ -70,11 +72,16 @@ describe("every Cortex-M target", () => {
   });
 
   it("reports a nonzero exit and kills a hung image", async () => {
-    const hung = await buildAndRun("cortex-m3", join(FIXTURES, "hang.c"), [], 1500);
-    expect(hung.timedOut).toBe(true);
-    const bad = await buildAndRun("cortex-m0", join(FIXTURES, "argv_file.c"), ["missing.bin", "out.bin", "0"]);
-    expect(bad).toMatchObject({ exitCode: 3, timedOut: false });
-    expect(bad.stderr + bad.stdout).toContain("cannot open missing.bin");
+    const results = await mapLimit(TARGETS, 2, async (t) => ({
+      hung: await buildAndRun(t, join(FIXTURES, "hang.c"), [], 1500),
+      bad: await buildAndRun(t, join(FIXTURES, "argv_file.c"), ["missing.bin", "out.bin", "0"]),
+    }));
+    results.forEach(({ hung, bad }, i) => {
+      const t = TARGETS[i]!;
+      expect(hung.timedOut, t).toBe(true);
+      expect(bad, t).toMatchObject({ exitCode: 3, timedOut: false });
+      expect(bad.stderr + bad.stdout, t).toContain("cannot open missing.bin");
+    });
   });
 });
 
@@ -88,15 +95,16 @@ describe("bench of a hand-written kernel", () => {
     includeDirs: [FIXTURES],
   };
 
-  it("gives the same instruction count on every run, and attributes flash and RAM by symbol", async () => {
-    const dir = join(work, "bench");
+  it.each(TARGETS)("%s: gives the same instruction count on every run, and attributes flash and RAM by symbol", async (target) => {
+    const dir = join(work, "bench", target);
     const driver = writeDriver(program, dir);
-    const [a, b] = await mapLimit([join(dir, "a"), join(dir, "b")], 2, (d) => measureOnTarget(program, driver, "cortex-m4", d));
+    const [a, b] = await mapLimit([join(dir, "a"), join(dir, "b")], 2, (d) => measureOnTarget(program, driver, target, d));
     expect(b!.instructionsPerStep).toBe(a!.instructionsPerStep);
     expect(b!.raw).toEqual(a!.raw);
-    // A step is 8 rows of 12 MACs, the head 2 rows of 8: a few instructions per MAC at -O2.
+    // A step is 8 rows of 12 MACs, the head 2 rows of 8: a few instructions per MAC at -O2 (about
+    // 13 on Armv6-M, whose multiply takes low registers only and loads no two bytes at once).
     expect(a!.stepInstructions).toBeGreaterThan(96);
-    expect(a!.stepInstructions).toBeLessThan(96 * 12);
+    expect(a!.stepInstructions).toBeLessThan(96 * 16);
     expect(a!.sizes.symbols.filter((s) => s.kind === "const")).toEqual([
       { symbol: "kern_w", bytes: 96, kind: "const" },
       { symbol: "kern_b", bytes: 16, kind: "const" },

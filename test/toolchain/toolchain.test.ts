@@ -4,7 +4,7 @@
  * are in toolchain.qemu.test.ts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,25 +15,43 @@ import {
   listQemuTargets,
   listTargets,
   loadTarget,
+  locateLibc,
+  requireLibc,
   qemuArgs,
   renderLinkerScript,
   resolveTargets,
   runProgram,
+  TARGETS_DIR,
   type QemuTarget,
 } from "../../src/toolchain/index.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const tmp = () => mkdtempSync(join(tmpdir(), "seqforge-toolchain-"));
 
+const qemuTargets = () => listQemuTargets().map((n) => loadTarget(n) as QemuTarget);
+
 describe("target files", () => {
-  it("lists host and the six cores, host first, each file valid and named as its file", () => {
-    expect(listTargets()).toEqual(["host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]);
-    for (const name of listTargets()) expect(loadTarget(name).name).toBe(name);
-    expect(listQemuTargets()).not.toContain("host");
+  it("lists every file of targets/, host first, then by family and number, each valid and named as its file", () => {
+    const files = readdirSync(TARGETS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
+    const names = listTargets();
+    expect([...names].sort()).toEqual(files.sort());
+    expect(names[0]).toBe("host");
+    for (const name of names) expect(loadTarget(name).name).toBe(name);
+    expect(listQemuTargets()).toEqual(names.filter((n) => n !== "host"));
+    // The Cortex-M cores in the order of their number, not of their names' letters.
+    const cortex = names.filter((n) => n.startsWith("cortex-m"));
+    expect(cortex).toEqual(["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]);
+    expect(names.indexOf("cortex-m55") - names.indexOf("cortex-m0")).toBe(5);
   });
 
-  it("names the boards of DESIGN.md and a measured SysTick factor for each", () => {
-    const machines = Object.fromEntries(listQemuTargets().map((n) => [n, (loadTarget(n) as QemuTarget).qemu.machine]));
+  it("sorts a family apart from another whose number falls between its members'", () => {
+    const dir = tmp();
+    for (const n of ["host", "b-9", "a10", "a2", "b-10", "c"]) writeFileSync(join(dir, `${n}.json`), "{}");
+    expect(listTargets(dir)).toEqual(["host", "a2", "a10", "b-9", "b-10", "c"]);
+  });
+
+  it("names the Cortex-M boards of DESIGN.md", () => {
+    const machines = Object.fromEntries(qemuTargets().filter((t) => t.name.startsWith("cortex-m")).map((t) => [t.name, t.qemu.machine]));
     expect(machines).toEqual({
       "cortex-m0": "microbit",
       "cortex-m3": "mps2-an385",
@@ -42,18 +60,38 @@ describe("target files", () => {
       "cortex-m33": "mps2-an505",
       "cortex-m55": "mps3-an547",
     });
-    for (const n of listQemuTargets()) {
-      const t = loadTarget(n) as QemuTarget;
-      // Under -icount shift=s an instruction takes 2^s ns; a tick of an f Hz clock 1e9/f ns.
-      expect(t.systick.instructionsPerTick).toBeCloseTo(1e9 / t.systick.clockHz! / 2 ** t.qemu.icountShift, 9);
+  });
+
+  it("records for each counter a factor that follows from what it counts", () => {
+    for (const t of qemuTargets()) {
+      const c = t.counter;
+      if (c.kind === "systick") {
+        // Under -icount shift=s an instruction takes 2^s ns; a tick of an f Hz clock 1e9/f ns.
+        expect(c.clockHz, t.name).not.toBeNull();
+        expect(c.instructionsPerTick, t.name).toBeCloseTo(1e9 / c.clockHz! / 2 ** t.qemu.icountShift, 9);
+      } else {
+        // A retired-instruction counter counts instructions: one per tick, whatever the clock.
+        expect(c.clockHz, t.name).toBeNull();
+        expect(c.instructionsPerTick, t.name).toBe(1);
+      }
     }
   });
 
-  it("records the newlib multilib gcc selects for each core's flags", () => {
-    for (const n of listQemuTargets()) {
-      const t = loadTarget(n) as QemuTarget;
+  it("names files inside targets/ that exist: startup code, linker script, the folder of seqforge_target.h", () => {
+    for (const t of qemuTargets()) {
+      expect(existsSync(join(TARGETS_DIR, t.startup)), t.name).toBe(true);
+      expect(existsSync(join(TARGETS_DIR, t.linkerScript)), t.name).toBe(true);
+      expect(existsSync(join(TARGETS_DIR, t.include, "seqforge_target.h")), t.name).toBe(true);
+    }
+  });
+
+  it("records the multilib gcc selects for each target's flags, and finds its C library there", async () => {
+    for (const t of qemuTargets()) {
       const dir = execFileSync(t.compiler, [...t.cflags, "-print-multi-directory"], { encoding: "utf8" }).trim();
-      expect(dir, n).toBe(t.newlibMultilib);
+      expect(dir, t.name).toBe(t.libc.multilib);
+      const lib = await locateLibc(execFileSync("sh", ["-c", `command -v ${t.compiler}`], { encoding: "utf8" }).trim(), t);
+      expect(lib, t.name).toBeDefined();
+      expect(lib!.endsWith(`/${t.libc.multilib}/${t.libc.file}`), `${t.name}: ${lib}`).toBe(true);
     }
   });
 
@@ -72,12 +110,29 @@ describe("target files", () => {
     expect(resolveTargets("host,cortex-m4")).toEqual(["host", "cortex-m4"]);
   });
 
-  it("refuses a target file with a wrong field, naming it", () => {
+  it("refuses a target file with a wrong field, naming the file and the field in one line", () => {
     const dir = tmp();
-    const bad = { ...JSON.parse(readFileSync(join(import.meta.dirname, "../../targets/cortex-m4.json"), "utf8")), name: "broken" };
-    bad.memory.ram.origin = "somewhere";
-    writeFileSync(join(dir, "broken.json"), JSON.stringify(bad));
-    expect(() => loadTarget("broken", dir)).toThrow(/broken\.json: field memory\.ram\.origin: a hex address/);
+    const good = () => ({ ...JSON.parse(readFileSync(join(TARGETS_DIR, "cortex-m4.json"), "utf8")), name: "broken" });
+    const refusal = (edit: (t: Record<string, any>) => void) => {
+      const bad = good();
+      edit(bad);
+      writeFileSync(join(dir, "broken.json"), JSON.stringify(bad));
+      try {
+        loadTarget("broken", dir);
+      } catch (err) {
+        expect(err).toBeInstanceOf(InputError);
+        expect((err as Error).message).not.toContain("\n");
+        return (err as Error).message;
+      }
+      throw new Error("accepted");
+    };
+    expect(refusal((t) => (t.memory.ram.origin = "somewhere"))).toMatch(/broken\.json: field memory\.ram\.origin: a hex address/);
+    expect(refusal((t) => (t.counter.kind = "cycles"))).toMatch(/broken\.json: field counter\.kind: /);
+    expect(refusal((t) => delete t.libc.file)).toMatch(/broken\.json: field libc\.file: /);
+    expect(refusal((t) => (t.include = "../elsewhere"))).toMatch(/broken\.json: field include: a path relative to targets\//);
+    expect(refusal((t) => (t.qemu.args = "-bios none"))).toMatch(/broken\.json: field qemu\.args: /);
+    expect(refusal((t) => (t.semihosting.maxArgs = 1))).toMatch(/broken\.json: field semihosting\.maxArgs: /);
+    expect(refusal((t) => (t.systick = t.counter))).toMatch(/broken\.json: .*systick/);
   });
 });
 
@@ -105,6 +160,20 @@ describe("flags", () => {
     expect(() => qemuArgs(m3, "/x/image.elf", ["é".repeat(510)])).toThrow(/exceeds what the startup code reads/);
     expect(() => qemuArgs(m3, "/x/image.elf", ["é".repeat(400)])).not.toThrow();
     expect(() => qemuArgs(m3, "/x/image.elf", Array.from({ length: 32 }, (_, i) => `f${i}`))).toThrow(/33 arguments/);
+    // The limits are the target file's: a smaller buffer refuses less.
+    const small: QemuTarget = { ...m3, semihosting: { cmdlineBytes: 64, maxArgs: 4 } };
+    // "/x/image.elf " and 50 bytes are 63, which fit with the terminating NUL; one more does not.
+    expect(() => qemuArgs(small, "/x/image.elf", ["a".repeat(50)])).not.toThrow();
+    expect(() => qemuArgs(small, "/x/image.elf", ["a".repeat(51)])).toThrow(/64 bytes\) exceeds what the startup code reads \(4 arguments, 63 bytes\)/);
+    expect(() => qemuArgs(small, "/x/image.elf", ["a", "b", "c", "d"])).toThrow(/5 arguments/);
+    expect(() => qemuArgs(small, "/x/image.elf", ["a", "b", "c"])).not.toThrow();
+  });
+
+  it("puts the board's own options after -machine", () => {
+    const m3 = loadTarget("cortex-m3") as QemuTarget;
+    const args = qemuArgs({ ...m3, qemu: { ...m3.qemu, args: ["-bios", "none"] } }, "/x/image.elf", []);
+    expect(args.slice(0, 4)).toEqual(["-machine", "mps2-an385", "-bios", "none"]);
+    expect(qemuArgs(m3, "/x/image.elf", []).slice(0, 3)).toEqual(["-machine", "mps2-an385", "-nographic"]);
   });
 });
 
@@ -159,7 +228,7 @@ describe("missing tools", () => {
     process.env.PATH = savedPath;
   });
 
-  it("names the Debian packages when gcc or arm-none-eabi-gcc or qemu-system-arm is absent", async () => {
+  it("names the Debian packages when a compiler or QEMU is absent", async () => {
     const empty = tmp();
     mkdirSync(join(empty, "bin"));
     process.env.PATH = join(empty, "bin");
@@ -172,5 +241,25 @@ describe("missing tools", () => {
     await expect(runProgram({ target: "cortex-m3", executable: join(empty, "image.elf"), args: [], cwd: empty, timeoutMs: 1000 })).rejects.toThrow(
       /qemu-system-arm not found; install the Debian packages .*qemu-system-arm/,
     );
+  });
+
+  it("names the C library's packages when the compiler is there but the library is not", async () => {
+    const m4 = loadTarget("cortex-m4") as QemuTarget;
+    const cc = execFileSync("sh", ["-c", `command -v ${m4.compiler}`], { encoding: "utf8" }).trim();
+    // The same compiler, asked for a library file no package installs: found neither by the
+    // compiler nor under its prefix.
+    const absent: QemuTarget = { ...m4, name: "nolib", libc: { ...m4.libc, file: "libseqforge-absent.a", packages: ["libseqforge-absent-dev"] } };
+    expect(await locateLibc(cc, absent)).toBeUndefined();
+    await expect(requireLibc(cc, absent)).rejects.toThrow(ToolMissingError);
+    await expect(requireLibc(cc, absent)).rejects.toThrow(
+      /newlib's semihosting library \(rdimon\) \(libseqforge-absent\.a, .*\) not found; install the Debian package libseqforge-absent-dev/,
+    );
+    const underPrefix: QemuTarget = { ...absent, libc: { ...absent.libc, dir: "lib/nowhere/{multilib}" } };
+    await expect(requireLibc(cc, underPrefix)).rejects.toThrow(/\(libseqforge-absent\.a, lib\/nowhere\/thumb\/v7e-m\+fp\/hard\) not found/);
+    // The real library, found both ways: by the compiler, and under its prefix.
+    expect(await locateLibc(cc, m4)).toMatch(new RegExp(`/thumb/v7e-m\\+fp/hard/librdimon\\.a$`));
+    const prefixed: QemuTarget = { ...m4, libc: { ...m4.libc, dir: "lib/arm-none-eabi/newlib/{multilib}" } };
+    expect(await locateLibc(cc, prefixed)).toBe(join(cc, "../..", "lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/librdimon.a"));
+    await expect(requireLibc(cc, prefixed)).resolves.toBeUndefined();
   });
 });

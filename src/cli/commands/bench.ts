@@ -1,6 +1,6 @@
 /**
  * `seqforge bench model.q.json [--target NAME|all] [--json]`: generates the model's C, builds it
- * with the bench driver for each Cortex-M target, runs it under QEMU and prints instructions per
+ * with the bench driver for each QEMU target, runs it there and prints instructions per
  * step (instructions, not cycles), flash and RAM — a table, or with --json an array with one
  * object per target (src/bench/bench-model.ts BenchResult).
  */
@@ -21,7 +21,7 @@ export async function run(args: BenchArgs): Promise<number> {
   const targets = resolveTargets(stringFlag("target", args.target), { qemuOnly: true });
   for (const t of targets) {
     if (loadTarget(t).kind !== "qemu") {
-      throw new InputError("--target", "", `${t} has no instruction counter; the bench runs on the Cortex-M targets under QEMU (or all)`);
+      throw new InputError("--target", "", `${t} has no instruction counter; the bench runs on the targets run under QEMU (or all)`);
     }
   }
   const model = loadQuantModel(modelFile);
