@@ -1,10 +1,11 @@
 /**
  * Flash and RAM attributed to the model, by symbol, from the linker map of a bench image: the
- * model's constant data (weights, biases, multipliers, tables) and code are the sections that
- * came from the model's object files; library routines the model calls (libgcc's 64-bit
- * multiply on Armv6-M, memcpy) are counted apart (and added to the model's flash by the
- * bench: the model cannot run without them); the caller-owned state is the driver's
- * `bench_state` object.
+ * model's constant data (weights, biases, multipliers) and code are the sections that came from
+ * the model's object files; what the model uses outside them, one copy per image whatever the
+ * number of models (the seqforge runtime's nonlinearity table; library routines such as libgcc's
+ * 64-bit multiply on Armv6-M, memcpy), is counted apart (and added to the model's flash by the
+ * bench: the model cannot run without it); the caller-owned state is the driver's `bench_state`
+ * object.
  */
 import { resolve } from "node:path";
 import { sectionKind, sectionSymbol, type MapSection } from "./map-file.js";
@@ -16,13 +17,13 @@ export interface SymbolBytes {
 }
 
 export interface ModelSizes {
-  /** .rodata of the model's objects: weights, biases, multipliers, nonlinearity tables. */
+  /** .rodata of the model's objects: weights, biases, multipliers. */
   constBytes: number;
   /** .text of the model's objects. */
   codeBytes: number;
   /** .data + .bss of the model's objects (static RAM: zero for reentrant generated code). */
   staticRamBytes: number;
-  /** Library code the model's objects call (outside them), e.g. __aeabi_lmul; part of the model's flash. */
+  /** What the model's objects use outside them: the runtime's table (seqforge_tanh_table), library code (e.g. __aeabi_lmul); part of the model's flash. */
   libraryBytes: number;
   /** The caller's state object, as placed by the linker (sizeof the state type). */
   stateBytes: number;
@@ -51,7 +52,7 @@ export function attributeSizes(req: AttributeRequest): ModelSizes {
   const stateSection = req.sections.find((s) => sectionSymbol(s.section) === req.stateSymbol && ["bss", "data"].includes(sectionKind(s.section)));
   if (!stateSection) throw new Error(`the bench image has no section for ${req.stateSymbol}`);
 
-  // A library routine is found by its symbol's address, then counted as the whole input section
+  // A library routine, or the runtime's table, is found by its symbol's address, then counted as the whole input section
   // holding it (libgcc is not built with one section per function), each section once.
   const library = new Map<string, SymbolBytes>();
   for (const name of req.undefinedSymbols) {

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VerificationError } from "../errors.js";
-import { generateC } from "../codegen/generate.js";
+import { cSources, generateC } from "../codegen/generate.js";
 import { sizeFigures } from "../codegen/figures.js";
 import { f32Engine } from "../quant/f32-engine.js";
 import { quantizeInputs, Simulator, type QuantModel } from "../quant/index.js";
@@ -61,13 +61,13 @@ export interface BenchResult {
    * size goal is checked against.
    */
   flashBytes: number;
-  /** Weights, biases, multipliers, tables (.rodata of the model's object). */
+  /** Weights, biases, multipliers (.rodata of the model's object). */
   constBytes: number;
   /** The model's functions (.text of its object). */
   codeBytes: number;
-  /** C library routines the model calls (e.g. libgcc's 64-bit multiply on Cortex-M0, memcpy); in flashBytes. */
+  /** What the model uses outside its object, once per image: the seqforge runtime's nonlinearity table (integer schemes) and C library routines (e.g. libgcc's 64-bit multiply on Cortex-M0, memcpy); in flashBytes. */
   libraryBytes: number;
-  /** The names of those routines (one entry per library section, routines sharing a section joined by ", "). */
+  /** Their names (one entry per section: seqforge_tanh_table, library routines sharing a section joined by ", "). */
   libraryRoutines: string[];
   /** stateBytes + scratchBytes. */
   ramBytes: number;
@@ -110,7 +110,8 @@ export async function benchModel(opts: ModelBenchOptions): Promise<BenchResult[]
     inputs,
     float: !integer,
     window: model.architecture.mode === "window",
-    sources: [join(modelDir, `${name}.c`)],
+    sources: cSources(files).model.map((f) => join(modelDir, f)),
+    runtimeSources: cSources(files).runtime.map((f) => join(modelDir, f)),
     includeDirs: [modelDir],
   };
   const driver = writeDriver(program, opts.workDir);

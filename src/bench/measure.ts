@@ -20,6 +20,11 @@ import { parseDriverOutput, type DriverReport } from "./output.js";
 export interface BenchProgram extends DriverSpec {
   /** The model's C sources (their objects are what flash is attributed to). */
   sources: string[];
+  /**
+   * The seqforge runtime's C source (integer schemes): built in, but not the model's own. Its
+   * table is counted once, as what the model uses outside its objects (libraryBytes).
+   */
+  runtimeSources?: string[];
   includeDirs: string[];
 }
 
@@ -63,7 +68,7 @@ export async function measureOnTarget(program: BenchProgram, driver: string, tar
   const outDir = join(workDir, targetName);
   const built = await buildProgram({
     target: targetName,
-    sources: [...program.sources, driver],
+    sources: [...program.sources, ...(program.runtimeSources ?? []), driver],
     includeDirs: program.includeDirs,
     outDir,
     variant: "release",

@@ -53,7 +53,7 @@ export function resultsMarkdown(
     "",
     `Reference models: one standard LSTM layer and a dense head with one output, w8a16, stream mode, random weights (seed ${meta.seed}), quantized with seeded random calibration inputs. ` +
       "S: input 3, hidden 16; M: input 8, hidden 32; L: input 40, hidden 64. Built with -O2 (and -Wall -Wextra -Wpedantic -Wconversion -Werror). " +
-      `Per step = the mean of ${results[0]?.steps ?? 32} steps of ${"`step` + `output`"} from a reset state; flash = the model's constant data + its code + the C library routines it calls ` +
+      `Per step = the mean of ${results[0]?.steps ?? 32} steps of ${"`step` + `output`"} from a reset state; flash = the model's constant data + its code + what it uses outside them, once per image: the seqforge runtime's 1,026-byte nonlinearity table and the C library routines it calls ` +
       "(libgcc/newlib, e.g. the 64-bit multiply on Cortex-M0), all from the linker map (CMSIS-NN's flash figure includes its kernels too); RAM = state + the step's scratch; stack = the deepest stack of one step, by stack painting.",
     "",
     resultsTable(results),

@@ -5,7 +5,7 @@
  */
 import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { commentSafe, groupDigits } from "./c-format.js";
-import type { SizeFigures } from "./figures.js";
+import { RUNTIME_TABLE_BYTES, type SizeFigures } from "./figures.js";
 import { SCHEMES } from "../model/schemes.js";
 import { CELLS } from "../model/cells.js";
 
@@ -46,7 +46,11 @@ export function banner(b: BannerInput): string {
     ["source model", `${m.source.modelHash} (${m.source.modelFile})`],
     ["quantized", m.hash],
     ["target", `${b.target}${b.floatIo ? "; float helpers (--float-io) included" : ""}`],
-    ["flash", `${groupDigits(f.flashBytes)} bytes of constant data (weights, biases${m.scheme === "f32" ? "" : ", multipliers, table"}); code not included`],
+    [
+      "flash",
+      `${groupDigits(f.flashBytes)} bytes of constant data (weights, biases${m.scheme === "f32" ? "" : ", multipliers"}); code not included` +
+        (m.scheme === "f32" ? "" : `; the nonlinearity table (${groupDigits(RUNTIME_TABLE_BYTES)} bytes) is seqforge_runtime.c's, one per firmware image`),
+    ],
     [
       "RAM",
       `${groupDigits(f.ramBytes)} bytes: state ${groupDigits(f.stateBytes)} (caller-owned) + scratch ${groupDigits(f.scratchBytes)} (stack, in ${p}_step; seqforge bench measures its full stack depth)` +

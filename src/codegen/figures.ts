@@ -3,11 +3,17 @@
  * constant data in flash, and RAM for the caller's state, the step's scratch and the window's
  * ring buffer. Code size depends on the compiler and its flags; `seqforge bench` measures it.
  */
-import type { QuantModel } from "../model/quant-model-file.js";
+import { TABLE_SIZE, type QuantModel } from "../model/quant-model-file.js";
 import { integerFacts, isIntegerScheme, type Scheme } from "../model/schemes.js";
 
+/**
+ * Flash of the runtime's nonlinearity table (seqforge_runtime.c, int16 entries): one per firmware
+ * image whatever the number of integer models, so no model's own figures count it.
+ */
+export const RUNTIME_TABLE_BYTES = 2 * TABLE_SIZE;
+
 export interface SizeFigures {
-  /** Weights, biases, multipliers and the nonlinearity table (static const, in flash). */
+  /** Weights, biases and multipliers (static const, in flash); the shared runtime table apart. */
   flashBytes: number;
   /** The state struct (h and c of every layer). */
   stateBytes: number;
@@ -56,7 +62,6 @@ export function sizeFigures(model: QuantModel): SizeFigures {
     flash += 4 * H * (integer ? 12 : 4);
   }
   flash += O * H * e.w + O * (integer ? 8 : 4);
-  if (integer) flash += 2 * (model.fixed?.nonlinearity.table.length ?? 0);
   // c before h in the struct, so an int8 h (w8a8) adds at most trailing padding.
   const stateBytes = roundUp(a.layers * H * (e.h + e.c), Math.max(e.h, e.c));
   const scratchBytes = H * e.h;

@@ -6,10 +6,17 @@
 import type { QuantModel } from "../model/quant-model-file.js";
 import { banner } from "./banner.js";
 import { render, generatorVersion } from "./templates.js";
-import { commonView, f32View, integerView } from "./view.js";
+import { checkModelTable, commonView, f32View, integerView, runtimeView } from "./view.js";
 
-/** Bumped when seqforge_runtime.h changes in a way older models cannot use. */
-const RUNTIME_VERSION = 1;
+/**
+ * Bumped when the runtime (seqforge_runtime.h, seqforge_runtime.c) changes in a way older models
+ * cannot use. 2: the nonlinearity table moved out of each model into seqforge_runtime.c.
+ */
+const RUNTIME_VERSION = 2;
+
+/** The runtime's files, written beside every integer model; the same bytes whatever the model. */
+export const RUNTIME_HEADER = "seqforge_runtime.h";
+export const RUNTIME_SOURCE = "seqforge_runtime.c";
 
 export interface GenerateOptions {
   /** A valid C prefix (identifier.ts toCPrefix). */
@@ -38,9 +45,19 @@ function tidy(text: string): string {
   return text.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/\n*$/, "\n");
 }
 
-/** The C model (header and source, plus the runtime header for integer schemes) and the drop-in files. */
+/**
+ * The C sources to compile for a generated folder, the model's first: `NAME.c`, and for integer
+ * schemes the runtime's `seqforge_runtime.c` (once per firmware image, however many models).
+ */
+export function cSources(files: GeneratedFile[]): { model: string[]; runtime: string[] } {
+  const c = files.filter((f) => f.name.endsWith(".c")).map((f) => f.name);
+  return { model: c.filter((n) => n !== RUNTIME_SOURCE), runtime: c.filter((n) => n === RUNTIME_SOURCE) };
+}
+
+/** The C model (header and source, plus the runtime's header and source for integer schemes) and the drop-in files. */
 export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFile[] {
   const version = opts.generatorVersion ?? generatorVersion();
+  if (model.fixed) checkModelTable(model.fixed);
   const common = commonView(model, opts.prefix, version, RUNTIME_VERSION);
   const integer = model.scheme !== "f32";
   const bannerFor = (fileName: string) =>
@@ -54,7 +71,11 @@ export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFi
     { name: cName, content: render(integer ? "model/model-int.c" : "model/model-f32.c", { ...view, banner: bannerFor(cName) }) },
   ];
   if (integer) {
-    files.push({ name: "seqforge_runtime.h", content: render("model/seqforge_runtime.h", { generatorVersion: version, runtimeVersion: RUNTIME_VERSION }) });
+    const runtime = runtimeView(version, RUNTIME_VERSION);
+    files.push(
+      { name: RUNTIME_HEADER, content: render("model/seqforge_runtime.h", runtime) },
+      { name: RUNTIME_SOURCE, content: render("model/seqforge_runtime.c", runtime) },
+    );
   }
   const a = model.architecture;
   const io = (what: string, names: string[]) =>
@@ -82,7 +103,7 @@ export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFi
       ...model.features.map((name, k) => ({ role: "input", name: mdCell(name), mean: String(model.normalization.input.mean[k]), scale: String(model.normalization.input.scale[k]) })),
       ...model.targets.map((name, k) => ({ role: "output", name: mdCell(name), mean: String(model.normalization.output.mean[k]), scale: String(model.normalization.output.scale[k]) })),
     ],
-    fileList: [hName, cName, ...(integer ? ["seqforge_runtime.h"] : [])].join("`, `"),
+    fileList: [hName, cName, ...(integer ? [RUNTIME_HEADER, RUNTIME_SOURCE] : [])].join("`, `"),
   };
   files.push(
     { name: "README.md", content: render("dropin/README.md", dropin) },

@@ -14,6 +14,7 @@ export type TemplateName =
   | "model/model-int.c"
   | "model/model-f32.c"
   | "model/seqforge_runtime.h"
+  | "model/seqforge_runtime.c"
   | "dropin/README.md"
   | "dropin/CMakeLists.txt"
   | "dropin/model.mk";

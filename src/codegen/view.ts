@@ -4,6 +4,7 @@
  * numeric); this module only reorders rows (layout.ts), formats literals and names things.
  */
 import { InputError } from "../errors.js";
+import { buildTanhTable } from "../quant/nonlinearity.js";
 import type { FixedPoint, IntLayer, QuantModel } from "../model/quant-model-file.js";
 import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "../model/schemes.js";
 import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
@@ -14,11 +15,11 @@ import { blockOrderComment, packUnitBlocks, unitMajorLabel, unitMajorRows, unitM
 const INDENT = "    ";
 
 /** `#define P_NAME value  /* comment *\/` lines, values and comments in aligned columns. */
-function figureMacros(P: string, prefix: string, f: SizeFigures, windowMode: boolean): string {
+function figureMacros(P: string, prefix: string, f: SizeFigures, windowMode: boolean, integer: boolean): string {
   const rows: [string, number, string][] = [
     ["MACS_PER_STEP", f.macsPerStep, `${prefix}_step, every layer`],
     ["MACS_PER_OUTPUT", f.macsPerOutput, `${prefix}_output, the head`],
-    ["FLASH_BYTES", f.flashBytes, "constant data; code not included"],
+    ["FLASH_BYTES", f.flashBytes, integer ? "constant data; code and the runtime's shared table not included" : "constant data; code not included"],
     ["RAM_BYTES", f.ramBytes, "state + step scratch"],
     ["STATE_BYTES", f.stateBytes, `sizeof(${prefix}_state_t)`],
   ];
@@ -114,7 +115,7 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     hType: t.h,
     cType: t.c,
     figures,
-    figureMacros: figureMacros(P, prefix, figures, a.mode === "window"),
+    figureMacros: figureMacros(P, prefix, figures, a.mode === "window", model.scheme !== "f32"),
   };
 }
 
@@ -179,8 +180,6 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     outFrac: head.outFrac,
     cFracs: fixed.layers.map((l) => l.cFrac).join(", Q"),
     hFracs: fixed.layers.map((l) => l.hFrac).join(", Q"),
-    table: vector(fixed.nonlinearity.table, int),
-    tableLength: fixed.nonlinearity.table.length,
     layers,
     head: {
       outFrac: head.outFrac,
@@ -203,6 +202,46 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
           inMin: -xMax - 1,
         }
       : null,
+  };
+}
+
+/**
+ * The nonlinearity table of the runtime (seqforge_runtime.c): the specification's (docs/fixed-point.md
+ * step 2, src/quant/nonlinearity.ts, the function the quantizer writes into every model file), not a
+ * model's, since one copy serves every model of a firmware image. So a model file must carry exactly
+ * this table; checkModelTable refuses one that does not.
+ */
+function specTable(): number[] {
+  return buildTanhTable();
+}
+
+/** Refuses a model file whose table is not the specification's: its C would read the runtime's table, not the file's. */
+export function checkModelTable(fixed: FixedPoint): void {
+  const spec = specTable();
+  const t = fixed.nonlinearity.table;
+  if (t.length !== spec.length) {
+    throw new InputError("model", "field fixed.nonlinearity.table", `${t.length} entries, but the specification's table (docs/fixed-point.md step 2), the one seqforge_runtime.c holds for every model, has ${spec.length}`);
+  }
+  const k = spec.findIndex((v, i) => t[i] !== v);
+  if (k >= 0) {
+    throw new InputError(
+      "model",
+      `field fixed.nonlinearity.table[${k}]`,
+      `${t[k]}, but the specification's table (docs/fixed-point.md step 2), the one seqforge_runtime.c holds for every model, has ${spec[k]}: the generated C would not compute what this file says (quantize the model again)`,
+    );
+  }
+}
+
+/** The runtime files' view: the same for every model. */
+export function runtimeView(generatorVersion: string, runtimeVersion: number) {
+  const table = specTable();
+  return {
+    generatorVersion,
+    runtimeVersion,
+    table: vector(table, int),
+    tableLength: table.length,
+    tableLast: table.length - 1,
+    tableBytes: 2 * table.length,
   };
 }
 

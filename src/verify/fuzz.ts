@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { generateC } from "../codegen/generate.js";
+import { cSources, generateC } from "../codegen/generate.js";
 import { serializeQuantModel, type QuantModel } from "../model/quant-model-file.js";
 import { buildProgram, runProgram } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
@@ -51,11 +51,15 @@ export interface CaseResult {
   failure: string | null;
 }
 
-function writeCaseFiles(dir: string, c: FuzzCase): void {
+/** Writes the case's C and inputs; returns the C sources to build (the model's, the runtime's, the driver). */
+function writeCaseFiles(dir: string, c: FuzzCase): string[] {
   mkdirSync(dir, { recursive: true });
-  for (const f of generateC(c.model, { prefix: PREFIX, target: "host", floatIo: false })) writeFileSync(join(dir, f.name), f.content);
+  const files = generateC(c.model, { prefix: PREFIX, target: "host", floatIo: false });
+  for (const f of files) writeFileSync(join(dir, f.name), f.content);
   writeFileSync(join(dir, "verify_driver.c"), driverSource(c.model, PREFIX));
   c.inputs.forEach((rows, k) => writeFileSync(join(dir, `input-${k}.bin`), encodeInputs(c.model, rows)));
+  const sources = cSources(files);
+  return [...sources.model, ...sources.runtime, "verify_driver.c"];
 }
 
 /**
@@ -64,7 +68,7 @@ function writeCaseFiles(dir: string, c: FuzzCase): void {
  */
 export function saveFailure(c: FuzzCase, failuresDir: string, message: string): string {
   const dir = resolve(failuresDir, `seed-${c.seed}`);
-  writeCaseFiles(dir, c);
+  const sources = writeCaseFiles(dir, c);
   writeFileSync(join(dir, "model.q.json"), serializeQuantModel(c.model));
   writeFileSync(join(dir, "inputs.json"), JSON.stringify(c.inputs) + "\n");
   c.inputs.forEach((rows, k) => writeFileSync(join(dir, `expected-${k}.json`), JSON.stringify(simulateRecords(c.model, rows).records) + "\n"));
@@ -78,7 +82,7 @@ export function saveFailure(c: FuzzCase, failuresDir: string, message: string): 
       "Replay the C (each run writes output-N.bin; records as src/verify/driver-io.ts reads them):",
       "",
       "    gcc -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Werror -O1 -g -fsanitize=address,undefined \\",
-      "        -fno-sanitize-recover=all -I. fuzz.c verify_driver.c -o driver",
+      `        -fno-sanitize-recover=all -I. ${sources.join(" ")} -o driver`,
       `    ./driver ${c.inputs.map((_, k) => `input-${k}.bin output-${k}.bin`).join(" ")}`,
       "",
       "The simulator's records are in expected-N.json; the model in model.q.json; the inputs (quantized rows",
@@ -107,7 +111,7 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
   const variant = target === "host" ? "sanitize" : "release";
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const dir = resolve(workDir, `seed-${c.seed}-${target}`);
-  writeCaseFiles(dir, c);
+  const sources = writeCaseFiles(dir, c);
   const fail = (what: string): CaseResult => {
     const saved = saveFailure(c, failuresDir, what);
     return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what} (case written to ${saved})` };
@@ -118,7 +122,7 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
       await buildProgram({
         target,
         variant,
-        sources: [join(dir, `${PREFIX}.c`), join(dir, "verify_driver.c")],
+        sources: sources.map((f) => join(dir, f)),
         includeDirs: [dir],
         outDir: join(dir, "build"),
       })

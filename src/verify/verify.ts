@@ -18,7 +18,7 @@ import { quantizeInputs } from "../quant/simulator.js";
 import { buildProgram, mapLimit, runProgram, type BuildVariant } from "../toolchain/index.js";
 import { loadTarget } from "../toolchain/targets.js";
 import { sha256 } from "../util/hash.js";
-import { generateC } from "../codegen/generate.js";
+import { cSources, generateC } from "../codegen/generate.js";
 import { compareRecords, type Comparison } from "./compare.js";
 import { decodeOutputs, driverSource, encodeInputs, DriverOutputError, type DriverRecord } from "./driver-io.js";
 import { floatRecords, recordSteps, simulateRecords, type ReferenceRun } from "./reference.js";
@@ -128,9 +128,9 @@ export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
   const work = resolve(req.workDir);
   const cDir = join(work, "c");
   mkdirSync(cDir, { recursive: true });
-  for (const f of generateC(q, { prefix: VERIFY_PREFIX, target: req.targets.join(","), floatIo: false })) {
-    writeFileSync(join(cDir, f.name), f.content);
-  }
+  const generated = generateC(q, { prefix: VERIFY_PREFIX, target: req.targets.join(","), floatIo: false });
+  for (const f of generated) writeFileSync(join(cDir, f.name), f.content);
+  const modelSources = cSources(generated);
   writeFileSync(join(cDir, "verify_driver.c"), driverSource(q, VERIFY_PREFIX));
   writeFileSync(join(work, "input.bin"), encodeInputs(q, inputs));
 
@@ -150,7 +150,7 @@ export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
       const built = await buildProgram({
         target,
         variant,
-        sources: [join(cDir, `${VERIFY_PREFIX}.c`), join(cDir, "verify_driver.c")],
+        sources: [...modelSources.model, ...modelSources.runtime, "verify_driver.c"].map((f) => join(cDir, f)),
         includeDirs: [cDir],
         outDir: join(work, `build-${name}`),
       });

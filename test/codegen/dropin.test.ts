@@ -94,7 +94,7 @@ target_link_libraries(app PRIVATE motor)
         `CC ?= cc
 CFLAGS := -std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Werror
 include lib/motor/motor.mk
-SRCS := main.c $(MOTOR_SRCS)
+SRCS := main.c $(MOTOR_SRCS) $(SEQFORGE_RUNTIME_SRCS)
 CFLAGS += $(MOTOR_CFLAGS)
 LDLIBS += $(MOTOR_LDLIBS)
 app: $(SRCS)
@@ -105,5 +105,85 @@ app: $(SRCS)
       const { stdout } = await run(join(root, "app"));
       expect(stdout).toMatch(/^ran 3 inputs, y0 -?[\d.e+-]+\n$/);
     }
+  });
+
+  it("two integer models in two folders share one runtime: CMake and Make link them without a duplicate table", { timeout: 180_000 }, async () => {
+    const root = join(work, "two");
+    const models = [
+      { name: "motor", model: fixtureModel({ scheme: "w8a16", mode: "stream", inputSize: 3, hidden: 6 }) },
+      { name: "pump", model: fixtureModel({ scheme: "w16a16", mode: "stream", inputSize: 2, hidden: 5, seed: 4 }) },
+    ];
+    for (const m of models) {
+      const dir = join(root, "lib", m.name);
+      mkdirSync(dir, { recursive: true });
+      for (const f of generateC(m.model, { prefix: m.name, target: "host", floatIo: false })) writeFileSync(join(dir, f.name), f.content);
+    }
+    writeFileSync(
+      join(root, "main.c"),
+      `#include <stdio.h>
+#include "motor.h"
+#include "pump.h"
+
+int main(void)
+{
+    static motor_state_t ms;
+    static pump_state_t ps;
+    motor_in_t mx[MOTOR_INPUT_SIZE] = { 100, -200, 300 };
+    pump_in_t px[PUMP_INPUT_SIZE] = { -50, 70 };
+    motor_out_t my[MOTOR_OUTPUT_SIZE];
+    pump_out_t py[PUMP_OUTPUT_SIZE];
+    motor_reset(&ms);
+    pump_reset(&ps);
+    motor_step(&ms, mx);
+    pump_step(&ps, px);
+    motor_output(&ms, my);
+    pump_output(&ps, py);
+    printf("motor %d pump %d\\n", (int)my[0], (int)py[0]);
+    return 0;
+}
+`,
+    );
+    const strict = "-Wall -Wextra -Wpedantic -Wconversion -Werror";
+    writeFileSync(
+      join(root, "CMakeLists.txt"),
+      `cmake_minimum_required(VERSION 3.13)
+project(firmware C)
+set(CMAKE_C_FLAGS "\${CMAKE_C_FLAGS} ${strict}")
+add_subdirectory(lib/motor)
+add_subdirectory(lib/pump)
+add_executable(app main.c)
+target_link_libraries(app PRIVATE motor pump)
+`,
+    );
+    writeFileSync(
+      join(root, "Makefile"),
+      `CC ?= cc
+CFLAGS := -std=c99 -O2 ${strict}
+include lib/motor/motor.mk
+include lib/pump/pump.mk
+SRCS := main.c $(MOTOR_SRCS) $(PUMP_SRCS) $(SEQFORGE_RUNTIME_SRCS)
+CFLAGS += $(MOTOR_CFLAGS) $(PUMP_CFLAGS)
+app-make: $(SRCS)
+\t$(CC) $(CFLAGS) $(SRCS) -o $@
+`,
+    );
+    const build = join(root, "build");
+    await run("cmake", ["-S", root, "-B", build, "-DCMAKE_BUILD_TYPE=Release"]);
+    await run("cmake", ["--build", build]);
+    await run("make", ["-s", "-C", root, "app-make"]);
+    const outputs: string[] = [];
+    for (const app of [join(build, "app"), join(root, "app-make")]) {
+      const { stdout } = await run(app);
+      expect(stdout).toMatch(/^motor -?\d+ pump -?\d+\n$/);
+      outputs.push(stdout);
+      const { stdout: symbols } = await run("nm", [app]);
+      expect(symbols.split("\n").filter((l) => /tanh_table/.test(l)).map((l) => l.trim().split(/\s+/).pop())).toEqual(["seqforge_tanh_table"]);
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+
+    // A fragment of another runtime version is refused by name, before anything is compiled.
+    const pumpMk = join(root, "lib", "pump", "pump.mk");
+    writeFileSync(pumpMk, readFileSync(pumpMk, "utf8").replace(/,2\)/, ",3)").replace(/version 2,/, "version 3,"));
+    await expect(run("make", ["-s", "-C", root, "-B", "app-make"])).rejects.toThrow(/pump needs seqforge runtime version 3, but another fragment brought version 2/);
   });
 });

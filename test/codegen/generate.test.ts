@@ -163,11 +163,28 @@ describe("banner and figures", () => {
     const fig = sizeFigures(model);
     expect(h).toMatch(new RegExp(`#define MOTOR_FLASH_BYTES\\s+${fig.flashBytes}\\b`));
     expect(h).toMatch(new RegExp(`#define MOTOR_RAM_BYTES\\s+${fig.ramBytes}\\b`));
-    // Model M of the benchmark: weights, biases, multipliers, table; state c int16 + h int8, scratch h.
-    expect(fig.flashBytes).toBe(4 * 32 * (8 + 32) + 4 * 32 * 12 + 32 + 8 + 1026);
+    // Model M of the benchmark: weights, biases, multipliers (the table is the runtime's, counted
+    // once per image); state c int16 + h int8, scratch h.
+    expect(fig.flashBytes).toBe(4 * 32 * (8 + 32) + 4 * 32 * 12 + 32 + 8);
+    expect(top).toMatch(/the nonlinearity table \(1,026 bytes\) is seqforge_runtime\.c's, one per firmware image/);
     expect(fig.stateBytes).toBe(32 * 3);
     expect(fig.ramBytes).toBe(32 * 3 + 32);
     expect(fig.macsPerStep).toBe(4 * 32 * 40);
+  });
+
+  it("refuses a model file whose nonlinearity table is not the specification's (the runtime's)", () => {
+    const model = fixtureModel({ scheme: "w8a16" });
+    // The control: the quantizer's table passes.
+    expect(() => generateC(model, { prefix: "m", target: "host", floatIo: false })).not.toThrow();
+    const bent = structuredClone(model);
+    bent.fixed!.nonlinearity.table[100] = bent.fixed!.nonlinearity.table[100]! + 1;
+    expect(() => generateC(bent, { prefix: "m", target: "host", floatIo: false })).toThrow(InputError);
+    expect(() => generateC(bent, { prefix: "m", target: "host", floatIo: false })).toThrow(
+      /field fixed\.nonlinearity\.table\[100\]: \d+, but the specification's table .* has \d+/,
+    );
+    const short = structuredClone(model);
+    short.fixed!.nonlinearity.table.pop();
+    expect(() => generateC(short, { prefix: "m", target: "host", floatIo: false })).toThrow(/512 entries, but the specification's table .* has 513/);
   });
 
   it("refuses a window the ring buffer cannot index", () => {

@@ -1,5 +1,5 @@
 /**
- * The Armv6-M requantisation product (seqforge_dot2_s32_u30 with SEQFORGE_SPLIT_MUL, four 16×16
+ * The Armv6-M requantisation product (seqforge_requant_dot2_s64 with SEQFORGE_SPLIT_MUL, four 16×16
  * partial products per 32×32 product) equals the int64 sum ax·mx + ah·mh bit for bit: the
  * generated runtime header is compiled on the host with the split forced on, and checked against
  * the plain int64 expression on the edge values of its domain (int32 accumulators, multipliers
@@ -43,7 +43,7 @@ int main(void)
             for (k = 0; k < na; k++)
                 for (l = 0; l < nm; l++) {
                     const int64_t want = (int64_t)A[i] * M[j] + (int64_t)A[k] * M[l];
-                    wrong += seqforge_dot2_s32_u30(A[i], M[j], A[k], M[l]) != want;
+                    wrong += seqforge_requant_dot2_s64(A[i], M[j], A[k], M[l]) != want;
                     checked++;
                 }
     for (r = 0; r < 1000000; r++) {
@@ -51,7 +51,7 @@ int main(void)
         const int32_t ah = (int32_t)next();
         const int32_t mx = (int32_t)(next() >> 2);
         const int32_t mh = (int32_t)(next() >> 2);
-        wrong += seqforge_dot2_s32_u30(ax, mx, ah, mh) != (int64_t)ax * mx + (int64_t)ah * mh;
+        wrong += seqforge_requant_dot2_s64(ax, mx, ah, mh) != (int64_t)ax * mx + (int64_t)ah * mh;
         checked++;
     }
     printf("%ld %ld\n", checked, wrong);
@@ -59,7 +59,7 @@ int main(void)
 }
 `;
 
-describe("seqforge_dot2_s32_u30 with SEQFORGE_SPLIT_MUL (the Armv6-M requantisation product)", () => {
+describe("seqforge_requant_dot2_s64 with SEQFORGE_SPLIT_MUL (the Armv6-M requantisation product)", () => {
   it("equals the int64 sum on every edge-value combination and on a million random ones", { timeout: 60_000 }, async () => {
     const model = fixtureModel({ scheme: "w8a16", seed: 1 });
     const runtime = generateC(model, { prefix: "mdl", target: "cortex-m0", floatIo: false }).find((f) => f.name === "seqforge_runtime.h")!;

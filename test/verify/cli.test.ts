@@ -30,7 +30,7 @@ describe("seqforge generate", () => {
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout) as { name: string; files: string[]; flashBytes: number; ramBytes: number };
     expect(res.name).toBe("m_w8a16");
-    expect(readdirSync(out).sort()).toEqual(["CMakeLists.txt", "README.md", "m_w8a16.c", "m_w8a16.h", "m_w8a16.mk", "seqforge_runtime.h"]);
+    expect(readdirSync(out).sort()).toEqual(["CMakeLists.txt", "README.md", "m_w8a16.c", "m_w8a16.h", "m_w8a16.mk", "seqforge_runtime.c", "seqforge_runtime.h"]);
     expect(readFileSync(join(out, "m_w8a16.h"), "utf8")).toContain(`#define M_W8A16_FLASH_BYTES     ${res.flashBytes}`);
     const named = await runCliAsync(["generate", join(dir, "m-w8a16.q.json"), "--name", "Motor Temp", "--out", join(dir, "gen2")]);
     expect(named.code, named.stderr).toBe(0);

@@ -69,7 +69,7 @@ describe("a wrong constant in the C", () => {
     writeFileSync(join(dir, "driver.c"), driverSource(q, "model"));
     const xq = quantizeInputs(q, seriesData(fm, 20).inputs);
     writeFileSync(join(dir, "in.bin"), encodeInputs(q, xq));
-    const built = await buildProgram({ target: "host", sources: [join(dir, "model.c"), join(dir, "driver.c")], includeDirs: [dir], outDir: join(dir, "build") });
+    const built = await buildProgram({ target: "host", sources: [join(dir, "model.c"), join(dir, "seqforge_runtime.c"), join(dir, "driver.c")], includeDirs: [dir], outDir: join(dir, "build") });
     const res = await runProgram({ target: "host", executable: built.executable, args: ["in.bin", "out.bin"], cwd: dir, timeoutMs: 30_000 });
     expect(res.exitCode).toBe(0);
     const cmp = compareRecords(simulateRecords(q, xq).records, decodeOutputs(q, new Uint8Array(readFileSync(join(dir, "out.bin")))));
@@ -113,7 +113,7 @@ int main(void)
 }
 `,
       );
-      await run("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror", "-O2", "-I", dir, join(dir, "m.c"), join(dir, "main.c"), "-o", join(dir, "app")]);
+      await run("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror", "-O2", "-I", dir, join(dir, "m.c"), join(dir, "seqforge_runtime.c"), join(dir, "main.c"), "-o", join(dir, "app")]);
       const { stdout } = await run(join(dir, "app"));
       const fromC = stdout.trim().split("\n").map((l) => l.split(" ").map(Number));
       const fromSim = quantizeInputs(q, raw.map((r) => normalizeRow(r, fm.normalization.input))).map((r) => Array.from(r));

@@ -4,8 +4,10 @@
  *
  * Each function implements one primitive of seqforge's docs/fixed-point.md, the specification
  * the TypeScript simulator implements too; generated models are checked against it bit for bit.
- * Qf: an integer v standing for v * 2^-f. Only static inline functions: nothing here takes
- * flash unless a model calls it.
+ * Qf: an integer v standing for v * 2^-f. Only static functions, and the declaration of the one
+ * nonlinearity table that seqforge_runtime.c defines: nothing here takes flash unless a model
+ * calls it. This file and seqforge_runtime.c are the same bytes whatever the model, so a firmware
+ * with several models compiles seqforge_runtime.c once and holds one table.
  */
 #ifndef SEQFORGE_RUNTIME_H
 #define SEQFORGE_RUNTIME_H
@@ -54,9 +56,10 @@
 
 /*
  * SEQFORGE_SPLIT_MUL: 1 computes the requantisation's 32 x 32 -> 64-bit products from four
- * 16 x 16-bit partial products (seqforge_mul_s32_u30 below), 0 with one int64 multiply. Armv6-M
- * (Cortex-M0, M0+) has no long multiply: there gcc calls libgcc's __aeabi_lmul (about 45
- * instructions and 92 bytes of flash) for each int64 product, and the four MULS are cheaper.
+ * 16 x 16-bit partial products each (seqforge_requant_dot2_s64 below), 0 with one int64
+ * multiply each. Armv6-M (Cortex-M0, M0+) has no long multiply: there gcc calls libgcc's
+ * __aeabi_lmul (about 45 instructions and 92 bytes of flash) for each int64 product, and the
+ * four MULS are cheaper.
  * By default 1 on Armv6-M, 0 elsewhere (SMULL does it in one instruction); define it to choose.
  * Same integers either way.
  */
@@ -68,8 +71,16 @@
 #endif
 #endif
 
-/* Models check this against the runtime version they were generated with. */
-#define SEQFORGE_RUNTIME_VERSION 1
+/* Models and seqforge_runtime.c check this against the runtime version they were generated with. */
+#define SEQFORGE_RUNTIME_VERSION 2
+
+/*
+ * The nonlinearity table (docs/fixed-point.md step 2): T[k] = min(32767, round(tanh(k / 64) * 2^15)),
+ * k = 0 .. 512. It is a fixed function of the specification, not of any model, so every model
+ * of a firmware image reads this one copy, defined in seqforge_runtime.c (1026 bytes of flash).
+ */
+#define SEQFORGE_TANH_TABLE_SIZE 513
+extern const int16_t seqforge_tanh_table[SEQFORGE_TANH_TABLE_SIZE];
 
 /*
  * Facts the arithmetic relies on, checked at compile time (C99 has no _Static_assert: an array
@@ -104,8 +115,9 @@ static inline int8_t seqforge_sat8(int32_t v)
 }
 
 /*
+ * The requantisation's two-term dot product (a gate's z, and with ah = mh = 0 the head's y):
  * ax * mx + ah * mh for int32 ax, ah and multipliers 0 <= mx, mh < 2^30 (docs/fixed-point.md
- * bounds every one): the exact int64 sum. With SEQFORGE_SPLIT_MUL, from 32-bit multiplies only,
+ * bounds every one), the exact int64 sum. With SEQFORGE_SPLIT_MUL, from 32-bit multiplies only,
  * out of line (inlined, its temporaries crowd Armv6-M's eight low registers and gcc spills).
  * Proof: for each product a * m, split
  *   a = aH * 2^16 + aL,  aH = a >> 16 in [-2^15, 2^15 - 1],  aL = a & 0xFFFF in [0, 2^16 - 1]
@@ -127,7 +139,7 @@ static inline int8_t seqforge_sat8(int32_t v)
 #if defined(__GNUC__)
 __attribute__((noinline, unused))
 #endif
-static int64_t seqforge_dot2_s32_u30(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
+static int64_t seqforge_requant_dot2_s64(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
 {
     const int32_t axH = ax >> 16;
     const int32_t axL = (int32_t)((uint32_t)ax & 0xFFFFu);
@@ -143,7 +155,7 @@ static int64_t seqforge_dot2_s32_u30(int32_t ax, int32_t mx, int32_t ah, int32_t
     return ((int64_t)hi * 65536 + mid) * 65536 + lo;
 }
 #else
-static inline int64_t seqforge_dot2_s32_u30(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
+static inline int64_t seqforge_requant_dot2_s64(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
 {
     return (int64_t)ax * mx + (int64_t)ah * mh;
 }
@@ -152,12 +164,12 @@ static inline int64_t seqforge_dot2_s32_u30(int32_t ax, int32_t mx, int32_t ah, 
 /* Head output, int16: y = sat16(((acc * m + 2^(s-1)) >> s) + b)      in int64 */
 static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 {
-    const int64_t v = ((seqforge_dot2_s32_u30(acc, m, 0, 0) + ((int64_t)1 << (s - 1))) >> s) + b;
+    const int64_t v = ((seqforge_requant_dot2_s64(acc, m, 0, 0) + ((int64_t)1 << (s - 1))) >> s) + b;
     return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
 }
 
 /*
- * The nonlinearities (docs/fixed-point.md step 2) share one table walk. T is the model's table of
+ * The nonlinearities (docs/fixed-point.md step 2) share one table walk. T is seqforge_tanh_table,
  * tanh on a 2^-6 grid over [0, 8] (T[k] = tanh(k / 64) in Q15, k = 0 .. 512), read with linear
  * interpolation at a magnitude 0 <= a < 2^19, 2^10 units of a per entry:
  *   walk(a) = T[k] + (((T[k+1] - T[k]) * u + 512) >> 10),   k = a >> 10, u = a & 1023
@@ -166,17 +178,18 @@ static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
  * (d * u + 256) >> 9, and (d * 2u + 512) >> 10 is the same floor of the same fraction. Both are
  * 32767 where a reaches 2^19 (the end of the table). All in int32: d <= 512, u < 1024.
  */
-static inline int32_t seqforge_tanh_walk(const int16_t *T, int32_t a)
+static inline int32_t seqforge_tanh_walk(int32_t a)
 {
+    const int16_t *const T = seqforge_tanh_table;
     const int32_t k = a >> 10;
     return T[k] + (((T[k + 1] - T[k]) * (a & 1023) + 512) >> 10);
 }
 
 /* tanh(z), z int32 Q15 with |z| < 2^31 -> int16 Q15 in [-32767, 32767]. */
-static inline int16_t seqforge_tanh_q15(const int16_t *T, int32_t z)
+static inline int16_t seqforge_tanh_q15(int32_t z)
 {
     const int32_t a = z < 0 ? -z : z;
-    const int32_t t = a >= 262144 ? 32767 : seqforge_tanh_walk(T, 2 * a);
+    const int32_t t = a >= 262144 ? 32767 : seqforge_tanh_walk(2 * a);
     return (int16_t)(z < 0 ? -t : t);
 }
 
@@ -192,11 +205,11 @@ static inline int16_t seqforge_tanh_q15(const int16_t *T, int32_t z)
  * last step) from |z| >= 2^19 on (tanh from 2^18), and every value sat32 changes keeps its sign
  * and stays at |z| >= 2^19; so saturating first, or not, gives the same gate, bit for bit.
  */
-static inline int16_t seqforge_gate_q15(const int16_t *T, int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
+static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
 {
-    const int64_t z = ((seqforge_dot2_s32_u30(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
+    const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
     const int64_t a = z < 0 ? -z : z;
-    int32_t t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(T, (int32_t)a << is_tanh);
+    int32_t t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
     if (z < 0) {
         t = -t;
     }

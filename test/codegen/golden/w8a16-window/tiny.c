@@ -9,7 +9,7 @@
  *   source model  sha256:random (random.json)
  *   quantized     sha256:d4e7624ea8ab4493e65f071a8d4fce9f586e3ebd1a7046f5c48222136fdee8c9
  *   target        cortex-m4
- *   flash         1,342 bytes of constant data (weights, biases, multipliers, table); code not included
+ *   flash         316 bytes of constant data (weights, biases, multipliers); code not included; the nonlinearity table (1,026 bytes) is seqforge_runtime.c's, one per firmware image
  *   RAM           24 bytes: state 16 (caller-owned) + scratch 8 (stack, in tiny_step; seqforge bench measures its full stack depth); window buffer 28 more
  *   MACs          112 per step, 4 per output
  *   accuracy      vs float64 at quantization, normalised outputs, calibration data: max abs 0.00, RMSE 0.00, l2r 0.00, cosine 1.00000 over 0 outputs
@@ -17,9 +17,13 @@
 #include <stdint.h>
 
 #include "tiny.h"
+/*
+ * The fixed-point primitives, and the nonlinearity table they read (seqforge_tanh_table): one
+ * table per firmware image, shared by every model in it, defined in seqforge_runtime.c.
+ */
 #include "seqforge_runtime.h"
 
-#if SEQFORGE_RUNTIME_VERSION != 1
+#if SEQFORGE_RUNTIME_VERSION != 2
 #error "seqforge_runtime.h is not the one generated with this model: copy both from the same seqforge generate run"
 #endif
 
@@ -27,50 +31,6 @@
 typedef char tiny_check_state_bytes[sizeof(tiny_state_t) == TINY_STATE_BYTES ? 1 : -1];
 typedef char tiny_check_window_bytes[sizeof(tiny_window_t) == TINY_WINDOW_BYTES ? 1 : -1];
 typedef char tiny_check_window_index[TINY_WINDOW <= 65535 ? 1 : -1];
-
-/* Nonlinearity table (docs/fixed-point.md step 2): T[k] = min(32767, round(tanh(k / 64) * 2^15)). */
-static const int16_t tiny_tanh_table[513] = {
-        0,   512,  1024,  1535,  2045,  2555,  3063,  3570,  4075,  4578,  5079,  5577,  6073,
-     6566,  7056,  7542,  8025,  8505,  8980,  9452,  9919, 10382, 10840, 11294, 11743, 12186,
-    12625, 13058, 13486, 13909, 14326, 14737, 15143, 15542, 15936, 16324, 16706, 17082, 17452,
-    17816, 18173, 18525, 18870, 19209, 19542, 19869, 20189, 20504, 20813, 21115, 21411, 21702,
-    21986, 22265, 22538, 22804, 23066, 23321, 23571, 23815, 24054, 24287, 24516, 24738, 24956,
-    25168, 25376, 25578, 25776, 25969, 26157, 26340, 26519, 26694, 26864, 27029, 27191, 27348,
-    27502, 27651, 27797, 27938, 28076, 28211, 28341, 28469, 28592, 28713, 28830, 28944, 29055,
-    29163, 29268, 29370, 29470, 29566, 29660, 29751, 29840, 29926, 30010, 30091, 30170, 30247,
-    30322, 30394, 30465, 30533, 30600, 30664, 30727, 30788, 30847, 30904, 30960, 31014, 31067,
-    31118, 31167, 31215, 31262, 31307, 31351, 31394, 31435, 31476, 31515, 31553, 31589, 31625,
-    31659, 31693, 31726, 31757, 31788, 31817, 31846, 31874, 31901, 31928, 31953, 31978, 32002,
-    32025, 32048, 32070, 32091, 32112, 32132, 32151, 32170, 32188, 32206, 32223, 32240, 32256,
-    32271, 32287, 32301, 32316, 32329, 32343, 32356, 32368, 32381, 32392, 32404, 32415, 32426,
-    32436, 32447, 32456, 32466, 32475, 32484, 32493, 32501, 32509, 32517, 32525, 32532, 32540,
-    32547, 32553, 32560, 32566, 32573, 32579, 32584, 32590, 32596, 32601, 32606, 32611, 32616,
-    32620, 32625, 32629, 32634, 32638, 32642, 32646, 32649, 32653, 32657, 32660, 32663, 32667,
-    32670, 32673, 32676, 32678, 32681, 32684, 32686, 32689, 32691, 32694, 32696, 32698, 32700,
-    32702, 32704, 32706, 32708, 32710, 32712, 32714, 32715, 32717, 32718, 32720, 32721, 32723,
-    32724, 32726, 32727, 32728, 32729, 32731, 32732, 32733, 32734, 32735, 32736, 32737, 32738,
-    32739, 32740, 32741, 32741, 32742, 32743, 32744, 32745, 32745, 32746, 32747, 32747, 32748,
-    32749, 32749, 32750, 32750, 32751, 32751, 32752, 32752, 32753, 32753, 32754, 32754, 32755,
-    32755, 32755, 32756, 32756, 32757, 32757, 32757, 32758, 32758, 32758, 32759, 32759, 32759,
-    32759, 32760, 32760, 32760, 32760, 32761, 32761, 32761, 32761, 32762, 32762, 32762, 32762,
-    32762, 32762, 32763, 32763, 32763, 32763, 32763, 32763, 32764, 32764, 32764, 32764, 32764,
-    32764, 32764, 32764, 32765, 32765, 32765, 32765, 32765, 32765, 32765, 32765, 32765, 32765,
-    32765, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766,
-    32766, 32766, 32766, 32766, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-    32767, 32767, 32767, 32767, 32767, 32767,
-};
 
 /*
  * ---- Layer 0: 3 inputs (Q10, int16_t) -> 4 units; c in Q14, h in Q15 (int16_t) ----
@@ -146,12 +106,15 @@ static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 #endif
         for (g = 0; g < 4; g++) {
             const int r = 4 * j + g; /* row of gate g of unit j in mx, mh, b */
-            q[g] = seqforge_gate_q15(tiny_tanh_table, ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
+            q[g] = seqforge_gate_q15(ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
         }
 
         cn = seqforge_sat16(seqforge_rshr32((int32_t)q[1] * c[j], 15) + seqforge_rshr32((int32_t)q[0] * q[2], 16));
+        /* h' before c is stored: for all the compiler knows, a store through c may write the
+         * runtime's table (an extern int16_t array); storing c first cost Cortex-M0 48 bytes of
+         * code and 2 % more instructions per step. */
+        h_new[j] = (int16_t)seqforge_rshr32((int32_t)q[3] * seqforge_tanh_q15((int32_t)cn * 2), 15);
         c[j] = cn;
-        h_new[j] = (int16_t)seqforge_rshr32((int32_t)q[3] * seqforge_tanh_q15(tiny_tanh_table, (int32_t)cn * 2), 15);
     }
     /* Two at a time: gcc turns a one-element copy loop into a call to memcpy, more flash than this loop. */
     for (j = 0; j + 1 < 4; j += 2) {
