@@ -29,6 +29,11 @@ export const SECTION_TITLES: Record<SectionId, string> = {
 };
 
 const WIDTH = 820;
+/** The width of each of `n` plots side by side (a facet column per target), within the page's width. */
+function columnWidth(total: number, n: number): number {
+  return Math.floor((total - 50 * (n - 1)) / n);
+}
+
 /** Predictions per panel of the predictions plot (a static page has no brush: the time axis is cut into panels). */
 export const PANEL_LENGTH = 120;
 
@@ -41,9 +46,23 @@ const CONFIG = {
   header: { labelFontSize: 12, titleFontSize: 12 },
 } as const;
 
-const TRUTH_COLOR = "#333333";
-/** float64, then per quantized model its simulator and C lines (the Tableau 10 scheme, which Vega also ships). */
+/** Colours from the Tableau 10 scheme (Vega's default): one per role, the same in every plot. */
 const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#54a24b", "#b279a2", "#9d755d", "#eeca3b", "#72b7b2", "#ff9da6", "#bab0ac"];
+const TRUTH_COLOR = "#333333";
+const BASELINE_COLOR = "#bab0ac";
+const FLOAT_COLOR = "#4c78a8";
+/** A quantized model's simulator, by its place among the files given. */
+const SCHEME_COLORS = ["#f58518", "#e45756", "#b279a2", "#9d755d"];
+/** The C's outputs on each target, each model's in turn. */
+const C_COLORS = ["#54a24b", "#72b7b2", "#eeca3b", "#ff9da6", "#79706e", "#d67195"];
+
+const pick = (colors: readonly string[], k: number) => colors[k % colors.length]!;
+
+/** The colour scale of the field that holds model labels (schemes). */
+function schemeScale(r: ReportData): { domain: string[]; range: string[] } {
+  const labels = r.models.map((m) => m.label);
+  return { domain: labels, range: labels.map((_, k) => pick(SCHEME_COLORS, k)) };
+}
 
 function spec(s: Record<string, unknown>): TopLevelSpec {
   return { config: CONFIG, ...s } as TopLevelSpec;
@@ -69,6 +88,8 @@ export function figuresOf(r: ReportData): Record<SectionId, Figure[]> {
 function headlineFigure(r: ReportData): Figure {
   const values = r.headline.map((h) => ({ ...h, text: h.rmse.toPrecision(4) }));
   const order = [...new Set(r.headline.map((h) => h.predictor))];
+  const schemes = schemeScale(r);
+  const colors = order.map((p) => (p === "float64" ? FLOAT_COLOR : schemes.domain.includes(p) ? schemes.range[schemes.domain.indexOf(p)]! : BASELINE_COLOR));
   const y = { field: "predictor", type: "nominal", sort: order, title: null };
   return {
     id: "headline",
@@ -78,9 +99,9 @@ function headlineFigure(r: ReportData): Figure {
       data: { values },
       facet: { column: { field: "target", title: null } },
       spec: {
-        width: WIDTH - 120,
+        width: columnWidth(WIDTH - 120, r.floatModel.targets.length),
         layer: [
-          { mark: "bar", encoding: { y, x: { field: "rmse", type: "quantitative", title: "RMSE" }, color: { field: "kind", type: "nominal", title: "predictor", scale: { domain: ["baseline", "float", "quantized"], range: ["#bab0ac", PALETTE[0], PALETTE[1]] } } } },
+          { mark: "bar", encoding: { y, x: { field: "rmse", type: "quantitative", title: "RMSE" }, color: { field: "predictor", type: "nominal", legend: null, scale: { domain: order, range: colors } } } },
           { mark: { type: "text", align: "left", dx: 4 }, encoding: { y, x: { field: "rmse", type: "quantitative" }, text: { field: "text" } } },
         ],
       },
@@ -106,7 +127,7 @@ function trainingFigure(r: ReportData): Figure {
       encoding: {
         x: { field: "epoch", type: "quantitative", title: "epoch" },
         y: { field: "loss", type: "quantitative", title: lossName, scale: { type: "log" } },
-        color: { field: "curve", type: "nominal", title: null, scale: { domain: ["training", "validation"], range: [PALETTE[0], PALETTE[1]] } },
+        color: { field: "curve", type: "nominal", title: null, scale: { domain: ["training", "validation"], range: [FLOAT_COLOR, PALETTE[1]] } },
       },
     },
   ];
@@ -132,10 +153,15 @@ function trainingFigure(r: ReportData): Figure {
   };
 }
 
-/** Line names in drawing order and a colour each: truth, float64, then per model its simulator and each C run. */
+/** Line names in drawing order and a colour each: truth, float64, then per model its simulator (its scheme's colour) and each C run. */
 function lineColors(r: ReportData): { domain: string[]; range: string[] } {
-  const names = r.predictions.targets[0]!.lines.map((l) => l.name);
-  return { domain: names, range: names.map((n, k) => (n === "truth" ? TRUTH_COLOR : PALETTE[(k - 1) % PALETTE.length]!)) };
+  const lines = r.predictions.targets[0]!.lines;
+  let simulators = 0;
+  let cRuns = 0;
+  const range = lines.map((l) =>
+    l.kind === "truth" ? TRUTH_COLOR : l.kind === "float" ? FLOAT_COLOR : l.kind === "simulator" ? pick(SCHEME_COLORS, simulators++) : pick(C_COLORS, cRuns++),
+  );
+  return { domain: lines.map((l) => l.name), range };
 }
 
 function predictionsFigure(r: ReportData): Figure {
@@ -165,7 +191,7 @@ function predictionsFigure(r: ReportData): Figure {
       facet,
       resolve: { scale: { x: "independent" } },
       spec: {
-        width: WIDTH,
+        width: columnWidth(WIDTH, p.targets.length),
         height: 150,
         layer: [
           { transform: [{ filter: "datum.kind !== 'c'" }], mark: { type: "line", strokeWidth: 1.3 }, encoding: { x, y, color, detail: { field: "series" } } },
@@ -231,14 +257,14 @@ function histogramFigure(r: ReportData): Figure {
       data: { values: bins },
       facet: { column: { field: "target", title: null } },
       spec: {
-        width: WIDTH - 40,
+        width: columnWidth(WIDTH - 40, r.floatModel.targets.length),
         height: 200,
         mark: { type: "bar", opacity: 0.75, binSpacing: 1 },
         encoding: {
           x: { field: "from", type: "quantitative", bin: { binned: true }, title: "simulator − float64" },
           x2: { field: "to" },
           y: { field: "count", type: "quantitative", title: "predictions", stack: null },
-          color: { field: "model", type: "nominal", title: "scheme", scale: { range: PALETTE.slice(1) } },
+          color: { field: "model", type: "nominal", title: "scheme", scale: schemeScale(r) },
         },
       },
     }),
@@ -250,8 +276,8 @@ function driftFigure(r: ReportData): Figure {
   const a = r.floatModel.architecture;
   const axis = a.mode === "window" ? "window index (each window starts from a reset state)" : "stream step (the state carried from the first row)";
   const d = r.errors.drift;
-  const x = { field: "index", type: "quantitative", title: axis };
-  const color = { field: "model", type: "nominal", title: "scheme", scale: { range: PALETTE.slice(1) } };
+  const x = { field: "index", type: "quantitative", title: axis, scale: { nice: false } };
+  const color = { field: "model", type: "nominal", title: "scheme", scale: schemeScale(r) };
   return {
     id: "error-drift",
     title: "Quantization error along the sequence",
@@ -285,7 +311,8 @@ function rangesFigure(r: ReportData): Figure {
   const order = [...new Set(r.tensors.map((t) => t.tensor))];
   const y = { field: "tensor", type: "nominal", sort: order, title: null };
   const multi = new Set(r.tensors.map((t) => t.model)).size > 1;
-  const yOffset = multi ? { yOffset: { field: "model", type: "nominal" } } : {};
+  // The domain given, not gathered from each layer's filtered data (whose sorts Vega-Lite would have to reconcile).
+  const yOffset = multi ? { yOffset: { field: "model", type: "nominal", scale: { domain: schemeScale(r).domain } } } : {};
   // Log scale from a power of ten below the smallest magnitude (bars start there, not at 0) to one above the largest.
   const magnitudes = r.tensors.flatMap((t) => [t.peak, t.formatMax]).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.min(...magnitudes) / 2));
@@ -296,17 +323,17 @@ function rangesFigure(r: ReportData): Figure {
   return {
     id: "tensor-ranges",
     title: "Calibrated range of each tensor against its format's range",
-    caption: "Grey: the largest magnitude each tensor's fixed-point format holds; coloured: the largest magnitude calibration saw (log scale). The gap is the headroom before saturation.",
+    caption: "Grey: the largest magnitude each tensor's fixed-point format holds (per scheme: the formats differ); coloured: the largest magnitude calibration saw (log scale). The gap is the headroom before saturation.",
     spec: spec({
       width: WIDTH - 100,
       height: { step: multi ? 14 * new Set(r.tensors.map((t) => t.model)).size : 20 },
       data: { values },
       layer: [
-        { transform: [{ filter: "datum.what === \"format's range\"" }], mark: { type: "bar", color: "#ddd", height: { band: 0.9 } }, encoding: { y, x, x2 } },
+        { transform: [{ filter: "datum.what === \"format's range\"" }], mark: { type: "bar", color: "#ddd", height: { band: 0.9 } }, encoding: { y, x, x2, ...yOffset } },
         {
           transform: [{ filter: "datum.what !== \"format's range\"" }],
           mark: { type: "bar", height: { band: 0.5 } },
-          encoding: { y, x, x2, ...yOffset, color: { field: "model", type: "nominal", title: "scheme", scale: { range: PALETTE.slice(1) } } },
+          encoding: { y, x, x2, ...yOffset, color: { field: "model", type: "nominal", title: "scheme", scale: schemeScale(r) } },
         },
         { transform: [{ filter: "datum.what !== \"format's range\"" }], mark: { type: "text", align: "left", dx: 4, fontSize: 10 }, encoding: { y, x, ...yOffset, text: { field: "text" } } },
       ],
@@ -333,7 +360,7 @@ function saturationsFigure(r: ReportData): Figure {
       data: { values: s },
       facet: { column: { field: "model", title: null } },
       spec: {
-        width: (WIDTH - 60) / new Set(s.map((x) => x.model)).size - 40,
+        width: columnWidth(WIDTH - 60, new Set(s.map((x) => x.model)).size),
         height: { step: 22 },
         layer: [
           { mark: "bar", encoding: { y, yOffset, x, color: { field: "data", type: "nominal", title: null, scale: { domain: ["calibration", "this data"], range: [PALETTE[0], PALETTE[1]] } } } },

@@ -3,6 +3,7 @@
  * generation time (./render.ts), the style is inline, there is no script, font, image or link to
  * fetch. Under each plot, collapsed, the table of the numbers it draws (./figures.ts).
  */
+import { F32_TOLERANCE } from "../verify/verify.js";
 import { SECTION_IDS, type ReportData } from "./collect.js";
 import { figuresOf, SECTION_TITLES, type Cell, type Figure } from "./figures.js";
 import { renderSvg } from "./render.js";
@@ -51,6 +52,14 @@ async function figureHtml(f: Figure): Promise<string> {
 
 const fmt = (v: number) => (v === 0 ? "0" : Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(4));
 
+/** What verify holds the C to, for the schemes on the page (src/verify/verify.ts). */
+function againstWhat(r: ReportData): string {
+  const integer = "integer schemes against the fixed-point simulator, bit for bit (outputs and the state of every layer)";
+  const f32 = `f32 against float64 on the file's float32 weights, within ${F32_TOLERANCE} on normalised outputs`;
+  const schemes = new Set(r.models.map((m) => (m.scheme === "f32" ? "f32" : "integer")));
+  return [...(schemes.has("integer") ? [integer] : []), ...(schemes.has("f32") ? [f32] : [])].join("; ");
+}
+
 /** The summary's text: the model, each quantized file's verification per target, the errors against float. */
 function summaryHtml(r: ReportData): string {
   const a = r.floatModel.architecture;
@@ -79,9 +88,9 @@ function summaryHtml(r: ReportData): string {
   const ok = r.models.every((m) => m.verified);
   return [
     `<p><b>${esc(shape)}</b>; ${esc(mode)}, predicting ${a.horizon} row(s) ahead.</p>`,
-    `<p>Verification of the generated C against the fixed-point simulator, bit for bit (outputs and the state of every layer) on ${esc(r.data.file)}: <span class="${ok ? "pass" : "fail"}">${ok ? "every run PASS" : "FAIL"}</span>.</p>`,
+    `<p>Verification of the generated C on ${esc(r.data.file)}, ${esc(againstWhat(r))}: <span class="${ok ? "pass" : "fail"}">${ok ? "every run PASS" : "FAIL"}</span>.</p>`,
     verdicts,
-    `<p>Fixed point against float64 on this data (normalised outputs; l2r = ‖y<sub>q</sub> − y<sub>f</sub>‖ / ‖y<sub>f</sub>‖):</p>`,
+    `<p>Each quantized model against float64 on this data (normalised outputs; l2r = ‖y<sub>q</sub> − y<sub>f</sub>‖ / ‖y<sub>f</sub>‖):</p>`,
     accuracy,
     `<p class="note">${baseline}</p>`,
   ].join("\n");
