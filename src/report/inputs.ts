@@ -7,7 +7,7 @@
  * InputError or OptionError naming the file or flag; nothing has been written.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { loadModelSeries, type ModelSeries } from "../data/model-data.js";
 import { parseFloatModel, type FloatModel } from "../model/model-file.js";
@@ -82,7 +82,9 @@ function foundFloatModel(q: QuantModel, quantFile: string): { file: string; mode
   if ("note" in found) {
     throw new InputError(quantFile, "field source.modelFile", `the float model ${q.source.modelFile} is not there unchanged (as given, or beside this file); give the model it was quantized from with --float`);
   }
-  return found;
+  // Named as the user would type it from here (the page shows it), not as an absolute path.
+  const here = relative(process.cwd(), found.file);
+  return { model: found.model, file: here.startsWith("..") || isAbsolute(here) ? found.file : here };
 }
 
 /**
