@@ -5,7 +5,7 @@
  *   sf_counter_init, sf_counter_now, sf_counter_restart, sf_counter_wrapped, sf_ticks_between
  *       the instruction counter;
  *   sf_known_loop, SF_KNOWN_LOOP_INSTRUCTIONS
- *       a loop of known length, to calibrate the counter with;
+ *       a loop of known length, to measure the counter factor with;
  *   sf_stack_mark, sf_stack_used, sf_stack_high_water, sf_stack_size, SF_STACK_PATTERN
  *       the stack high-water mark, by painting.
  *
@@ -68,7 +68,7 @@ static inline uint32_t sf_ticks_between(uint32_t start, uint32_t stop)
     return (start - stop) & SF_TICKS_MASK;
 }
 
-/* A loop of known length for calibrating the counter: SF_KNOWN_LOOP_INSTRUCTIONS instructions
+/* A loop of known length for measuring the counter factor: SF_KNOWN_LOOP_INSTRUCTIONS instructions
  * per iteration, `subs` and `bne` (the last `bne` falls through), n >= 1. */
 #define SF_KNOWN_LOOP_INSTRUCTIONS 2u
 

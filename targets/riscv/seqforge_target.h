@@ -7,7 +7,7 @@
  * that their own cost is a few instructions, measured and subtracted by the caller.
  *
  * These count INSTRUCTIONS, not cycles: one tick of minstret is one retired instruction
- * (targets/<name>.json, counter.instructionsPerTick, measured with targets/harness/calibrate.c).
+ * (targets/<name>.json, counter.instructionsPerTick, measured with targets/harness/counter-factor.c).
  */
 #ifndef SEQFORGE_TARGET_H
 #define SEQFORGE_TARGET_H
@@ -77,7 +77,7 @@ static inline uint32_t sf_ticks_between(uint32_t start, uint32_t stop)
     return stop - start;
 }
 
-/* A loop of known length for calibrating the counter: SF_KNOWN_LOOP_INSTRUCTIONS instructions
+/* A loop of known length for measuring the counter factor: SF_KNOWN_LOOP_INSTRUCTIONS instructions
  * per iteration, `addi` and `bnez` (the last `bnez` falls through), n >= 1. */
 #define SF_KNOWN_LOOP_INSTRUCTIONS 2u
 
