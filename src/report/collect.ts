@@ -181,7 +181,7 @@ export async function collectReport(req: ReportRequest): Promise<ReportData> {
     if (benchable.length) bench.push(...(await benchOn(q, benchable, say)).map((r) => ({ ...r, label })));
   }
 
-  const baseline = linearBaseline(req, series);
+  const baseline = linearBaseline(f, req.training, series);
   const headline = headlineErrors(req, rows, truth, floatValues, simulated, "predictions" in baseline ? baseline.predictions : null);
 
   const { histogram, drift } = errorsAlong(f, rows, floatValues, simulated);
@@ -272,16 +272,22 @@ function baselineSpec(a: Architecture): SequenceSpec {
   return { mode: "window", window: a.window, horizon: a.horizon };
 }
 
-/** The linear baseline fitted on the training part of the model's training data, and its predictions (data units) on this data. */
-function linearBaseline(req: ReportRequest, series: NormalizedSeries) {
-  const f = req.float.model;
-  const t = req.training;
+/**
+ * The linear baseline fitted on the training part of the model's training data, and its
+ * predictions (data units) on this data; or why there is none.
+ */
+export function linearBaseline(f: FloatModel, t: ReportInputs["training"], series: NormalizedSeries) {
   if ("note" in t) return t;
   const spec = baselineSpec(f.architecture);
   const split = chronologicalSplit(t.data.series.rows, t.val, spec, t.file);
+  // Fewer samples than twice the weights would fit noise (and a long stream chunk would make the normal equations large).
+  const weights = 1 + spec.window * f.features.length;
+  const samples = split.train[1] - split.train[0];
+  if (samples < 2 * weights) {
+    return { note: `${samples} training samples in ${t.file}, fewer than twice the ${weights} weights of a linear map from ${spec.window} rows of ${f.features.length} features` };
+  }
   const inputs = normalizedRows(t.data.series, f.features, f.normalization.input);
   const targets = normalizedRows(t.data.series, f.targets, f.normalization.output);
-  if (split.train[1] <= split.train[0]) return { note: `${t.file} has no training sample for a window of ${spec.window}` };
   const fit = fitLinearBaseline(inputs, targets, split.train, spec.window, spec.horizon);
   const rows: number[] = [];
   for (let j = firstPredictedRow(spec); j < series.rows; j++) rows.push(j);

@@ -86,6 +86,7 @@ export function figuresOf(r: ReportData): Record<SectionId, Figure[]> {
 }
 
 function headlineFigure(r: ReportData): Figure {
+  const horizon = r.floatModel.architecture.horizon;
   const values = r.headline.map((h) => ({ ...h, text: h.rmse.toPrecision(4) }));
   const order = [...new Set(r.headline.map((h) => h.predictor))];
   const schemes = schemeScale(r);
@@ -94,7 +95,12 @@ function headlineFigure(r: ReportData): Figure {
   return {
     id: "headline",
     title: "Task error: RMSE of each predictor against the data",
-    caption: `Root-mean-square error against the true target on ${r.data.file}, in the target's units, over the ${r.headline[0]?.count ?? 0} predictions every predictor makes. Persistence predicts the value ${r.floatModel.architecture.horizon} row(s) earlier; the linear baseline is described above; the quantized rows are the fixed-point simulator (equal to the C wherever verification passed).`,
+    caption: [
+      `Root-mean-square error against the true target on ${r.data.file}, in the target's units, over the ${r.headline[0]?.count ?? 0} predictions every predictor makes.`,
+      horizon > 0 ? `Persistence predicts the value ${horizon} row${horizon > 1 ? "s" : ""} earlier.` : "",
+      "fittedOn" in r.baseline ? "The linear baseline is described above." : "",
+      "The quantized models are their simulators (equal to the C wherever verification passed).",
+    ].filter(Boolean).join(" "),
     spec: spec({
       data: { values },
       facet: { column: { field: "target", title: null } },

@@ -1,12 +1,15 @@
 /**
  * The linear baseline (src/report/baseline.ts) against facts that do not depend on how it solves:
  * data made by a known linear map is recovered exactly, and on noisy data the residual is
- * orthogonal to every regressor (the defining property of least squares).
+ * orthogonal to every regressor (the defining property of least squares); which rows the report
+ * fits it on; and the report's histogram bins.
  */
 import { describe, expect, it } from "vitest";
 import { fitLinearBaseline, predictLinearBaseline } from "../../src/report/baseline.js";
-import { histogramOf } from "../../src/report/collect.js";
+import type { ModelSeries } from "../../src/data/model-data.js";
+import { histogramOf, linearBaseline } from "../../src/report/collect.js";
 import { seededRandom } from "../../src/verify/random-quant-model.js";
+import { floatModel, rawSeries, seriesData } from "../verify/fixtures.js";
 
 /** T rows of I features, and O targets y_j = b + Σ w · x over the window j-K-N+1 … j-K (+ noise). */
 function series(T: number, I: number, O: number, N: number, K: number, noise: number, seed = 3) {
@@ -83,5 +86,32 @@ describe("histogramOf", () => {
   it("gives one bin for values that are all equal, and none for no values", () => {
     expect(histogramOf([0, 0, 0], 30)).toEqual([{ from: 0, to: 1, count: 3 }]);
     expect(histogramOf([], 30)).toEqual([]);
+  });
+});
+
+describe("the report's linear baseline", () => {
+  const fm = floatModel({ inputSize: 3, window: 5 });
+  /** The model's columns of `rows` synthetic rows, as read from a training file. */
+  function training(rows: number): { file: string; data: ModelSeries; val: number } {
+    const raw = rawSeries(fm, rows);
+    const columns = new Map<string, Float64Array>();
+    fm.features.forEach((name, k) => columns.set(name, Float64Array.from(raw.features, (x) => x[k]!)));
+    fm.targets.forEach((name, o) => columns.set(name, Float64Array.from(raw.targets, (y) => y[o]!)));
+    return { file: "train.csv", data: { series: { file: "train.csv", rows, columns }, hash: "sha256:x", presentTargets: fm.targets }, val: 0.2 };
+  }
+  const test = seriesData(fm, 50, 8);
+
+  it("is fitted on the training part only, and predicts every row with a whole window of this data", () => {
+    const b = linearBaseline(fm, training(300), test);
+    // 300 rows, the last 60 held out: samples predict rows 5 … 239 (window 5, horizon 1).
+    expect("fittedOn" in b && b.fittedOn).toBe("train.csv, rows 5–239 (the training part; the last 0.2 held out as training did)");
+    expect("samples" in b && b.samples).toBe(235);
+    expect("predictions" in b && b.predictions.rows).toEqual(Array.from({ length: 45 }, (_, k) => k + 5));
+  });
+
+  it("is left out, saying why, when the training part has fewer samples than twice its weights", () => {
+    // 40 rows: 32 training rows, 27 samples, for 1 + 5 × 3 = 16 weights.
+    expect(linearBaseline(fm, training(40), test)).toEqual({ note: "27 training samples in train.csv, fewer than twice the 16 weights of a linear map from 5 rows of 3 features" });
+    expect(linearBaseline(fm, { note: "none" }, test)).toEqual({ note: "none" });
   });
 });
