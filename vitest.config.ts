@@ -12,6 +12,8 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts", "test/**/*.browser.test.ts"],
           testTimeout: 60_000,
+          // Hooks that start many CLI runs at once must not time out on a loaded 2-core machine.
+          hookTimeout: 60_000,
         },
       },
       {
