@@ -6,23 +6,12 @@
 import { selectColumns } from "../../data/series.js";
 import { parseTable, readDataFile } from "../../data/table.js";
 import { importedModel, type ImportOptions } from "../../interop/imported-model.js";
-import { importKeras } from "../../interop/keras/import-keras.js";
-import type { ImportedNetwork } from "../../interop/network.js";
-import { importOnnx } from "../../interop/onnx/import-onnx.js";
+import { readNetwork } from "../../interop/read-network.js";
 import { saveFloatModel } from "../../model/model-file.js";
 import { assertWritablePath } from "../../util/atomic-write.js";
 import { sha256 } from "../../util/hash.js";
-import { readInputBytes } from "../../util/read-input-file.js";
 import { columnListFlag, intFlag, stringFlag } from "../flag-values.js";
 import type { ImportArgs } from "../main.js";
-
-/** A model.json (JSON text) is read as a TensorFlow.js layers model, anything else as ONNX. */
-function readNetwork(file: string): { network: ImportedNetwork; hash: string } {
-  const bytes = readInputBytes(file, "model file");
-  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
-  if (file.endsWith(".json") || first === 0x7b /* { */) return importKeras(bytes.toString("utf8"), file);
-  return { network: importOnnx(bytes, file), hash: sha256(bytes) };
-}
 
 export async function run(args: ImportArgs): Promise<number> {
   const file = stringFlag("file", args.file);
