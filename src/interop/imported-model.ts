@@ -120,7 +120,7 @@ export function importedModel(net: ImportedNetwork, options: ImportOptions, sour
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     architecture: {
-      cell: "standard",
+      cell: net.cell,
       inputSize: net.inputSize,
       hiddenSize: net.hiddenSize,
       layers: net.layers.length,

@@ -4,10 +4,13 @@
  * Also the gate orders of the formats, and the reordering between them.
  */
 import type { HeadWeights, LayerWeights, Normalization, Provenance } from "../model/model-file.js";
+import type { CellKind } from "../model/cells.js";
 import type { RunMode } from "../model/sequence.js";
 
 export interface ImportedNetwork {
   format: Provenance["format"];
+  /** The cell the layers compute (the seed cell only from ONNX, as seqforge export writes it). */
+  cell: CellKind;
   /** What wrote the file, as it says. */
   producer: string;
   /** ONNX: the default domain's opset; null for tfjs-layers. */

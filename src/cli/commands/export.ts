@@ -9,7 +9,7 @@ export async function run(args: ExportArgs): Promise<number> {
   const modelFile = stringFlag("model", args.model);
   const out = stringFlag("onnx", args.onnx);
   const model = loadFloatModel(modelFile);
-  const bytes = exportOnnx(model, modelFile);
+  const bytes = exportOnnx(model);
   writeFileAtomic(out, bytes);
   const a = model.architecture;
   const y = a.mode === "window" ? `[B, ${a.outputSize}]` : `[T, B, ${a.outputSize}]`;

@@ -187,6 +187,7 @@ export function importKeras(text: string, file: string): { network: ImportedNetw
     hash,
     network: {
       format: "tfjs-layers",
+      cell: "standard",
       producer,
       opset: null,
       inputSize: F,

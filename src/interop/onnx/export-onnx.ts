@@ -8,18 +8,19 @@
  *
  * The same node patterns torch.onnx.export writes, so `seqforge import` reads the file back (the
  * normalisation nodes as the model's normalisation). LSTM weights are reordered to ONNX's gate
- * blocks i, o, f, c; B is [b; 0] (seqforge has one bias); the initial state is left out, which
+ * blocks i, o, f, c; B is [b; 0] (seqforge has one bias); the seed cell's h = o·c is the
+ * activations [Sigmoid, Tanh, Affine] with alpha 1, beta 0; the initial state is left out, which
  * the operator defines as zeros, the state every prediction (window) or stream starts from. All
  * values are stored as float32, as ONNX runtimes expect them. The model's columns, window,
  * horizon and run mode go into metadata_props, for import to restore.
  */
-import { InputError } from "../../errors.js";
 import type { FloatModel } from "../../model/model-file.js";
 import { packageVersion } from "../../util/package-root.js";
 import { GATE_ORDER, reorderGates, transpose } from "../network.js";
 import { attr } from "./graph.js";
-import { METADATA_KEY } from "./import-onnx.js";
-import { DataType, encodeModel, type OnnxDim, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./proto.js";
+import { CELL_ACTIVATIONS, METADATA_KEY } from "./import-onnx.js";
+import type { CellKind } from "../../model/cells.js";
+import { DataType, encodeModel, type OnnxDim, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./proto.js";
 import { floatTensor, int64Tensor } from "./tensor.js";
 
 /** The opset written: the newest of those import reads; every op used is unchanged since 14. */
@@ -36,12 +37,16 @@ function node(opType: string, name: string, input: string[], output: string[], a
   return { opType, name, input, output, attribute };
 }
 
-/** The ONNX file's bytes for a float model; `file` names it in errors. */
-export function exportOnnx(model: FloatModel, file: string): Uint8Array {
+/** The LSTM node's activation attributes for the model's cell (the standard cell: none, the operator's default). */
+function cellAttributes(cell: CellKind): OnnxAttribute[] {
+  if (cell === "standard") return [];
+  const { activations, alpha, beta } = CELL_ACTIVATIONS[cell];
+  return [attr.strings("activations", activations), attr.floats("activation_alpha", alpha ?? []), attr.floats("activation_beta", beta ?? [])];
+}
+
+/** The ONNX file's bytes for a float model. */
+export function exportOnnx(model: FloatModel): Uint8Array {
   const a = model.architecture;
-  if (a.cell !== "standard") {
-    throw new InputError(file, "field architecture.cell", `${a.cell}; the ONNX LSTM operator computes the standard cell (h = o·tanh(c))`);
-  }
   const { inputSize: F, hiddenSize: H, outputSize: O } = a;
   const { seqforge, onnx } = GATE_ORDER;
   const init: OnnxTensor[] = [];
@@ -62,7 +67,7 @@ export function exportOnnx(model: FloatModel, file: string): Uint8Array {
       floatTensor(`lstm${l}_B`, [1, 8 * H], bias),
     );
     nodes.push(
-      node("LSTM", `lstm${l}`, [seq, `lstm${l}_W`, `lstm${l}_R`, `lstm${l}_B`], [`lstm${l}_Y`], [attr.int("hidden_size", H)]),
+      node("LSTM", `lstm${l}`, [seq, `lstm${l}_W`, `lstm${l}_R`, `lstm${l}_B`], [`lstm${l}_Y`], [attr.int("hidden_size", H), ...cellAttributes(a.cell)]),
       node("Squeeze", `lstm${l}_squeeze`, [`lstm${l}_Y`, "direction_axis"], [`lstm${l}_h`]),
     );
     seq = `lstm${l}_h`;

@@ -19,10 +19,12 @@
 import { z } from "zod";
 import { InputError } from "../../errors.js";
 import type { HeadWeights, LayerWeights, Normalization } from "../../model/model-file.js";
+import { CELL_NAMES, type CellKind } from "../../model/cells.js";
 import { RunModeEnum } from "../../model/sequence.js";
 import { GATE_ORDER, reorderGates, transpose, type ImportedNetwork, type RecordedFacts } from "../network.js";
 import { foldConstants } from "./fold.js";
 import {
+  attribute,
   consumers,
   declaredDims,
   floatAttribute,
@@ -79,12 +81,39 @@ function recordedFacts(model: OnnxModel, file: string): RecordedFacts {
   return res.data;
 }
 
+/**
+ * The LSTM operator's activations (f, g, h) and their parameters for each seqforge cell: the
+ * standard cell is the operator's default; the seed cell's h = o·c is h = Affine(c) with
+ * alpha 1 and beta 0, the identity. Any other activations are refused.
+ */
+export const CELL_ACTIVATIONS: Record<CellKind, { activations: string[]; alpha?: number[]; beta?: number[] }> = {
+  standard: { activations: ["Sigmoid", "Tanh", "Tanh"] },
+  seed: { activations: ["Sigmoid", "Tanh", "Affine"], alpha: [1], beta: [0] },
+};
+
+function cellOf(node: OnnxNode, fail: (place: string, what: string) => never): CellKind {
+  const activations = stringsAttribute(node, "activations") ?? CELL_ACTIVATIONS.standard.activations;
+  const alpha = attribute(node, "activation_alpha")?.floats;
+  const beta = attribute(node, "activation_beta")?.floats;
+  const same = (a: number[] | undefined, b: number[] | undefined) => (a ?? []).join() === (b ?? []).join();
+  for (const cell of CELL_NAMES) {
+    const want = CELL_ACTIVATIONS[cell];
+    if (activations.join() === want.activations.join() && same(alpha, want.alpha) && same(beta, want.beta)) return cell;
+  }
+  const params = alpha || beta ? ` (alpha [${alpha?.join(", ") ?? ""}], beta [${beta?.join(", ") ?? ""}])` : "";
+  return fail(
+    nodeLabel(node),
+    `activations [${activations.join(", ")}]${params}; the default [Sigmoid, Tanh, Tanh] expected (or [Sigmoid, Tanh, Affine] with alpha [1], beta [0]: the seed cell)`,
+  );
+}
+
 /** Where the walk is on the chain: which nodes may come next. */
 type Stage = "input" | "lstm" | "sequence" | "last" | "linear" | "head" | "scaled" | "shifted";
 
 interface Chain {
   layers: LayerWeights[];
   hidden: number[];
+  cells: CellKind[];
   head: HeadWeights | null;
   lastStep: boolean;
   /** Whether the graph input is batch-major (batch_first: a Transpose before the first LSTM). */
@@ -140,7 +169,7 @@ export function importOnnx(bytes: Uint8Array, file: string): ImportedNetwork {
     return Array.from(t.data);
   };
 
-  const chain: Chain = { layers: [], hidden: [], head: null, lastStep: false, batchFirst: false, inMean: null, inScale: null, outScale: null, outMean: null, notes: [] };
+  const chain: Chain = { layers: [], hidden: [], cells: [], head: null, lastStep: false, batchFirst: false, inMean: null, inScale: null, outScale: null, outMean: null, notes: [] };
   let stage: Stage = "input";
   let batchMajor = false;
   let cur = xName;
@@ -196,6 +225,7 @@ export function importOnnx(bytes: Uint8Array, file: string): ImportedNetwork {
         const layer = lstmLayer(node, constant, inputs.map((v) => v.name ?? ""), uses, yName, fail);
         chain.layers.push(layer.weights);
         chain.hidden.push(layer.hidden);
+        chain.cells.push(layer.cell);
         if (layer.note) chain.notes.push(layer.note);
         stage = "lstm";
         break;
@@ -302,20 +332,14 @@ function lstmLayer(
   uses: Map<string, OnnxNode[]>,
   yName: string,
   fail: (place: string, what: string) => never,
-): { weights: LayerWeights; hidden: number; note: string | null } {
+): { weights: LayerWeights; hidden: number; cell: CellKind; note: string | null } {
   const label = nodeLabel(node);
   const direction = stringAttribute(node, "direction") ?? "forward";
   if (direction !== "forward") fail(label, `direction ${direction}; forward expected (seqforge runs one direction)`);
   if (floatAttribute(node, "clip") !== undefined) fail(label, `clip ${floatAttribute(node, "clip")}; no cell clip expected (seqforge's cell does not clip)`);
   if ((intAttribute(node, "input_forget") ?? 0) !== 0) fail(label, "input_forget 1 (coupled input and forget gates); 0 expected");
   if ((intAttribute(node, "layout") ?? 0) !== 0) fail(label, `layout ${intAttribute(node, "layout")}; 0 expected (time-major)`);
-  const activations = stringsAttribute(node, "activations");
-  if (activations !== undefined && activations.join() !== "Sigmoid,Tanh,Tanh") {
-    fail(label, `activations [${activations.join(", ")}]; the default [Sigmoid, Tanh, Tanh] expected`);
-  }
-  for (const a of ["activation_alpha", "activation_beta"]) {
-    if (node.attribute?.some((x) => x.name === a)) fail(label, `${a} given; the default activations take none`);
-  }
+  const cell = cellOf(node, fail);
   const inputs = node.input ?? [];
   if (inputs[4]) fail(label, `sequence_lens given (input 4, ${JSON.stringify(inputs[4])}); every sequence runs all steps in seqforge`);
   if (inputs[7]) fail(label, `peephole weights P given (input 7, ${JSON.stringify(inputs[7])}); seqforge's cell has no peepholes`);
@@ -362,6 +386,7 @@ function lstmLayer(
       b: reorderGates(bias, H, 1, onnx, seqforge),
     },
     hidden: H,
+    cell,
     note,
   };
 }
@@ -370,6 +395,7 @@ function lstmLayer(
 function network(model: OnnxModel, opset: number, chain: Chain, xDims: (number | string | null)[] | null, file: string): ImportedNetwork {
   const H = chain.hidden[0]!;
   chain.hidden.forEach((h, l) => {
+    if (chain.cells[l] !== chain.cells[0]) throw new InputError(file, `LSTM layer ${l}`, `the ${chain.cells[l]} cell, but layer 0 has the ${chain.cells[0]} cell; one cell for all layers expected`);
     if (h !== H) throw new InputError(file, `LSTM layer ${l}`, `hidden size ${h}, but layer 0 has ${H}; seqforge models have one hidden size`);
     const I = chain.layers[l]!.wx.length / (4 * h);
     if (l > 0 && I !== H) throw new InputError(file, `LSTM layer ${l}`, `${I} inputs; the previous layer's ${H} outputs expected`);
@@ -392,6 +418,7 @@ function network(model: OnnxModel, opset: number, chain: Chain, xDims: (number |
   const hasNorm = chain.inMean || chain.inScale || chain.outMean || chain.outScale;
   return {
     format: "onnx",
+    cell: chain.cells[0]!,
     producer: `${model.producerName ?? ""} ${model.producerVersion ?? ""}`.trim() || "unknown",
     opset,
     inputSize: F,
