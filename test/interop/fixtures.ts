@@ -4,6 +4,7 @@
  * source framework's outputs on them (NAME.expected.json).
  */
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
 import { join, resolve } from "node:path";
 import { loadModelSeries } from "../../src/data/model-data.js";
 import { predictSeries } from "../../src/data/predict-series.js";
@@ -11,6 +12,7 @@ import { importedModel, type ImportOptions } from "../../src/interop/imported-mo
 import { readNetwork } from "../../src/interop/read-network.js";
 import { floatEngine } from "../../src/model/float-engine.js";
 import type { FloatModel } from "../../src/model/model-file.js";
+import { runCliAsync } from "../cli/helpers.js";
 
 export const FIXTURES = resolve(import.meta.dirname, "fixtures");
 
@@ -87,4 +89,15 @@ export function readPredictions(file: string): { rows: number[]; outputs: number
   const lines = readFileSync(file, "utf8").trim().split("\n").slice(1);
   const values = lines.map((l) => l.split(",").map(Number));
   return { rows: values.map((v) => v[0]!), outputs: values.map((v) => v.slice(1)) };
+}
+
+/** import, then quantize to `scheme` on the case's rows; the quantized file and quantize's report. */
+export async function importAndQuantize(c: Case, scheme: string, folder: string): Promise<{ quantized: string; report: string }> {
+  const model = join(folder, `${c.name}.json`);
+  const imported = await runCliAsync(["import", c.file, "--out", model, ...importFlags(c)]);
+  expect(imported.code, imported.stderr).toBe(0);
+  const quantized = join(folder, `${c.name}.${scheme}.q.json`);
+  const q = await runCliAsync(["quantize", model, "--calib", c.csv, "--data", c.csv, "--scheme", scheme, "--out", quantized]);
+  expect(q.code, q.stderr).toBe(0);
+  return { quantized, report: q.stdout };
 }
