@@ -132,7 +132,8 @@ export function importKeras(text: string, file: string): { network: ImportedNetw
     const c = layer.config ?? {};
     const cls = layer.class_name ?? "";
     if (head) throw new InputError(file, label, "after the Dense head; the head must be the last layer");
-    const inputShape = c.batch_input_shape as (number | null)[] | undefined;
+    // Keras 2 writes batch_input_shape, Keras 3 batch_shape.
+    const inputShape = (c.batch_input_shape ?? c.batch_shape) as (number | null)[] | undefined;
     if (inputShape && lstm.length === 0) {
       if (inputShape.length !== 3) throw new InputError(file, label, `input shape [${inputShape.join(", ")}]; [batch, time, features] expected`);
       steps = inputShape[1] ?? null;
