@@ -50,6 +50,8 @@ CASES = [
     ("torch-stream-every-step", 2, 12, 1, 1, "every", False, 15, True, None),
     ("torch-hidden64", 5, 64, 1, 1, "last", False, 14, False, 4),
     ("torch-3layer-stream-batchfirst", 3, 10, 3, 2, "every", True, 16, True, None),
+    # Time-major with two layers: the export builds layer 1's zero state from the Shape of layer 0's output.
+    ("torch-2layer-timemajor", 2, 6, 2, 1, "last", False, 14, False, 3),
 ]
 
 # Exported only to be refused: name, the recurrent layer, head, an activation after the head.

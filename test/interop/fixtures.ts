@@ -48,6 +48,7 @@ export const TORCH_CASES = [
   "torch-stream-every-step",
   "torch-hidden64",
   "torch-3layer-stream-batchfirst",
+  "torch-2layer-timemajor",
 ].map((n) => fixtureCase(n, `${n}.onnx`));
 
 export const KERAS_CASES = ["keras-sigmoid-stacked", "keras-sigmoid-stream"].map((n) => fixtureCase(n, `${n}/model.json`));

@@ -41,6 +41,25 @@ describe("import equals the source framework", () => {
     });
   }
 
+  it("a Keras model in tensorflowjs_converter's layout (model_config, an InputLayer, weights under lstm_cell/) reads the same", () => {
+    const c = KERAS_CASES[0]!;
+    const folder = join(dir, "converter-layout");
+    cpSync(join(c.file, ".."), folder, { recursive: true });
+    const file = join(folder, "model.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    const layers = json.modelTopology.config.layers as { class_name: string; config: Record<string, unknown> }[];
+    const input = { class_name: "InputLayer", config: { name: "input_1", batch_input_shape: layers[0]!.config.batch_input_shape, dtype: "float32" } };
+    delete layers[0]!.config.batch_input_shape;
+    json.modelTopology = { keras_version: "2.11.0", backend: "tensorflow", model_config: { class_name: "Sequential", config: { name: "sequential", layers: [input, ...layers] } } };
+    json.convertedBy = "TensorFlow.js Converter v4.22.0";
+    // Python Keras names an LSTM's weights lstm/lstm_cell/kernel.
+    for (const w of json.weightsManifest[0].weights as { name: string }[]) w.name = w.name.replace(/^(lstm_LSTM\d+)\//, "$1/lstm_cell/");
+    writeFileSync(file, JSON.stringify(json));
+    const model = importCase({ ...c, file });
+    expect(model.weights).toEqual(importCase(c).weights);
+    expect(model.source!.producer).toBe("TensorFlow.js tfjs-layers v4.22.0, converted by TensorFlow.js Converter v4.22.0");
+  });
+
   it("the check can fail: a gate block read in the wrong order gives outputs far more than 1e-5 off", () => {
     const c = TORCH_CASES[0]!;
     const model = importCase(c);

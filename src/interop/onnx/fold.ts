@@ -201,12 +201,84 @@ function evaluate(node: OnnxNode, input: (k: number) => Tensor | undefined, shap
   }
 }
 
+/** numpy-style broadcast of shapes (elementwise ops). */
+function broadcastShape(shapes: number[][]): number[] {
+  const rank = Math.max(...shapes.map((d) => d.length));
+  return Array.from({ length: rank }, (_, k) => Math.max(...shapes.map((d) => d[d.length - rank + k] ?? 1)));
+}
+
 /**
- * The value of every tensor that does not depend on the input's values: initializers, and the
- * outputs of FOLDED_OPS nodes whose inputs are known. `shapes` gives the graph inputs' shapes
- * (dynamic axes as 1) for Shape.
+ * The shapes of a node's outputs from its inputs' shapes, for the ops on an LSTM graph's data
+ * path, so that a Shape of any value there folds (torch.onnx.export builds each layer's zero
+ * state from the Shape of that layer's input). Undefined where an input's shape is unknown or the
+ * op is not one of these; the walk in import-onnx.ts refuses such ops anyway.
  */
-export function foldConstants(graph: OnnxGraph, shapes: ReadonlyMap<string, number[]>, file: string): Map<string, Tensor> {
+function inferShapes(node: OnnxNode, shapeOf: (k: number) => number[] | undefined, known: (k: number) => Tensor | undefined): (number[] | undefined)[] {
+  const x = shapeOf(0);
+  if (x === undefined) return [];
+  switch (node.opType) {
+    case "Identity":
+    case "Relu":
+    case "Sigmoid":
+    case "Tanh":
+      return [x];
+    case "Sub":
+    case "Div":
+    case "Mul":
+    case "Add": {
+      const all = (node.input ?? []).map((_, k) => shapeOf(k));
+      return all.every((d) => d !== undefined) ? [broadcastShape(all as number[][])] : [];
+    }
+    case "Transpose": {
+      const perm = intsAttribute(node, "perm") ?? x.map((_, k) => x.length - 1 - k);
+      return [perm.map((p) => x[p]!)];
+    }
+    case "LSTM":
+    case "GRU":
+    case "RNN": {
+      const w = shapeOf(1);
+      const hidden = intAttribute(node, "hidden_size") ?? (w ? w[1]! / ({ LSTM: 4, GRU: 3, RNN: 1 }[node.opType] ?? 1) : undefined);
+      if (w === undefined || hidden === undefined || x.length !== 3) return [];
+      const batchMajor = (intAttribute(node, "layout") ?? 0) === 1;
+      const [T, B] = batchMajor ? [x[1]!, x[0]!] : [x[0]!, x[1]!];
+      const D = w[0]!;
+      const state = batchMajor ? [B, D, hidden] : [D, B, hidden];
+      return [batchMajor ? [B, T, D, hidden] : [T, D, B, hidden], state, state];
+    }
+    case "Squeeze":
+    case "Unsqueeze": {
+      const axes = known(1) ? ints(known(1)) : intsAttribute(node, "axes");
+      if (node.opType === "Squeeze") return [squeeze({ dims: x, data: new Float64Array(0), int: false }, axes ?? null).dims];
+      return [unsqueeze({ dims: x, data: new Float64Array(0), int: false }, axes ?? []).dims];
+    }
+    case "Gather": {
+      const indices = shapeOf(1);
+      if (indices === undefined) return [];
+      const axis = axisOf(intAttribute(node, "axis") ?? 0, x.length);
+      return [[...x.slice(0, axis), ...indices, ...x.slice(axis + 1)]];
+    }
+    case "Gemm": {
+      const b = shapeOf(1);
+      if (b === undefined) return [];
+      const rows = (intAttribute(node, "transA") ?? 0) === 1 ? x[1]! : x[0]!;
+      const cols = (intAttribute(node, "transB") ?? 0) === 1 ? b[0]! : b[1]!;
+      return [[rows, cols]];
+    }
+    case "MatMul": {
+      const b = shapeOf(1);
+      return b === undefined ? [] : [[...x.slice(0, -1), b[b.length - 1]!]];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The value of every tensor that does not depend on the input's values (initializers, and the
+ * outputs of FOLDED_OPS nodes whose inputs are known), and on the way the shape of every value on
+ * the data path. `inputShapes` gives the graph inputs' shapes (dynamic axes as 1).
+ */
+export function foldConstants(graph: OnnxGraph, inputShapes: ReadonlyMap<string, number[]>, file: string): Map<string, Tensor> {
   const known = new Map<string, Tensor>();
   for (const t of graph.initializer ?? []) {
     try {
@@ -215,19 +287,34 @@ export function foldConstants(graph: OnnxGraph, shapes: ReadonlyMap<string, numb
       throw new InputError(file, `initializer ${JSON.stringify(t.name ?? "")}`, (err as Error).message);
     }
   }
+  const shapes = new Map(inputShapes);
+  const shapeOf = (name: string) => shapes.get(name) ?? known.get(name)?.dims;
   const folded = new Set<string>(FOLDED_OPS);
   for (const node of graph.node ?? []) {
-    if (!folded.has(node.opType ?? "") || node.domain) continue;
     const inputs = node.input ?? [];
-    const ready = node.opType === "Shape" ? shapes.has(inputs[0] ?? "") : inputs.every((name) => name === "" || known.has(name));
-    if (!ready) continue;
-    let value: Tensor;
-    try {
-      value = evaluate(node, (k) => (inputs[k] ? known.get(inputs[k]) : undefined), (name) => shapes.get(name));
-    } catch (err) {
-      throw new InputError(file, nodeLabel(node), `cannot evaluate this constant sub-graph: ${(err as Error).message}`);
+    const input = (k: number) => (inputs[k] ? known.get(inputs[k]) : undefined);
+    const foldable = folded.has(node.opType ?? "") && !node.domain;
+    const ready = node.opType === "Shape" ? shapeOf(inputs[0] ?? "") !== undefined : inputs.every((name) => name === "" || known.has(name));
+    if (foldable && ready) {
+      let value: Tensor;
+      try {
+        value = evaluate(node, input, shapeOf);
+      } catch (err) {
+        throw new InputError(file, nodeLabel(node), `cannot evaluate this constant sub-graph: ${(err as Error).message}`);
+      }
+      known.set(node.output?.[0] ?? "", value);
+      continue;
     }
-    known.set(node.output?.[0] ?? "", value);
+    let outputs: (number[] | undefined)[] = [];
+    try {
+      outputs = inferShapes(node, (k) => (inputs[k] ? shapeOf(inputs[k]) : undefined), input);
+    } catch {
+      // A shape that does not work out: the walk in import-onnx.ts names what is wrong with the node.
+    }
+    outputs.forEach((dims, k) => {
+      const name = node.output?.[k];
+      if (dims !== undefined && name) shapes.set(name, dims);
+    });
   }
   return known;
 }

@@ -181,8 +181,8 @@ export function importOnnx(bytes: Uint8Array, file: string): ImportedNetwork {
   };
 
   while (cur !== yName) {
-    // A Shape of the input reads only its shape (for the zero state), which fold.ts evaluated.
-    const next = (uses.get(cur) ?? []).filter((n) => !(n.opType === "Shape" && cur === xName));
+    // A Shape reads only the value's shape (for a zero state), which fold.ts evaluated.
+    const next = (uses.get(cur) ?? []).filter((n) => !(n.opType === "Shape" && known.has(n.output?.[0] ?? "")));
     if (next.length === 0) fail(`value ${JSON.stringify(cur)}`, `does not lead to the graph output ${JSON.stringify(yName)}`);
     if (next.length > 1) {
       fail(`value ${JSON.stringify(cur)}`, `read by ${next.length} nodes (${next.map(nodeLabel).join(", ")}); one chain from the input to the output expected`);
