@@ -8,7 +8,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures clean
 
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
@@ -99,6 +99,13 @@ counter-factors: setup scripts
 # committed src/train/wasm/kernels-wasm.ts; a test fails when the two disagree.
 kernels: scripts
 	node build/scripts/build-kernels.js
+
+# The import fixtures (test/interop/fixtures/): PyTorch exports, written with Debian's
+# python3-torch and python3-onnx (apt-get install python3-torch python3-onnx), and Keras models
+# written with @tensorflow/tfjs, each with the framework's own outputs. The tests need neither.
+import-fixtures: scripts
+	/usr/bin/python3 scripts/make-onnx-fixtures.py
+	node build/scripts/make-keras-fixtures.js
 
 clean:
 	rm -rf dist build $(OUT)

@@ -1,6 +1,6 @@
 /**
- * The import fixtures (test/interop/fixtures/, written by scripts/make-onnx-fixtures.py and
- * scripts/make-keras-fixtures.mjs): each case's model file, its input rows (NAME.csv) and the
+ * The import fixtures (test/interop/fixtures/, written by `make import-fixtures`: scripts/make-onnx-fixtures.py and
+ * scripts/make-keras-fixtures.ts): each case's model file, its input rows (NAME.csv) and the
  * source framework's outputs on them (NAME.expected.json).
  */
 import { readFileSync } from "node:fs";

@@ -6,7 +6,7 @@
  * the input rows they are checked on (NAME.csv) and TensorFlow.js's own outputs on those rows
  * (NAME.expected.json).
  *
- *   node scripts/make-keras-fixtures.mjs
+ *   make import-fixtures   (node build/scripts/make-keras-fixtures.js, from the repository root)
  *
  * Weights are set from a seeded generator (the import maps weights, whatever they are), biases
  * included, so a bias mapped to the wrong gate shows. Window cases (return_sequences false on the
@@ -15,15 +15,28 @@
  * step. Both recurrent activations are written: sigmoid, and TensorFlow.js's default hard_sigmoid.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "interop", "fixtures");
+const OUT = resolve("test", "interop", "fixtures");
 const ROWS = 40;
 
+interface KerasCase {
+  name: string;
+  features: number;
+  /** Units of each LSTM layer. */
+  units: number[];
+  outputs: number;
+  recurrentActivation: "sigmoid" | "hard_sigmoid";
+  /** return_sequences on the last LSTM: the Dense head on every step. */
+  stream: boolean;
+  /** Rows per prediction (window cases); null: a dynamic time axis. */
+  window: number | null;
+  seed: number;
+}
+
 /** mulberry32: a small seeded generator, uniform in [0, 1). */
-function generator(seed) {
+function generator(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -34,14 +47,14 @@ function generator(seed) {
   };
 }
 
-const CASES = [
+const CASES: KerasCase[] = [
   { name: "keras-sigmoid-stacked", features: 3, units: [12, 12], outputs: 2, recurrentActivation: "sigmoid", stream: false, window: 6, seed: 1 },
   { name: "keras-sigmoid-stream", features: 2, units: [10], outputs: 1, recurrentActivation: "sigmoid", stream: true, window: null, seed: 2 },
   { name: "keras-hard-sigmoid", features: 3, units: [8], outputs: 1, recurrentActivation: "hard_sigmoid", stream: false, window: 5, seed: 3 },
   { name: "keras-hard-sigmoid-stacked-stream", features: 2, units: [6, 6], outputs: 1, recurrentActivation: "hard_sigmoid", stream: true, window: null, seed: 4 },
 ];
 
-function build(c) {
+function build(c: KerasCase): tf.Sequential {
   const model = tf.sequential();
   c.units.forEach((units, k) => {
     const last = k === c.units.length - 1;
@@ -62,7 +75,7 @@ function build(c) {
 }
 
 /** The layers format as tfjs-node's file handler writes it: model.json beside one weights file. */
-async function save(model, folder) {
+async function save(model: tf.LayersModel, folder: string): Promise<void> {
   mkdirSync(folder, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -74,31 +87,32 @@ async function save(model, folder) {
         weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
       };
       writeFileSync(join(folder, "model.json"), JSON.stringify(json, null, 1) + "\n");
-      writeFileSync(join(folder, "weights.bin"), Buffer.from(artifacts.weightData));
+      writeFileSync(join(folder, "weights.bin"), Buffer.from(artifacts.weightData as ArrayBuffer));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
     }),
   );
 }
 
-async function writeCase(c) {
+async function writeCase(c: KerasCase): Promise<void> {
   const model = build(c);
   await save(model, join(OUT, c.name));
   const random = generator(1000 + c.seed);
   const rows = Array.from({ length: ROWS }, () => Array.from({ length: c.features }, () => Number((4 * (random() - 0.5)).toFixed(4))));
-  let predicted;
-  let outputs;
+  let predicted: number[];
+  let outputs: number[][];
   if (c.stream) {
     predicted = rows.map((_, t) => t);
-    outputs = (await model.predict(tf.tensor3d([rows])).array())[0];
+    outputs = ((await (model.predict(tf.tensor3d([rows])) as tf.Tensor).array()) as number[][][])[0]!;
   } else {
-    predicted = rows.slice(c.window - 1).map((_, k) => c.window - 1 + k);
-    const windows = predicted.map((j) => rows.slice(j - c.window + 1, j + 1));
-    outputs = await model.predict(tf.tensor3d(windows)).array();
+    const N = c.window!;
+    predicted = rows.slice(N - 1).map((_, k) => N - 1 + k);
+    const windows = predicted.map((j) => rows.slice(j - N + 1, j + 1));
+    outputs = (await (model.predict(tf.tensor3d(windows)) as tf.Tensor).array()) as number[][];
   }
   const names = Array.from({ length: c.features }, (_, k) => `x${k}`);
   writeFileSync(join(OUT, `${c.name}.csv`), [names.join(","), ...rows.map((r) => r.join(","))].join("\n") + "\n");
   const expected = {
-    source: `@tensorflow/tfjs ${tf.version.tfjs} (backend ${tf.getBackend()}), scripts/make-keras-fixtures.mjs`,
+    source: `@tensorflow/tfjs ${tf.version.tfjs} (backend ${tf.getBackend()}), scripts/make-keras-fixtures.ts`,
     features: names,
     targets: Array.from({ length: c.outputs }, (_, k) => `y${k}`),
     mode: c.stream ? "stream" : "window",
