@@ -8,7 +8,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
@@ -20,8 +20,10 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
+# onnxruntime-node (a devDependency) would download a CUDA add-on at install time; .npmrc says
+# skip too, this also covers an npm that no longer passes unknown .npmrc keys to install scripts.
 $(NODE_MODULES): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 build: $(NODE_MODULES)
 	npx tsc -p tsconfig.json
@@ -106,6 +108,10 @@ kernels: scripts
 import-fixtures: scripts
 	/usr/bin/python3 scripts/make-onnx-fixtures.py
 	node build/scripts/make-keras-fixtures.js
+
+# How close import and export come to the frameworks on each fixture (max difference / spread).
+import-parity: scripts
+	node build/scripts/import-parity.js
 
 clean:
 	rm -rf dist build $(OUT)
