@@ -17,6 +17,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { mulberry32 } from "../src/util/seeded-random.js";
 
 const OUT = resolve("test", "interop", "fixtures");
 const ROWS = 40;
@@ -33,18 +34,6 @@ interface KerasCase {
   /** Rows per prediction (window cases); null: a dynamic time axis. */
   window: number | null;
   seed: number;
-}
-
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CASES: KerasCase[] = [
@@ -69,7 +58,7 @@ function build(c: KerasCase): tf.Sequential {
     );
   });
   model.add(tf.layers.dense({ units: c.outputs }));
-  const random = generator(c.seed);
+  const random = mulberry32(c.seed);
   model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => random() - 0.5), w.shape)));
   return model;
 }
@@ -96,7 +85,7 @@ async function save(model: tf.LayersModel, folder: string): Promise<void> {
 async function writeCase(c: KerasCase): Promise<void> {
   const model = build(c);
   await save(model, join(OUT, c.name));
-  const random = generator(1000 + c.seed);
+  const random = mulberry32(1000 + c.seed);
   const rows = Array.from({ length: ROWS }, () => Array.from({ length: c.features }, () => Number((4 * (random() - 0.5)).toFixed(4))));
   let predicted: number[];
   let outputs: number[][];
