@@ -14,8 +14,9 @@ import { readNetwork } from "../../src/interop/read-network.js";
 import { floatEngine } from "../../src/model/float-engine.js";
 import type { FloatModel } from "../../src/model/model-file.js";
 import { predictSeries } from "../../src/data/predict-series.js";
+import { loadSeries } from "../../src/data/series.js";
 import { expectInputError, runCliAsync, tempDir } from "../cli/helpers.js";
-import { floatModel, rawSeries } from "../verify/fixtures.js";
+import { csvText, floatModel, rawSeries } from "../verify/fixtures.js";
 import { importCase, relativeToSpread, TORCH_CASES } from "./fixtures.js";
 
 const dir = tempDir();
@@ -98,6 +99,24 @@ describe("export → import gives the same model", () => {
       expect(back.source).toMatchObject({ format: "onnx", producer: expect.stringMatching(/^seqforge \d/), opset: 17, normalization: { from: "graph" } });
     });
   }
+});
+
+describe("a new normalisation folded into an imported model with one of its own", () => {
+  it("export → import --norm-data: the file's Sub/Div and Mul/Add replaced by a fit, the outputs unchanged", () => {
+    const model = floatModel({ mode: "window", inputSize: 3, hidden: 6, layers: 2, outputs: 2, window: 4, seed: 8 });
+    const file = join(dir, "refit.onnx");
+    writeFileSync(file, exportOnnx(model));
+    const csv = join(dir, "refit.csv");
+    writeFileSync(csv, csvText(model, 60, 9));
+    const { network, hash } = readNetwork(file);
+    const refit = importedModel(network, { normData: (columns) => ({ series: loadSeries(csv, columns), hash: "sha256:refit" }) }, { file, hash });
+    expect(refit.source!.normalization).toMatchObject({ from: "data", rows: 60 });
+    expect(refit.normalization.input.mean).not.toEqual(network.normalization!.input.mean);
+    const features = rawSeries(model, ROWS, 9).features;
+    // Against the exported model as read back (float32 weights): only float64 rounding apart.
+    const before = reference(importedModel(network, {}, { file, hash }), features).outputs;
+    expect(relativeToSpread(reference(refit, features).outputs, before)).toBeLessThan(1e-12);
+  });
 });
 
 describe("seqforge export (the compiled CLI)", () => {
