@@ -1,7 +1,8 @@
 /**
- * The import fixtures (test/interop/fixtures/, written by `make import-fixtures`: scripts/make-onnx-fixtures.py and
- * scripts/make-keras-fixtures.ts): each case's model file, its input rows (NAME.csv) and the
- * source framework's outputs on them (NAME.expected.json).
+ * The import fixtures (test/interop/fixtures/, written by `make import-fixtures`:
+ * scripts/make-onnx-fixtures.py and scripts/make-keras-fixtures.ts): each case's model file, its
+ * input rows (NAME.csv) and the source framework's outputs on them (NAME.expected.json); and the
+ * import, prediction and comparison the tests share.
  */
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";

@@ -102,6 +102,10 @@ describe("import equals the source framework", () => {
     expect([model.features, model.targets]).toEqual([["a", "b"], ["t"]]);
     // The file written reads back (a model with no training block is a valid model file).
     expect(parseFloatModel(serializeModel(model), "m.json")).toEqual(model);
+    const { source: _, ...neither } = model;
+    expect(() => parseFloatModel(serializeModel(neither), "m.json")).toThrow(
+      new InputError("m.json", "field training", "a training block (a trained model) or a source block (an imported one) expected"),
+    );
     expect(importCase(KERAS_CASES[0]!).source).toMatchObject({ format: "tfjs-layers", producer: "TensorFlow.js tfjs-layers v4.22.0", opset: null });
   });
 

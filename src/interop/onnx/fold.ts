@@ -13,7 +13,7 @@ import type { OnnxGraph, OnnxNode } from "./proto.js";
 import { elementCount, tensorValues, type Tensor } from "./tensor.js";
 
 /** The ops folded when their inputs are known: the shape and zeros arithmetic of LSTM exports. */
-export const FOLDED_OPS = ["Constant", "Identity", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Expand", "ConstantOfShape", "Slice", "Cast"] as const;
+const FOLDED_OPS = ["Constant", "Identity", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Expand", "ConstantOfShape", "Slice", "Cast"] as const;
 
 function strides(dims: readonly number[]): number[] {
   const s = new Array<number>(dims.length).fill(1);

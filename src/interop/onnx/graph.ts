@@ -41,10 +41,7 @@ export function stringsAttribute(node: OnnxNode, name: string): string[] | undef
 /** Attribute constructors for the graphs seqforge writes. */
 export const attr = {
   int: (name: string, i: number): OnnxAttribute => ({ name, type: AttributeType.INT, i }),
-  ints: (name: string, ints: number[]): OnnxAttribute => ({ name, type: AttributeType.INTS, ints }),
-  float: (name: string, f: number): OnnxAttribute => ({ name, type: AttributeType.FLOAT, f }),
   floats: (name: string, floats: number[]): OnnxAttribute => ({ name, type: AttributeType.FLOATS, floats }),
-  string: (name: string, s: string): OnnxAttribute => ({ name, type: AttributeType.STRING, s: Buffer.from(s, "utf8") }),
   strings: (name: string, s: string[]): OnnxAttribute => ({ name, type: AttributeType.STRINGS, strings: s.map((v) => Buffer.from(v, "utf8")) }),
 };
 

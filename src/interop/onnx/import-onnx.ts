@@ -42,7 +42,7 @@ export const OPSETS = { min: 13, max: 17 } as const;
 
 /** The metadata key under which seqforge export records the model's columns and run mode. */
 export const METADATA_KEY = "seqforge";
-export const RecordedFactsSchema = z.object({
+const RecordedFactsSchema = z.object({
   features: z.array(z.string()).optional(),
   targets: z.array(z.string()).optional(),
   window: z.number().int().positive().optional(),
