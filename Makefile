@@ -8,7 +8,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant flash-two-models counter-factors kernels clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -22,8 +22,10 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
+# onnxruntime-node (a devDependency) would download a CUDA add-on at install time; .npmrc says
+# skip too, this also covers an npm that no longer passes unknown .npmrc keys to install scripts.
 $(NODE_MODULES): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 build: $(NODE_MODULES)
 	npx tsc -p tsconfig.json
@@ -111,6 +113,17 @@ counter-factors: setup scripts
 # committed src/train/wasm/kernels-wasm.ts; a test fails when the two disagree.
 kernels: scripts
 	node build/scripts/build-kernels.js
+
+# The import fixtures (test/interop/fixtures/): PyTorch exports, written with Debian's
+# python3-torch and python3-onnx (apt-get install python3-torch python3-onnx), and Keras models
+# written with @tensorflow/tfjs, each with the framework's own outputs. The tests need neither.
+import-fixtures: scripts
+	/usr/bin/python3 scripts/make-onnx-fixtures.py
+	node build/scripts/make-keras-fixtures.js
+
+# How close import and export come to the frameworks on each fixture (max difference / spread).
+import-parity: scripts
+	node build/scripts/import-parity.js
 
 clean:
 	rm -rf dist build $(OUT)

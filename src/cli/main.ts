@@ -85,6 +85,22 @@ const reportFlags = {
   ...json,
 } as const satisfies Record<string, Options>;
 
+const importFlags = {
+  out: { type: "string", demandOption: true, describe: "model file to write" },
+  features: { type: "string", describe: "names of the network's inputs, comma separated (default: x0,x1,…)" },
+  target: { type: "string", describe: "names of the network's outputs, comma separated (default: y0,y1,…)" },
+  window: { type: "number", describe: "rows per prediction (default: the file's fixed time length; needed when it is dynamic)" },
+  mode: { choices: RUN_MODES, describe: "default: window for a head on the last step, stream for a head on every step" },
+  horizon: { type: "number", describe: "rows between the last input row and the row the output is for (default 0)" },
+  "norm-data": { type: "string", describe: "fit the normalisation on this data (as train does) and fold it into the weights" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const exportFlags = {
+  onnx: { type: "string", demandOption: true, describe: "ONNX file to write (raw units in and out)" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
 const exampleSeedFlags = {
   "x-dim": { type: "number", default: 50 },
   cells: { type: "number", default: 100 },
@@ -102,6 +118,8 @@ export type GenerateArgs = WithModel<typeof generateFlags>;
 export type VerifyArgs = WithModel<typeof verifyFlags>;
 export type BenchArgs = WithModel<typeof benchFlags>;
 export type ReportArgs = InferredOptionTypes<typeof reportFlags> & { models: string[] };
+export type ImportArgs = InferredOptionTypes<typeof importFlags> & { file: string };
+export type ExportArgs = WithModel<typeof exportFlags>;
 export type ExampleSeedArgs = InferredOptionTypes<typeof exampleSeedFlags>;
 
 /** Loads ./commands/<name>.js and runs its `run` with the command's typed flags. */
@@ -124,6 +142,13 @@ function commands(y: Argv): Argv {
       (c: Argv) => c.positional("model", modelPositional).options(verifyFlags),
       lazy<VerifyArgs>("verify"),
     )
+    .command(
+      "import <file>",
+      "read an LSTM trained elsewhere: ONNX (torch.onnx.export) or a Keras model in TensorFlow.js's layers format (model.json)",
+      (c: Argv) => c.positional("file", { type: "string", demandOption: true, describe: "a .onnx file, or a TensorFlow.js model.json" }).options(importFlags),
+      lazy<ImportArgs>("import"),
+    )
+    .command("export <model>", "write a float model as ONNX", (c: Argv) => c.positional("model", modelPositional).options(exportFlags), lazy<ExportArgs>("export"))
     .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
     .command(
       "report <models..>",
