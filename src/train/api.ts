@@ -12,6 +12,16 @@ export type Optimizer = (typeof OPTIMIZERS)[number];
 export const LOSS_KINDS = ["mse", "hidden"] as const;
 export type LossKind = (typeof LOSS_KINDS)[number];
 
+/** The largest network seqforge trains; why each, and the memory check, in ./limits.ts. */
+export const TRAIN_LIMITS = { hidden: 1024, layers: 16, window: 65535, parameters: 2 ** 23 } as const;
+
+/**
+ * A training loss this many times that of always predicting the training mean means training
+ * diverged (./fit-model.ts): a model that has learnt nothing at all (its initial weights) is
+ * within a few times of it.
+ */
+export const DIVERGENCE_FACTOR = 100;
+
 export interface TrainConfig {
   cell: CellKind;
   hidden: number;
@@ -72,6 +82,8 @@ export interface TrainResult {
   lossHistory: EpochReport[];
   /** Epoch whose weights were kept (best validation loss), or null without validation data. */
   bestEpoch: number | null;
+  /** The epoch whose loss was not finite, when training stopped there and kept the best epoch before it. */
+  stoppedAt?: number;
 }
 
 export type TrainLstm = (

@@ -18,6 +18,7 @@ import { InputError, OptionError } from "../errors.js";
 import type { EpochReport, SampleSet, StreamSamples, TrainConfig, TrainLstm, TrainResult, WindowSamples } from "./api.js";
 import { forwardChunk } from "./forward.js";
 import { initUniform, setSelectionHead } from "./init.js";
+import { checkTrainingSize } from "./limits.js";
 import { paramLayout, toModelWeights } from "./layout.js";
 import { chunkLoss, lossWeight, type LossSpec } from "./loss.js";
 import { adam, sgd } from "./optimizer.js";
@@ -63,6 +64,7 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
   let bestEpoch: number | null = null;
   const bestParams = new Float64Array(lay.size);
   let sinceBest = 0;
+  let stoppedAt: number | undefined;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     let loss: number;
     if (train.kind === "window") {
@@ -80,7 +82,10 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
     }
     const report: EpochReport = { epoch, loss, valLoss };
     if (!Number.isFinite(loss) || (valLoss !== null && !Number.isFinite(valLoss))) {
-      if (bestEpoch !== null) break; // diverged after a good epoch: keep that one
+      if (bestEpoch !== null) {
+        stoppedAt = epoch; // diverged after a good epoch: keep that one, and say so
+        break;
+      }
       throw new OptionError("lr", `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate or clip gradients`);
     }
     history.push(report);
@@ -97,7 +102,7 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
   }
   if (bestEpoch !== null) params.set(bestParams);
   const weights = toModelWeights(params, lay);
-  const result: TrainResult = { layers: weights.layers, head: weights.head, lossHistory: history, bestEpoch };
+  const result: TrainResult = { layers: weights.layers, head: weights.head, lossHistory: history, bestEpoch, ...(stoppedAt === undefined ? {} : { stoppedAt }) };
   return result;
 };
 
@@ -175,6 +180,7 @@ function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): v
   }
   if (!Number.isFinite(c.forgetBias)) throw new OptionError("forgetBias", `a number expected, found ${c.forgetBias}`);
   if (!Number.isInteger(c.seed)) throw new OptionError("seed", `an integer expected, found ${c.seed}`);
+  checkTrainingSize(c, train.inputSize, train.outputSize);
   if (c.loss === "hidden" && train.outputSize > c.hidden) {
     throw new OptionError("loss", `the hidden loss reads output q from h[q]: needs at most as many targets as hidden units (${c.hidden}), found ${train.outputSize}`);
   }
