@@ -8,7 +8,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build typecheck test test-fast test-qemu demo bench bench-train bench-quant clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels clean
 
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
@@ -66,20 +66,39 @@ demo: setup
 	@echo "== 6. bench: instructions per step (QEMU -icount: instructions, not cycles), flash and RAM on Cortex-M4 =="
 	$(SEQFORGE) bench $(OUT)/model.q.json --target cortex-m4
 
+# Repository tools (scripts/): benchmark drivers and measurements, compiled into build/ with the
+# sources they use, never into the shipped dist/.
+scripts: $(NODE_MODULES)
+	npx tsc -p tsconfig.scripts.json
+
 # Instructions per step (QEMU -icount; instructions, not cycles), flash and RAM of the reference
-# models S, M, L on every Cortex-M target, beside CMSIS-NN's: bench/results.json, bench/results.md.
-bench: setup
-	node dist/bench/target-bench.js --out bench
+# models S, M, L on every QEMU target, beside CMSIS-NN's: bench/results.json, bench/results.md.
+bench: setup scripts
+	node build/scripts/bench-targets.js --out bench
 
 # Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
 # 100,000-step streaming runs: bench/quant.json, bench/quant.md.
-bench-quant: setup
-	node dist/bench/quant-bench.js --out bench
+bench-quant: setup scripts
+	node build/scripts/bench-quant.js --out bench
 
 # One training iteration (forward, BPTT, update) against numpy running the same algorithm
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
-bench-train: build
-	node dist/bench/train-bench.js --out bench
+bench-train: scripts
+	node build/scripts/bench-train.js --out bench
+
+# Flash of two models linked into one image (one shared nonlinearity table) against each alone.
+flash-two-models: setup scripts
+	node build/scripts/flash-two-models.js --target cortex-m4
+
+# Instructions per counter tick of every QEMU target, measured with a loop of known length
+# (the factors recorded in targets/*.json; a QEMU test checks them too).
+counter-factors: setup scripts
+	node build/scripts/measure-counter-factors.js
+
+# Reassembles the trainer's WebAssembly kernels (src/train/wasm/kernels-wat.ts) into the
+# committed src/train/wasm/kernels-wasm.ts; a test fails when the two disagree.
+kernels: scripts
+	node build/scripts/build-kernels.js
 
 clean:
-	rm -rf dist $(OUT)
+	rm -rf dist build $(OUT)

@@ -1,22 +1,22 @@
 /**
- * Measures each QEMU target's instructions per counter tick (src/bench/calibration.ts) and
+ * Measures each QEMU target's instructions per counter tick (./counter-factor.ts) and
  * compares it with the factor recorded in targets/<name>.json (counter.instructionsPerTick). Run
  * after adding a target or changing QEMU:
- *   node dist/bench/calibrate.js [target ...]
+ *   make counter-factors   (node build/scripts/measure-counter-factors.js [target ...])
  * Exits 1 when a recorded factor is off by more than 0.1%.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listQemuTargets, mapLimit } from "../toolchain/index.js";
-import { calibrate } from "./calibration.js";
+import { listQemuTargets, mapLimit } from "../src/toolchain/index.js";
+import { measureCounterFactor } from "./counter-factor.js";
 
 async function main(): Promise<void> {
   const targets = process.argv.length > 2 ? process.argv.slice(2) : listQemuTargets();
-  const work = mkdtempSync(join(tmpdir(), "seqforge-calibrate-"));
+  const work = mkdtempSync(join(tmpdir(), "seqforge-counter-factor-"));
   let off = false;
   try {
-    const results = await mapLimit(targets, 2, (t) => calibrate(t, work));
+    const results = await mapLimit(targets, 2, (t) => measureCounterFactor(t, work));
     process.stdout.write("| target | loop instructions per iteration | ticks for 1,000,000 / 3,000,000 iterations | measured instructions per tick | recorded |\n| --- | ---: | ---: | ---: | ---: |\n");
     for (const c of results) {
       const bad = Math.abs(c.instructionsPerTick - c.recorded) / c.recorded > 0.001;
@@ -32,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`calibrate: ${(err as Error).message}\n`);
+  process.stderr.write(`measure-counter-factors: ${(err as Error).message}\n`);
   process.exitCode = 1;
 });

@@ -8,15 +8,15 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MT19937 } from "../example/mt19937.js";
-import { numpyInit } from "../example/numpy-init.js";
-import { initUniform, setSelectionHead } from "../train/init.js";
-import { paramLayout } from "../train/layout.js";
-import { adam, sgd } from "../train/optimizer.js";
-import { TrainRng } from "../train/rng.js";
-import { TrainingStep } from "../train/training-step.js";
-import { resetState } from "../train/workspace.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { MT19937 } from "../src/example/mt19937.js";
+import { numpyInit } from "../src/example/numpy-init.js";
+import { initUniform, setSelectionHead } from "../src/train/init.js";
+import { paramLayout } from "../src/train/layout.js";
+import { adam, sgd } from "../src/train/optimizer.js";
+import { TrainRng } from "../src/train/rng.js";
+import { TrainingStep } from "../src/train/training-step.js";
+import { resetState } from "../src/train/workspace.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
 
 interface SeedCase {
   name: string;

@@ -1,19 +1,19 @@
 /**
- * `make bench`: the reference models S, M, L (src/bench/reference-models.ts) on every QEMU
+ * `make bench`: the reference models S, M, L (scripts/reference-models.ts) on every QEMU
  * target, with CMSIS-NN's figures beside ours and the size goal for M. Writes bench/results.json
  * and bench/results.md and prints the Markdown. Counts are INSTRUCTIONS (QEMU -icount), not
- * cycles. Run: node dist/bench/target-bench.js [--targets a,b] [--out bench]
+ * cycles. Run: make bench (node build/scripts/bench-targets.js [--targets a,b] [--out bench])
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-write.js";
-import { listQemuTargets, loadTarget, type QemuTarget } from "../toolchain/index.js";
-import { benchModel, type BenchResult } from "./bench-model.js";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
+import { listQemuTargets, loadTarget, type QemuTarget } from "../src/toolchain/index.js";
+import { benchModel, type BenchResult } from "../src/bench/bench-model.js";
 import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
 import { REFERENCE_MODELS, referenceQuantModel } from "./reference-models.js";
-import { COUNT_NOTE } from "./report.js";
+import { COUNT_NOTE } from "../src/bench/report.js";
 import { resultsMarkdown, sizeGoalChecks } from "./results-report.js";
 
 const SEED = 1;
@@ -28,7 +28,7 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === "--targets") opts.targets = argv[i + 1]!.split(",");
     else if (argv[i] === "--out") opts.outDir = argv[i + 1]!;
-    else throw new Error(`unknown argument ${argv[i]}; usage: target-bench.js [--targets a,b] [--out DIR]`);
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench-targets.js [--targets a,b] [--out DIR]`);
   }
   return opts;
 }

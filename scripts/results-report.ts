@@ -2,9 +2,9 @@
  * bench/results.md and the figures beside the table: CMSIS-NN's counts next to ours, and the size
  * goal for model M. Pure formatting of BenchResult rows.
  */
-import type { BenchResult } from "./bench-model.js";
+import type { BenchResult } from "../src/bench/bench-model.js";
 import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
-import { COUNT_NOTE, markdownTable, resultsTable } from "./report.js";
+import { COUNT_NOTE, markdownTable, resultsTable } from "../src/bench/report.js";
 
 /** A size-goal row: the bench figures of model M on one target (flashBytes being what the goal is checked against). */
 export interface GoalCheck extends Pick<BenchResult, "target" | "flashBytes" | "constBytes" | "codeBytes" | "libraryBytes" | "libraryRoutines" | "ramBytes"> {
@@ -69,7 +69,7 @@ export function resultsMarkdown(
         g.libraryBytes.toLocaleString("en-US"), g.libraryRoutines.join(", ") || "none", yes(g.flashMet), String(g.ramBytes), yes(g.ramMet),
       ]),
     ),
-    "## Counter calibration (instructions per SysTick tick, measured with a loop of known length)",
+    "## Counter factors (instructions per counter tick, measured with a loop of known length)",
     "",
     markdownTable(["target", "instructions per tick"], Object.entries(factors).map(([t, f]) => [t, String(f)])),
     `Toolchain: ${meta.compiler}; ${meta.qemu}.`,

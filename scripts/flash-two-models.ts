@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 /**
- * Flash of one and of two seqforge models linked into one Cortex-M image (plain node, on the
- * compiled dist/: run `npx tsc -p .` first).
+ * Flash of one and of two seqforge models linked into one image of a QEMU target.
  *
- *   node scripts/flash-two-models.mjs [--target cortex-m4] [--work DIR] [--json]
+ *   make flash-two-models   (node build/scripts/flash-two-models.js [--target cortex-m4] [--work DIR] [--json])
  *
- * Two different integer models, the bench's reference models (src/bench/reference-models.ts:
+ * Two different integer models, the bench's reference models (scripts/reference-models.ts:
  * one standard LSTM layer, seeded random weights, stream mode): M (8 inputs, 32 units) in w8a16
  * and S (3 inputs, 16 units) in w8a8. Three images are built with the target's compiler and
  * flags (-O2, one section per function and object, --gc-sections): a driver with M alone, with S
@@ -22,34 +21,45 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { attributeSizes } from "../dist/bench/attribute.js";
-import { benchInputs } from "../dist/bench/bench-model.js";
-import { parseMapFile } from "../dist/bench/map-file.js";
-import { REFERENCE_MODELS, referenceQuantModel } from "../dist/bench/reference-models.js";
-import { generateC } from "../dist/codegen/generate.js";
-import { quantizeInputs, simulateSteps } from "../dist/quant/index.js";
-import { buildProgram, loadTarget, readSymbols, readUndefined, runProgram } from "../dist/toolchain/index.js";
-import { requireTool } from "../dist/toolchain/tools.js";
+import { attributeSizes } from "../src/bench/attribute.js";
+import { benchInputs } from "../src/bench/bench-model.js";
+import { parseMapFile } from "../src/bench/map-file.js";
+import { REFERENCE_MODELS, referenceQuantModel } from "./reference-models.js";
+import { generateC } from "../src/codegen/generate.js";
+import { quantizeInputs, Simulator, type QuantModel } from "../src/quant/index.js";
+import { buildProgram, loadTarget, readSymbols, readUndefined, runProgram, type BuildResult } from "../src/toolchain/index.js";
+import type { SymbolSize } from "../src/toolchain/size.js";
+import { requireTool } from "../src/toolchain/tools.js";
 
 const { values: flags } = parseArgs({
   options: { target: { type: "string", default: "cortex-m4" }, work: { type: "string" }, json: { type: "boolean", default: false } },
 });
 const targetName = flags.target;
 const target = loadTarget(targetName);
-if (target.kind !== "qemu") throw new Error(`${targetName}: choose a Cortex-M target (the images run under QEMU)`);
+if (target.kind !== "qemu") throw new Error(`${targetName}: choose a QEMU target (the images run under QEMU)`);
+const qemuTarget = target;
 const work = resolve(flags.work ?? join(tmpdir(), "seqforge-flash-two-models"));
 rmSync(work, { recursive: true, force: true });
 const STEPS = 8;
 
-const spec = (name) => REFERENCE_MODELS.find((s) => s.name === name);
-const MODELS = [
-  { prefix: "ref_m", label: "M 8→32 w8a16", model: referenceQuantModel(spec("M"), { scheme: "w8a16" }) },
-  { prefix: "ref_s", label: "S 3→16 w8a8", model: referenceQuantModel(spec("S"), { scheme: "w8a8" }) },
-];
-for (const [i, m] of MODELS.entries()) m.inputs = quantizeInputs(m.model, benchInputs(m.model.architecture.inputSize, STEPS, 1 + i));
+interface LinkedModel {
+  prefix: string;
+  label: string;
+  model: QuantModel;
+  /** Quantized inputs, one per step. */
+  inputs: Int32Array[];
+}
+
+function referenceModel(name: string, scheme: "w8a16" | "w8a8", prefix: string, seed: number): LinkedModel {
+  const spec = REFERENCE_MODELS.find((s) => s.name === name)!;
+  const model = referenceQuantModel(spec, { scheme });
+  const inputs = quantizeInputs(model, benchInputs(model.architecture.inputSize, STEPS, seed));
+  return { prefix, label: `${name} ${spec.inputSize}→${spec.hiddenSize} ${scheme}`, model, inputs };
+}
+const MODELS = [referenceModel("M", "w8a16", "ref_m", 1), referenceModel("S", "w8a8", "ref_s", 2)];
 
 /** A driver that steps every model from reset through its inputs and prints its last output. */
-function mainSource(ms) {
+function mainSource(ms: LinkedModel[]): string {
   const blocks = ms.map((m) => {
     const P = m.prefix.toUpperCase();
     return `    {
@@ -83,12 +93,21 @@ ${blocks.join("\n")}
 `;
 }
 
-async function measure(name, ms) {
+interface Measured {
+  name: string;
+  sources: string[];
+  built: BuildResult;
+  generatedObjects: string[];
+  undefinedSymbols: string[];
+  imageSymbols: SymbolSize[];
+}
+
+async function measure(name: string, ms: LinkedModel[]): Promise<Measured> {
   const dir = join(work, name);
   const cDir = join(dir, "c");
   mkdirSync(cDir, { recursive: true });
   // Every model into one folder, as a firmware would hold them; each .c file compiled once.
-  const sources = [];
+  const sources: string[] = [];
   for (const m of ms) {
     for (const f of generateC(m.model, { prefix: m.prefix, target: targetName, floatIo: false })) {
       writeFileSync(join(cDir, f.name), f.content);
@@ -104,20 +123,23 @@ async function measure(name, ms) {
   for (const m of ms) {
     const line = res.stdout.split("\n").find((l) => l.startsWith(`${m.prefix} `));
     const fromC = line?.trim().split(" ").slice(1).map(Number);
-    const fromSim = Array.from(simulateSteps(m.model, m.inputs).outputs.at(-1));
+    const sim = new Simulator(m.model);
+    let y: Int32Array = new Int32Array(0);
+    for (const x of m.inputs) y = sim.step(x);
+    const fromSim = Array.from(y);
     if (JSON.stringify(fromC) !== JSON.stringify(fromSim)) throw new Error(`${name}: ${m.prefix} computed ${JSON.stringify(fromC)}, the simulator ${JSON.stringify(fromSim)}`);
   }
 
-  const nm = requireTool(target.nm, target.packages);
-  const generatedObjects = built.objects.slice(0, sources.length);
+  const nm = requireTool(qemuTarget.nm, qemuTarget.packages);
+  const generatedObjects = (built.objects ?? []).slice(0, sources.length);
   const undefinedSymbols = [...new Set((await Promise.all(generatedObjects.map((o) => readUndefined(nm, o)))).flat())];
   const imageSymbols = await readSymbols(nm, built.executable);
   return { name, sources, built, generatedObjects, undefinedSymbols, imageSymbols };
 }
 
 /** Flash from the generated objects (const + code) and the library routines they call, from the map. */
-function flashOf(r) {
-  const sections = parseMapFile(readFileSync(r.built.mapFile, "utf8"));
+function flashOf(r: Measured) {
+  const sections = parseMapFile(readFileSync(r.built.mapFile!, "utf8"));
   // attributeSizes wants a state object to check; the images' states are local statics of main,
   // so give it the first .bss section of the driver and ignore its stateBytes.
   const driverBss = sections.find((s) => s.file.endsWith("main.o") && /^\.bss\./.test(s.section));
@@ -126,7 +148,7 @@ function flashOf(r) {
     modelObjects: r.generatedObjects,
     undefinedSymbols: r.undefinedSymbols,
     imageSymbols: r.imageSymbols,
-    stateSymbol: driverBss.section.replace(/^\.bss\./, ""),
+    stateSymbol: driverBss!.section.replace(/^\.bss\./, ""),
   });
   const tables = r.imageSymbols.filter((s) => /tanh_table/.test(s.name)).map((s) => `${s.name} (${s.size} B)`);
   return {
@@ -142,19 +164,18 @@ function flashOf(r) {
   };
 }
 
-const configs = [
-  ["M alone", [MODELS[0]]],
-  ["S alone", [MODELS[1]]],
+const configs: [string, LinkedModel[]][] = [
+  ["M alone", [MODELS[0]!]],
+  ["S alone", [MODELS[1]!]],
   ["M + S", MODELS],
 ];
-const rows = [];
-for (const [name, ms] of configs) rows.push(flashOf(await measure(name.replace(/\W+/g, "-"), ms)));
-rows.forEach((r, i) => (r.image = configs[i][0]));
+const rows: ReturnType<typeof flashOf>[] = [];
+for (const [name, ms] of configs) rows.push({ ...flashOf(await measure(name.replace(/\W+/g, "-"), ms)), image: name });
 
 if (flags.json) {
   process.stdout.write(JSON.stringify({ target: targetName, rows }, null, 2) + "\n");
 } else {
-  const n = (v) => v.toLocaleString("en-US");
+  const n = (v: number) => v.toLocaleString("en-US");
   console.log(`${targetName}, -O2, outputs checked against the simulator; flash of the generated C (const + code) and the library routines it calls, from the linker map:`);
   console.log("");
   console.log("| image | generated .c files | flash B (const + code + library) | whole image text+data B | tanh tables in the image |");
@@ -162,7 +183,7 @@ if (flags.json) {
   for (const r of rows) {
     console.log(`| ${r.image} | ${r.sources.join(", ")} | ${n(r.flashBytes)} (${n(r.constBytes)} + ${n(r.codeBytes)} + ${n(r.libraryBytes)}) | ${n(r.imageTextBytes)} | ${r.tables.join(", ")} |`);
   }
-  const [m, s, both] = rows;
+  const [m, s, both] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
   console.log("");
   console.log(`M + S costs ${n(both.flashBytes)} bytes; M alone + S alone would be ${n(m.flashBytes + s.flashBytes)}: ${n(m.flashBytes + s.flashBytes - both.flashBytes)} bytes shared.`);
 }

@@ -5,12 +5,12 @@
  *   S: input 3, hidden 16      M: input 8, hidden 32      L: input 40, hidden 64
  * The weights are random, so the figures say what the code costs, not what a model predicts.
  */
-import { MODEL_FORMAT, MODEL_VERSION, type FloatModel, type RunMode } from "../model/model-file.js";
-import { withHash, type QuantModel } from "../model/quant-model-file.js";
-import type { Scheme } from "../model/schemes.js";
-import { quantizeModel } from "../quant/quantize.js";
-import { sha256 } from "../util/hash.js";
-import { BenchRandom } from "./random.js";
+import { MODEL_FORMAT, MODEL_VERSION, type FloatModel, type RunMode } from "../src/model/model-file.js";
+import { withHash, type QuantModel } from "../src/model/quant-model-file.js";
+import type { Scheme } from "../src/model/schemes.js";
+import { quantizeModel } from "../src/quant/quantize.js";
+import { sha256 } from "../src/util/hash.js";
+import { BenchRandom } from "../src/bench/random.js";
 
 export interface ReferenceSpec {
   name: string;
