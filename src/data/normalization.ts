@@ -57,14 +57,20 @@ function checkStatistics(file: string, name: string, rows: number, st: { min: nu
   );
 }
 
-/** Row-major matrix of the named columns, normalised: out[r] is row r's vector. */
-export function normalizedRows(series: Series, names: readonly string[], norm: Normalization): Float64Array[] {
+/** The named columns, normalised, as one row-major matrix: row r at r·names.length. */
+export function normalizedMatrix(series: Series, names: readonly string[], norm: Normalization): Float64Array {
   const cols = names.map((n) => series.columns.get(n)!);
-  const out: Float64Array[] = [];
+  const n = names.length;
+  const out = new Float64Array(series.rows * n);
   for (let r = 0; r < series.rows; r++) {
-    const row = new Float64Array(names.length);
-    for (let k = 0; k < names.length; k++) row[k] = (cols[k]![r]! - norm.mean[k]!) / norm.scale[k]!;
-    out.push(row);
+    for (let k = 0; k < n; k++) out[r * n + k] = (cols[k]![r]! - norm.mean[k]!) / norm.scale[k]!;
   }
   return out;
+}
+
+/** normalizedMatrix as one vector per row (views into the one matrix): out[r] is row r's vector. */
+export function normalizedRows(series: Series, names: readonly string[], norm: Normalization): Float64Array[] {
+  const m = normalizedMatrix(series, names, norm);
+  const n = names.length;
+  return Array.from({ length: series.rows }, (_, r) => m.subarray(r * n, (r + 1) * n));
 }

@@ -22,10 +22,10 @@ export interface Predictions {
   values: Float64Array[];
 }
 
-/** `series` must hold the model's feature columns. */
-export function predictSeries(model: RunnableModel, series: Series): Predictions {
+/** `series` must hold the model's feature columns; predicts the rows from `fromRow` on. */
+export function predictSeries(model: RunnableModel, series: Series, fromRow = 0): Predictions {
   const inputs = normalizedRows(series, model.features, model.normalization.input);
-  const out = runSeries(model.engine, model.architecture, inputs);
+  const out = runSeries(model.engine, model.architecture, inputs, fromRow);
   const values = model.targets.map(() => new Float64Array(out.rows.length));
   out.outputs.forEach((y, k) => {
     const raw = denormalizeRow(y, model.normalization.output);

@@ -45,15 +45,23 @@ export interface TrainConfig {
   window: number;
 }
 
-/** Window mode: independent windows, one target each (sequence to one). Values normalised. */
+/**
+ * Window mode: independent windows, one target each (sequence to one). Values normalised. The
+ * windows are not copied out (consecutive windows share all but one row): each is `window`
+ * consecutive rows of x from its start row.
+ */
 export interface WindowSamples {
   kind: "window";
   inputSize: number;
   outputSize: number;
-  /** x[s] holds N steps × inputSize, step-major. */
-  x: Float64Array[];
-  /** y[s] holds outputSize values: the target of window s. */
-  y: Float64Array[];
+  /** N: rows per window. */
+  window: number;
+  /** Input rows, row-major: rows × inputSize. */
+  x: Float64Array;
+  /** The first row (of x) of each window; the window count is its length. */
+  start: Uint32Array;
+  /** windows × outputSize: the target of window s at s·outputSize. */
+  y: Float64Array;
 }
 
 /** Stream mode: one long series; the state is carried across truncated-BPTT chunks. */

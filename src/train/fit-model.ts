@@ -62,14 +62,8 @@ export interface Divergence {
  */
 export function meanPredictionLoss(s: SampleSet, config: Pick<TrainConfig, "loss" | "window">): number {
   let sum = 0;
-  let count = 0;
-  if (s.kind === "window") {
-    for (const y of s.y) for (const v of y) sum += v * v;
-    count = s.y.length;
-  } else {
-    for (const v of s.y) sum += v * v;
-    count = s.steps;
-  }
+  for (const v of s.y) sum += v * v;
+  const count = s.kind === "window" ? s.start.length : s.steps;
   if (config.loss === "mse") return sum / (count * s.outputSize);
   return s.kind === "window" ? sum / count : (sum * config.window) / count;
 }
@@ -125,7 +119,8 @@ export function fitModel(input: FitInput): FitOutput {
 
   let validation: TargetAccuracy[] = [];
   if (prepared.split.val) {
-    const pred = predictSeries({ ...model, engine: floatEngine(model) }, series);
+    // Only the validation rows are predicted (a stream still runs from the first row).
+    const pred = predictSeries({ ...model, engine: floatEngine(model) }, series, prepared.split.splitRow);
     validation = scorePredictions(pred, series, model.targets, spec.horizon, prepared.split.splitRow);
   }
   const history = model.training.lossHistory;

@@ -7,12 +7,10 @@ import { InputError, OptionError } from "../../errors.js";
 import { saveFloatModel } from "../../model/model-file.js";
 import type { RunMode } from "../../model/model-file.js";
 import { describeDivergence, fitModel, type FitOutput } from "../../train/fit-model.js";
-import { selectColumns } from "../../data/series.js";
-import { parseTable, readDataFile } from "../../data/table.js";
+import { readSeriesFile } from "../../data/table.js";
 import type { TrainConfig } from "../../train/api.js";
 import { checkTrainingSize } from "../../train/limits.js";
 import { trainLstm } from "../../train/trainer.js";
-import { sha256 } from "../../util/hash.js";
 import { assertNotAnInput, assertWritablePath } from "../../util/atomic-write.js";
 import { epochProgress } from "../../util/progress.js";
 import { columnListFlag, intFlag, numberFlag, stringFlag } from "../flag-values.js";
@@ -114,11 +112,9 @@ export async function run(args: TrainArgs): Promise<number> {
   const o = trainOptions(args);
   assertWritablePath(o.out); // before training, not after it
   assertNotAnInput(o.out, [{ path: o.data, what: "the --data file" }]);
-  const bytes = readDataFile(o.data);
-  const table = parseTable(bytes, o.data);
   // Feature columns first, then targets not already among them: one parse per column.
   const columns = [...o.features, ...o.targets.filter((t) => !o.features.includes(t))];
-  const series = selectColumns(table, columns);
+  const { series, hash } = readSeriesFile(o.data, () => ({ names: columns, what: "requested" }));
 
   const progress = epochProgress(o.config.epochs);
   let seen = 0;
@@ -128,7 +124,7 @@ export async function run(args: TrainArgs): Promise<number> {
       series,
       spec: { features: o.features, targets: o.targets, window: o.window, horizon: o.horizon, mode: o.mode, val: o.val },
       config: o.config,
-      dataHash: sha256(bytes),
+      dataHash: hash,
       flags: recordedFlags(o),
       trainer: trainLstm,
       onEpoch: (r) => progress.update(++seen, r.loss, r.valLoss),
