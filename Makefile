@@ -7,8 +7,11 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
                 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 SEQFORGE := node bin/seqforge.js
 OUT := out
+# vitest colours its output even when it goes to a file (it does not look at the terminal), so a
+# redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
+PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant bench-memory flash-two-models counter-factors kernels clean
 
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
@@ -34,14 +37,14 @@ typecheck: $(NODE_MODULES)
 
 test: setup typecheck
 	@mkdir -p $(OUT)
-	npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
+	$(PLAIN_IF_REDIRECTED) npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
 	  status=$$?; node test/print-summary.mjs $(OUT)/test-results.json && exit $$status
 
 test-fast: build typecheck
-	npx vitest run --project fast
+	$(PLAIN_IF_REDIRECTED) npx vitest run --project fast
 
 test-qemu: setup
-	npx vitest run --project qemu
+	$(PLAIN_IF_REDIRECTED) npx vitest run --project qemu
 
 # The demo on the bundled data (data/README.md): Seattle daily weather, 2012–2014 to train (the
 # last 20% of it for validation and early stopping), 2015 held out to test. The model predicts
@@ -85,6 +88,11 @@ bench-quant: setup scripts
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
 bench-train: scripts
 	node build/scripts/bench-train.js --out bench
+
+# Peak memory and time of training and predicting on a 2,000,000-row CSV (written into out/),
+# measured with /usr/bin/time -v: bench/memory.json, bench/memory.md.
+bench-memory: build scripts
+	node build/scripts/bench-memory.js --out bench
 
 # Flash of two models linked into one image (one shared nonlinearity table) against each alone.
 flash-two-models: setup scripts
