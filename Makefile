@@ -7,8 +7,11 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
                 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc chromium
 SEQFORGE := node bin/seqforge.js
 OUT := out
+# vitest colours its output even when it goes to a file (it does not look at the terminal), so a
+# redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
+PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures import-parity clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -38,14 +41,14 @@ typecheck: $(NODE_MODULES)
 
 test: setup typecheck
 	@mkdir -p $(OUT)
-	npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
+	$(PLAIN_IF_REDIRECTED) npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
 	  status=$$?; node test/print-summary.mjs $(OUT)/test-results.json && exit $$status
 
 test-fast: build typecheck
-	npx vitest run --project fast
+	$(PLAIN_IF_REDIRECTED) npx vitest run --project fast
 
 test-qemu: setup
-	npx vitest run --project qemu
+	$(PLAIN_IF_REDIRECTED) npx vitest run --project qemu
 
 test-browser: setup
 	npx vitest run --project browser
@@ -99,6 +102,11 @@ bench-quant: setup scripts
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
 bench-train: scripts
 	node build/scripts/bench-train.js --out bench
+
+# Peak memory and time of training and predicting on a 2,000,000-row CSV (written into out/),
+# measured with /usr/bin/time -v: bench/memory.json, bench/memory.md.
+bench-memory: build scripts
+	node build/scripts/bench-memory.js --out bench
 
 # Flash of two models linked into one image (one shared nonlinearity table) against each alone.
 flash-two-models: setup scripts

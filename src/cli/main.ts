@@ -11,7 +11,7 @@ import { exitCodeOf, OptionError } from "../errors.js";
 import { CELL_NAMES, DEFAULT_CELL } from "../model/cells.js";
 import { DEFAULT_SCHEME, SCHEME_NAMES } from "../model/schemes.js";
 import { RUN_MODES } from "../model/sequence.js";
-import { LOSS_KINDS, OPTIMIZERS } from "../train/api.js";
+import { DIVERGENCE_FACTOR, LOSS_KINDS, OPTIMIZERS, TRAIN_LIMITS } from "../train/api.js";
 
 const json = { json: { type: "boolean", default: false, describe: "print a machine-readable result on stdout" } } as const;
 /** The `<model>` positional of every command that reads a model file. */
@@ -23,20 +23,21 @@ const trainFlags = {
   features: { type: "string", describe: "input columns, comma separated (default: the target columns)" },
   window: { type: "number", demandOption: true, describe: "input rows per prediction (window mode) or per truncated-BPTT chunk (stream mode)" },
   horizon: { type: "number", default: 1, describe: "rows ahead the target lies" },
-  cell: { choices: CELL_NAMES, default: DEFAULT_CELL },
-  hidden: { type: "number", default: 16 },
-  layers: { type: "number", default: 1 },
-  epochs: { type: "number", default: 50 },
-  lr: { type: "number", default: 0.01 },
-  optimizer: { choices: OPTIMIZERS, default: "adam" },
-  batch: { type: "number", default: 32 },
+  cell: { choices: CELL_NAMES, default: DEFAULT_CELL, describe: "standard: PyTorch's nn.LSTM; seed: the seed's cell (h = s·o, no tanh)" },
+  hidden: { type: "number", default: 16, describe: `hidden units per layer (at most ${TRAIN_LIMITS.hidden})` },
+  layers: { type: "number", default: 1, describe: `stacked LSTM layers (at most ${TRAIN_LIMITS.layers})` },
+  epochs: { type: "number", default: 50, describe: "passes over the training rows (fewer when early stopping ends it)" },
+  lr: { type: "number", default: 0.01, describe: "learning rate" },
+  optimizer: { choices: OPTIMIZERS, default: "adam", describe: "adam (β 0.9, 0.999) or plain sgd" },
+  batch: { type: "number", default: 32, describe: "windows per update (window mode) or streams side by side (stream mode)" },
   seed: { type: "number", default: 1, describe: "random seed of the initial weights and the sample order" },
   val: { type: "number", default: 0.2, describe: "fraction of rows (the last ones) held out for validation" },
-  mode: { choices: RUN_MODES, default: "window" },
+  mode: { choices: RUN_MODES, default: "window", describe: "window: each prediction runs the last --window rows from a reset state; stream: the state is carried from row to row" },
   loss: { choices: LOSS_KINDS, default: "mse", describe: "mse on the head's output, or hidden: the seed's squared error on h (no head)" },
   clip: { type: "number", default: 1, describe: "clip gradients to this global norm (0: off)" },
   patience: { type: "number", default: 10, describe: "early stopping: epochs without a better validation loss" },
   "forget-bias": { type: "number", default: 1, describe: "initial forget-gate bias" },
+  "keep-diverged": { type: "boolean", default: false, describe: `write the model even when training diverged (a training loss over ${DIVERGENCE_FACTOR}× that of predicting the mean); otherwise exit 2` },
   out: { type: "string", demandOption: true, describe: "model file to write" },
   ...json,
 } as const satisfies Record<string, Options>;

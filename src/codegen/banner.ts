@@ -48,7 +48,8 @@ export function banner(b: BannerInput): string {
     ["target", `${b.target}${b.floatIo ? "; float helpers (--float-io) included" : ""}`],
     [
       "flash",
-      `${groupDigits(f.flashBytes)} bytes of constant data (weights, biases${m.scheme === "f32" ? "" : ", multipliers"}); code not included` +
+      `${groupDigits(f.flashBytes)} bytes of constant data as declared (weights, biases${m.scheme === "f32" ? "" : ", multipliers"}; ` +
+        `gcc -O2 folds the head's few bytes into instructions when there are few outputs); code not included` +
         (m.scheme === "f32" ? "" : `; the nonlinearity table (${groupDigits(RUNTIME_TABLE_BYTES)} bytes) is seqforge_runtime.c's, one per firmware image`),
     ],
     [

@@ -1,13 +1,14 @@
 /** `seqforge export MODEL --onnx out.onnx`: a float model as ONNX (src/interop/onnx/export-onnx.ts), written atomically. */
 import { EXPORT_OPSET, exportOnnx } from "../../interop/onnx/export-onnx.js";
 import { loadFloatModel } from "../../model/model-file.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { stringFlag } from "../flag-values.js";
 import type { ExportArgs } from "../main.js";
 
 export async function run(args: ExportArgs): Promise<number> {
   const modelFile = stringFlag("model", args.model);
   const out = stringFlag("onnx", args.onnx);
+  assertNotAnInput(out, [{ path: modelFile, what: "the model file" }], "onnx");
   const model = loadFloatModel(modelFile);
   const bytes = exportOnnx(model);
   writeFileAtomic(out, bytes);

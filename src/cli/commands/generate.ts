@@ -9,7 +9,7 @@ import { generateC } from "../../codegen/generate.js";
 import { sizeFigures } from "../../codegen/figures.js";
 import { loadQuantModel } from "../../model/quant-model-file.js";
 import { loadTarget } from "../../toolchain/targets.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { OptionError } from "../../errors.js";
 import { stringFlag } from "../flag-values.js";
 import type { GenerateArgs } from "../main.js";
@@ -32,6 +32,7 @@ export async function run(args: GenerateArgs): Promise<number> {
   loadTarget(target);
   const model = loadQuantModel(modelFile);
   const files = generateC(model, { prefix, target, floatIo: args["float-io"] });
+  for (const f of files) assertNotAnInput(join(out, f.name), [{ path: modelFile, what: "the model file" }]);
   for (const f of files) writeFileAtomic(join(out, f.name), f.content);
   const fig = sizeFigures(model);
   if (args.json) {

@@ -3,13 +3,11 @@
  * (src/interop/) to a seqforge float model, written atomically; what the import assumed on
  * stderr, a summary on stdout (or `--json`).
  */
-import { selectColumns } from "../../data/series.js";
-import { parseTable, readDataFile } from "../../data/table.js";
+import { readSeriesFile } from "../../data/table.js";
 import { importedModel, type ImportOptions } from "../../interop/imported-model.js";
 import { readNetwork } from "../../interop/read-network.js";
 import { saveFloatModel } from "../../model/model-file.js";
-import { assertWritablePath } from "../../util/atomic-write.js";
-import { sha256 } from "../../util/hash.js";
+import { assertNotAnInput, assertWritablePath } from "../../util/atomic-write.js";
 import { columnListFlag, intFlag, stringFlag } from "../flag-values.js";
 import type { ImportArgs } from "../main.js";
 
@@ -26,10 +24,11 @@ export async function run(args: ImportArgs): Promise<number> {
   const normData = args["norm-data"] === undefined ? undefined : stringFlag("norm-data", args["norm-data"]);
   if (normData !== undefined) {
     options.normData = (columns) => {
-      const bytes = readDataFile(normData);
-      return { series: selectColumns(parseTable(bytes, normData), columns), hash: sha256(bytes) };
+      const { series, hash } = readSeriesFile(normData, () => ({ names: columns, what: "requested" }));
+      return { series, hash };
     };
   }
+  assertNotAnInput(out, [{ path: file, what: "the network file" }, ...(normData === undefined ? [] : [{ path: normData, what: "the --norm-data file" }])]);
   assertWritablePath(out);
 
   const { network, hash } = readNetwork(file);
