@@ -18,7 +18,7 @@ import type { BenchArgs } from "../main.js";
 
 export async function run(args: BenchArgs): Promise<number> {
   const modelFile = stringFlag("model", args.model);
-  const targets = resolveTargets(stringFlag("target", args.target), { qemuOnly: true });
+  const targets = resolveTargets(stringFlag("target", args.target), { kinds: ["qemu"] });
   for (const t of targets) {
     if (loadTarget(t).kind !== "qemu") {
       throw new InputError("--target", "", `${t} has no instruction counter; the bench runs on the targets run under QEMU (or all)`);
