@@ -8,7 +8,7 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build typecheck test test-fast test-qemu demo bench bench-train bench-quant clean
+.PHONY: setup deps build typecheck test test-fast test-qemu demo bench bench-ts bench-train bench-quant clean
 
 # System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
 deps:
@@ -70,6 +70,12 @@ demo: setup
 # models S, M, L on every Cortex-M target, beside CMSIS-NN's: bench/results.json, bench/results.md.
 bench: setup
 	node dist/bench/target-bench.js --out bench
+
+# Steps per second of the generated TypeScript module on Node against the simulator, reference
+# models S, M, L (w8a16) and M in every scheme: bench/ts.json, bench/ts.md. Timings: they vary with
+# the machine and its load, which the table states.
+bench-ts: build
+	node scripts/ts-bench.mjs --out bench
 
 # Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
 # 100,000-step streaming runs: bench/quant.json, bench/quant.md.

@@ -7,11 +7,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cSources, generateC } from "../codegen/generate.js";
+import type { Language } from "../codegen/languages.js";
 import type { QuantModel } from "../model/quant-model-file.js";
 import { loadTarget } from "../toolchain/targets.js";
 import { driverSource, nodeDriverSource } from "./driver-io.js";
 
-export type Language = "c" | "ts";
 
 /** The language a target builds. */
 export function languageOf(target: string): Language {

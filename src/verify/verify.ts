@@ -22,7 +22,8 @@ import { loadTarget } from "../toolchain/targets.js";
 import { sha256 } from "../util/hash.js";
 import { compareRecords, type Comparison } from "./compare.js";
 import { decodeOutputs, encodeInputs, DriverOutputError, type DriverRecord } from "./driver-io.js";
-import { languageOf, writeProgram, type Language } from "./program.js";
+import { LANGUAGE_NAMES, type Language } from "../codegen/languages.js";
+import { languageOf, writeProgram } from "./program.js";
 import { floatRecords, recordSteps, simulateRecords, type ReferenceRun } from "./reference.js";
 
 /** f32 C against the float64 reference, absolute, on normalised outputs (docs/fixed-point.md "f32"). */
@@ -242,5 +243,3 @@ export function describeDifference(q: QuantModel, d: NonNullable<Comparison["fir
   const kind = q.scheme === "f32" ? "beyond tolerance" : "first difference";
   return `${kind} at record ${d.record} (prediction for row ${row}, ${window}): ${d.tensor}[${d.index}]: ${LANGUAGE_NAMES[language]} ${d.actual}, ${ref} ${d.expected}`;
 }
-
-const LANGUAGE_NAMES: Record<Language, string> = { c: "C", ts: "TypeScript" };

@@ -135,7 +135,7 @@ describe("the verify report", () => {
     expect(lines[0]).toBe("verify m.q.json (w8a16) on d.csv: 10 rows, 7 records, against the fixed-point simulator, bit for bit");
     expect(text).toMatch(/cortex-m4 release\s+FAIL\s+first difference at record 2 .*layer0\.c\[3\]: C 12, simulator 13/);
     expect(text).toContain("      driver said something");
-    expect(text).toContain("saturations (simulator, same in the C): layer0.c 4");
+    expect(text).toContain("saturations (simulator, the same in the generated code): layer0.c 4");
     expect(text).toContain("float model m.json not found");
     expect(lines.pop()).toBe("FAIL");
   });

@@ -86,12 +86,30 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
   const S = layer.shift;
   const preactivation = `layer${l}Preactivation`;
 
-  const accumulate = (v: "x" | "h", n: number, weights: string, offset: string): Code =>
-    block(
-      `for (let k = 0; k < ${n}; k++)`,
-      `const v = ${v}[k]!;`,
-      ...GATES.map((g, gi) => `${v}${g} += Math.imul(${weights}[${offset}${gi === 0 ? "" : ` + ${gi * n}`} + k]!, v);`),
-    );
+  // The four rows' dot products with v (x or h, n values), two inputs per iteration (fewer loop
+  // steps and loads of v; the int32 sums are exact in any order), then the odd one out.
+  const accumulate = (v: "x" | "h", n: number): Code[] => {
+    const w = `w${v}`;
+    // Row gi of the unit, input k (a loop variable, or a literal folded with the row's offset).
+    const at = (gi: number, k: string | number) =>
+      typeof k === "number" ? `${w}[o${v} + ${gi * n + k}]!` : `${w}[o${v} + ${gi === 0 ? "" : `${gi * n} + `}${k}]!`;
+    const pairs = n - (n % 2);
+    const code: Code[] = [];
+    if (pairs > 0) {
+      code.push(
+        block(
+          `for (let k = 0; k < ${pairs}; k += 2)`,
+          `const v0 = ${v}[k]!;`,
+          `const v1 = ${v}[k + 1]!;`,
+          ...GATES.map((g, gi) => `${v}${g} += Math.imul(${at(gi, "k")}, v0) + Math.imul(${at(gi, "k + 1")}, v1);`),
+        ),
+      );
+    }
+    if (n % 2 === 1) {
+      code.push(`const ${v}Last = ${v}[${n - 1}]!; // the odd one out of the pairs`, ...GATES.map((g, gi) => `${v}${g} += Math.imul(${at(gi, n - 1)}, ${v}Last);`));
+    }
+    return code;
+  };
   const reduce = (v: "x" | "h", shift: number): Code[] =>
     wide && shift > 0 ? GATES.map((g) => `${v}${g} = ${rshr64(`${v}${g}`, shift)}; // rshr(acc_${v}, ${shift})`) : [];
   const gate = (g: number): string => {
@@ -213,15 +231,18 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
       ],
       returns: "void",
       code: [
+        "// The weights in locals: the loops then read them without a lookup in the module's scope.",
+        `const wx = ${P}WX;`,
+        `const wh = ${P}WH;`,
         block(
           `for (let j = 0; j < ${H}; j++)`,
           `const r = 4 * j; // unit j's gate rows: i at r, then f, g, o`,
-          `const wx = r * ${I}; // where they start in ${P}WX`,
-          `const wh = r * ${H}; // and in ${P}WH`,
+          `const ox = r * ${I}; // where they start in ${P}WX`,
+          `const oh = r * ${H}; // and in ${P}WH`,
           ...GATES.map((g) => `let x${g} = 0;`),
           ...GATES.map((g) => `let h${g} = 0;`),
-          accumulate("x", I, `${P}WX`, "wx"),
-          accumulate("h", H, `${P}WH`, "wh"),
+          ...accumulate("x", I),
+          ...accumulate("h", H),
           ...reduce("x", layer.accShiftX),
           ...reduce("h", layer.accShiftH),
           ...[0, 1, 2, 3].map(gate),
