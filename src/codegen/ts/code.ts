@@ -7,6 +7,7 @@ import {
   VariableDeclarationKind,
   type CodeBlockWriter,
   type FunctionDeclarationStructure,
+  type InterfaceDeclarationStructure,
   type OptionalKind,
   type ParameterDeclarationStructure,
   type VariableStatementStructure,
@@ -118,6 +119,23 @@ export function fn(s: FunctionSpec): FunctionDeclarationStructure {
     returnType: s.returns,
     statements: body(s.code),
     leadingTrivia: s.leading,
+  };
+}
+
+export interface InterfaceSpec {
+  name: string;
+  doc: Doc;
+  properties: { name: string; type: string; readonly?: boolean; doc: string }[];
+}
+
+/** An exported interface, each property documented. */
+export function iface(s: InterfaceSpec): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name: s.name,
+    isExported: true,
+    docs: docs(s.doc),
+    properties: s.properties.map((p) => ({ name: p.name, type: p.type, isReadonly: p.readonly ?? false, docs: docs({ text: p.doc }) })),
   };
 }
 

@@ -39,7 +39,7 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
     return [
       constant({
         name: `${P}WX`,
-        leading: `// ---- Layer ${l}: ${inputs} -> ${H} units ----\n`,
+        leading: `// ---- Layer ${l}: ${inputs} -> ${H} units ----\n\n`,
         doc: { text: `Input weights of layer ${l}: float32 [${H} units][4 gates (i, f, g, o)][${inputs}]; row 4·j + g is gate g of unit j.` },
         typedArray: { type: "Float32Array", lines: unitRows(layer.wx, I) },
       }),
@@ -99,7 +99,7 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
     implementation: [
       constant({
         name: "f32",
-        leading: "// ---- float32 arithmetic ----\n",
+        leading: "// ---- float32 arithmetic ----\n\n",
         doc: { text: "Rounds to the nearest float32: applied wherever the C rounds a float result." },
         value: "Math.fround",
       }),
@@ -113,7 +113,7 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
       ...layers,
       constant({
         name: "HEAD_W",
-        leading: `// ---- Head: ${a.outputSize} output${a.outputSize === 1 ? "" : "s"} from the last layer's h ----\n`,
+        leading: `// ---- Head: ${a.outputSize} output${a.outputSize === 1 ? "" : "s"} from the last layer's h ----\n\n`,
         doc: { text: `Head weights, float32 [${a.outputSize} outputs][${H}].` },
         typedArray: { type: "Float32Array", lines: labelledRows(w.head.w.map(float32Text), H, (o) => `output ${o}: ${model.targets[o] ?? o}`) },
       }),

@@ -38,13 +38,22 @@ function rshr64(v: string, n: number): string {
 }
 
 /**
- * floor((hi·2^15 + lo + 2^(s-1)) / 2^s) for exact hi and lo (requantisation, below): for s > 15 the
- * rounding constant joins hi and lo's part below 2^15 cannot change the floor; for s ≤ 15 it is
- * hi·2^(15-s) + rshr(lo, s), exact up to 2^53, beyond which it only has to saturate to int32.
+ * The int64 requantisation (Σ acc·m + 2^(s-1)) >> s of docs/fixed-point.md (steps 1 and 4), for
+ * |acc| ≤ 2^31 and 0 ≤ m < 2^30, as lines that set `hi` and `lo` and an expression of them. Each
+ * multiplier is split into 15-bit halves, m = mh·2^15 + ml, so that hi = Σ acc·mh and lo = Σ acc·ml
+ * are exact (below 2^47) and the sum is hi·2^15 + lo. For s > 15 the rounding constant joins hi
+ * and lo's part below 2^15 cannot change the floor; for s ≤ 15 the result is hi·2^(15-s) + rshr(lo,
+ * s), exact up to 2^53, beyond which it only has to saturate to int32 as the C's does.
  */
-function shiftedSum(s: number): string {
-  if (s > 15) return `Math.floor((hi + ${pow2(s - 16)} + Math.floor(lo / 2 ** 15)) / ${pow2(s - 15)})`;
-  return `${s === 15 ? "hi" : `hi * ${pow2(15 - s)}`} + Math.floor((lo + ${pow2(s - 1)}) / ${pow2(s)})`;
+export function requantizeCode(terms: [acc: string, multiplier: string][], s: number): { lines: string[]; value: string } {
+  const sum = (half: (m: string) => string) => terms.map(([acc, m]) => `${acc} * ${half(m)}`).join(" + ");
+  return {
+    lines: [`const hi = ${sum((m) => `(${m} >> 15)`)};`, `const lo = ${sum((m) => `(${m} & 0x7fff)`)};`],
+    value:
+      s > 15
+        ? `Math.floor((hi + ${pow2(s - 16)} + Math.floor(lo / 2 ** 15)) / ${pow2(s - 15)})`
+        : `${s === 15 ? "hi" : `hi * ${pow2(15 - s)}`} + Math.floor((lo + ${pow2(s - 1)}) / ${pow2(s)})`,
+  };
 }
 
 /** The int8 / int16 name of a typed array, for documentation. */
@@ -85,6 +94,7 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
   const seedH8Shift = 15 + fc - layer.hFrac;
   const S = layer.shift;
   const preactivation = `layer${l}Preactivation`;
+  const gateSum = requantizeCode([["ax", "mx"], ["ah", "mh"]], S);
 
   // The four rows' dot products with v (x or h, n values), two inputs per iteration (fewer loop
   // steps and loads of v; the int32 sums are exact in any order), then the odd one out.
@@ -201,9 +211,8 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
       code: [
         `const mx = ${P}MX[r]!;`,
         `const mh = ${P}MH[r]!;`,
-        "const hi = ax * (mx >> 15) + ah * (mh >> 15);",
-        "const lo = ax * (mx & 0x7fff) + ah * (mh & 0x7fff);",
-        `return sat32(${shiftedSum(S)} + ${P}B[r]!);`,
+        ...gateSum.lines,
+        `return sat32(${gateSum.value} + ${P}B[r]!);`,
       ],
     }),
     fn({
@@ -294,7 +303,7 @@ function primitives(scheme: IntegerScheme): SchemeParts["implementation"] {
           `T[k] = min(32767, round(tanh(k / 64) · 2^15)), k = 0 … ${table.length - 1}: tanh on a 2^-6 grid over [0, 8], ` +
           "the one table of every seqforge model (the C's seqforge_tanh_table).",
       },
-      typedArray: { type: "Int16Array", lines: indexedLines(table.map(intText), 16, "k") },
+      typedArray: { type: "Int16Array", lines: indexedLines(table.map(intText), 10, "k") },
     }),
     fn({
       name: "interpolate",
@@ -345,6 +354,7 @@ export function integerParts(model: QuantModel, fixed: FixedPoint, types: Module
   const head = fixed.head;
   const S = head.shift;
   const target = (o: number) => model.targets[o] ?? String(o);
+  const headSum = requantizeCode([["acc", "m"]], S);
   return {
     implementation: [
       ...primitives(model.scheme as IntegerScheme),
@@ -380,9 +390,8 @@ export function integerParts(model: QuantModel, fixed: FixedPoint, types: Module
         returns: "number",
         code: [
           "const m = HEAD_M[o]!;",
-          "const hi = acc * (m >> 15);",
-          "const lo = acc * (m & 0x7fff);",
-          `return sat16(${shiftedSum(S)} + HEAD_B[o]!);`,
+          ...headSum.lines,
+          `return sat16(${headSum.value} + HEAD_B[o]!);`,
         ],
       }),
     ],

@@ -11,9 +11,7 @@ import {
   NewLineKind,
   Project,
   QuoteKind,
-  StructureKind,
   type FunctionDeclarationStructure,
-  type InterfaceDeclarationStructure,
   type StatementStructures,
   type VariableStatementStructure,
 } from "ts-morph";
@@ -23,7 +21,7 @@ import { elementBytes, sizeFigures } from "../figures.js";
 import type { GeneratedFile } from "../generate.js";
 import { generatorVersion } from "../templates.js";
 import { checkModelTable } from "../view.js";
-import { block, constant, fn, type Code, type Doc } from "./code.js";
+import { block, constant, fn, iface, type Code, type Doc } from "./code.js";
 import { f32Parts } from "./f32.js";
 import { integerParts } from "./integer.js";
 import { commentText, float64Text, labelledRows } from "./literals.js";
@@ -124,16 +122,14 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       }),
     );
   }
-  const state: InterfaceDeclarationStructure = {
-    kind: StructureKind.Interface,
+  const state = iface({
     name: "State",
-    isExported: true,
-    docs: [{ description: "The recurrent state of every layer, owned by the caller: one per independent stream (createState)." }],
+    doc: { text: "The recurrent state of every layer, owned by the caller: one per independent stream (createState)." },
     properties: [
-      { name: "c", type: tuple(types.c), isReadonly: true, docs: [`Cell state c of each layer, HIDDEN_SIZE values in ${cFormat}.`] },
-      { name: "h", type: tuple(types.h), isReadonly: true, docs: [`Hidden state h of each layer, HIDDEN_SIZE values in ${hFormat}.`] },
+      { name: "c", type: tuple(types.c), readonly: true, doc: `Cell state c of each layer, HIDDEN_SIZE values in ${cFormat}.` },
+      { name: "h", type: tuple(types.h), readonly: true, doc: `Hidden state h of each layer, HIDDEN_SIZE values in ${hFormat}.` },
     ],
-  };
+  });
   const stepExample = window
     ? []
     : [
@@ -209,7 +205,11 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       name: "output",
       exported: true,
       doc: {
-        text: ["The dense head on the last layer's h: the prediction after the steps run so far. Reads the state, does not change it.", ...scheme.outputDoc].join("\n"),
+        text: [
+          "The dense head on the last layer's h: the prediction after the steps run so far. Reads the state, does not change it.",
+          "Per output o (docs/fixed-point.md step 4):",
+          ...scheme.outputDoc,
+        ].join("\n"),
         tags: [
           { name: "param", text: "state the stream's state" },
           { name: "param", text: `y receives the output: ${yDoc}` },
@@ -290,17 +290,15 @@ function floatHelpers(model: QuantModel, types: ModuleTypes, xDoc: string, yDoc:
 }
 
 function windowHelpers(types: ModuleTypes, xDoc: string, yDoc: string, lengthCheck: (v: string, size: string) => string): StatementStructures[] {
-  const window: InterfaceDeclarationStructure = {
-    kind: StructureKind.Interface,
+  const window = iface({
     name: "Window",
-    isExported: true,
-    docs: [{ description: "The last WINDOW inputs, a ring buffer: push each new input (windowPush), predict once it is full (windowFull)." }],
+    doc: { text: "The last WINDOW inputs, a ring buffer: push each new input (windowPush), predict once it is full (windowFull)." },
     properties: [
-      { name: "x", type: `readonly ${types.x}[]`, isReadonly: true, docs: ["WINDOW slots of INPUT_SIZE values each."] },
-      { name: "next", type: "number", docs: ["The slot the next input goes to: the oldest input's once the buffer is full."] },
-      { name: "count", type: "number", docs: ["Inputs held, up to WINDOW."] },
+      { name: "x", type: `readonly ${types.x}[]`, readonly: true, doc: "WINDOW slots of INPUT_SIZE values each." },
+      { name: "next", type: "number", doc: "The slot the next input goes to: the oldest input's once the buffer is full." },
+      { name: "count", type: "number", doc: "Inputs held, up to WINDOW." },
     ],
-  };
+  });
   return [
     window,
     fn({
