@@ -1,27 +1,31 @@
 # seqforge — the two commands of the README, and the benchmarks.
 #   make demo   set up a fresh Debian machine and run the whole pipeline on the bundled data
-#   make test   every test (fast loop + QEMU parity on every target)
+#   make test   every test (fast loop, fuzzer, QEMU parity on every target, the report in Chromium)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
-                gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
+                gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc chromium
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build typecheck test test-fast test-qemu demo bench bench-ts bench-train bench-quant clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-ts bench-train bench-quant flash-two-models counter-factors kernels import-fixtures import-parity clean
 
-# System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
+# System packages for cross-building, QEMU and the browser the report is tested in (Debian's
+# chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
 deps:
 	@if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v qemu-system-arm >/dev/null \
 	   || [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/librdimon.a ] \
 	   || ! command -v riscv64-unknown-elf-gcc >/dev/null || ! command -v qemu-system-riscv32 >/dev/null \
-	   || [ ! -f /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32im/ilp32/libc.a ]; then \
+	   || [ ! -f /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32im/ilp32/libc.a ] \
+	   || ! command -v chromium >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
+# onnxruntime-node (a devDependency) would download a CUDA add-on at install time; .npmrc says
+# skip too, this also covers an npm that no longer passes unknown .npmrc keys to install scripts.
 $(NODE_MODULES): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 build: $(NODE_MODULES)
 	npx tsc -p tsconfig.json
@@ -42,6 +46,9 @@ test-fast: build typecheck
 
 test-qemu: setup
 	npx vitest run --project qemu
+
+test-browser: setup
+	npx vitest run --project browser
 
 # The demo on the bundled data (data/README.md): Seattle daily weather, 2012–2014 to train (the
 # last 20% of it for validation and early stopping), 2015 held out to test. The model predicts
@@ -65,27 +72,64 @@ demo: setup
 	$(SEQFORGE) verify $(OUT)/model.q.json --data $(DEMO_TEST) --target cortex-m4
 	@echo "== 6. bench: instructions per step (QEMU -icount: instructions, not cycles), flash and RAM on Cortex-M4 =="
 	$(SEQFORGE) bench $(OUT)/model.q.json --target cortex-m4
+	@echo "== 7. report: one HTML page (no network needed) with all of the above, verified and benched again =="
+	$(SEQFORGE) report $(OUT)/model.q.json --data $(DEMO_TEST) --target cortex-m4 --out $(OUT)/report.html
+	@echo "open $(abspath $(OUT)/report.html)"
+
+# The README's picture of the report (docs/report.png): the top of the demo's page in Chromium.
+screenshot: demo scripts
+	node build/scripts/screenshot.js $(OUT)/report.html docs/report.png --width 1000 --height 2400
+
+# Repository tools (scripts/): benchmark drivers and measurements, compiled into build/ with the
+# sources they use, never into the shipped dist/.
+scripts: $(NODE_MODULES)
+	npx tsc -p tsconfig.scripts.json
 
 # Instructions per step (QEMU -icount; instructions, not cycles), flash and RAM of the reference
-# models S, M, L on every Cortex-M target, beside CMSIS-NN's: bench/results.json, bench/results.md.
-bench: setup
-	node dist/bench/target-bench.js --out bench
+# models S, M, L on every QEMU target, beside CMSIS-NN's: bench/results.json, bench/results.md.
+bench: setup scripts
+	node build/scripts/bench-targets.js --out bench
 
 # Steps per second of the generated TypeScript module on Node against the simulator, reference
 # models S, M, L (w8a16) and M in every scheme: bench/ts.json, bench/ts.md. Timings: they vary with
 # the machine and its load, which the table states.
-bench-ts: build
-	node scripts/ts-bench.mjs --out bench
+bench-ts: build scripts
+	node build/scripts/bench-ts.js --out bench
 
 # Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
 # 100,000-step streaming runs: bench/quant.json, bench/quant.md.
-bench-quant: setup
-	node dist/bench/quant-bench.js --out bench
+bench-quant: setup scripts
+	node build/scripts/bench-quant.js --out bench
 
 # One training iteration (forward, BPTT, update) against numpy running the same algorithm
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
-bench-train: build
-	node dist/bench/train-bench.js --out bench
+bench-train: scripts
+	node build/scripts/bench-train.js --out bench
+
+# Flash of two models linked into one image (one shared nonlinearity table) against each alone.
+flash-two-models: setup scripts
+	node build/scripts/flash-two-models.js --target cortex-m4
+
+# Instructions per counter tick of every QEMU target, measured with a loop of known length
+# (the factors recorded in targets/*.json; a QEMU test checks them too).
+counter-factors: setup scripts
+	node build/scripts/measure-counter-factors.js
+
+# Reassembles the trainer's WebAssembly kernels (src/train/wasm/kernels-wat.ts) into the
+# committed src/train/wasm/kernels-wasm.ts; a test fails when the two disagree.
+kernels: scripts
+	node build/scripts/build-kernels.js
+
+# The import fixtures (test/interop/fixtures/): PyTorch exports, written with Debian's
+# python3-torch and python3-onnx (apt-get install python3-torch python3-onnx), and Keras models
+# written with @tensorflow/tfjs, each with the framework's own outputs. The tests need neither.
+import-fixtures: scripts
+	/usr/bin/python3 scripts/make-onnx-fixtures.py
+	node build/scripts/make-keras-fixtures.js
+
+# How close import and export come to the frameworks on each fixture (max difference / spread).
+import-parity: scripts
+	node build/scripts/import-parity.js
 
 clean:
-	rm -rf dist $(OUT)
+	rm -rf dist build $(OUT)

@@ -78,6 +78,31 @@ const benchFlags = {
   ...json,
 } as const satisfies Record<string, Options>;
 
+const reportFlags = {
+  data: { type: "string", demandOption: true, describe: "data to run the models on and score them against (with the target columns)" },
+  float: { type: "string", describe: "the float model the files were quantized from (default: the one the first file names)" },
+  target: { type: "string", default: "cortex-m4", describe: "where the C is verified besides the host, and benched (QEMU targets): a name, names separated by commas, or all" },
+  timeout: { type: "number", default: 120, describe: "seconds before a verify run is killed" },
+  out: { type: "string", demandOption: true, describe: "HTML file to write" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const importFlags = {
+  out: { type: "string", demandOption: true, describe: "model file to write" },
+  features: { type: "string", describe: "names of the network's inputs, comma separated (default: x0,x1,…)" },
+  target: { type: "string", describe: "names of the network's outputs, comma separated (default: y0,y1,…)" },
+  window: { type: "number", describe: "rows per prediction (default: the file's fixed time length; needed when it is dynamic)" },
+  mode: { choices: RUN_MODES, describe: "default: window for a head on the last step, stream for a head on every step" },
+  horizon: { type: "number", describe: "rows between the last input row and the row the output is for (default 0)" },
+  "norm-data": { type: "string", describe: "fit the normalisation on this data (as train does) and fold it into the weights" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const exportFlags = {
+  onnx: { type: "string", demandOption: true, describe: "ONNX file to write (raw units in and out)" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
 const exampleSeedFlags = {
   "x-dim": { type: "number", default: 50 },
   cells: { type: "number", default: 100 },
@@ -94,6 +119,9 @@ export type QuantizeArgs = WithModel<typeof quantizeFlags>;
 export type GenerateArgs = WithModel<typeof generateFlags>;
 export type VerifyArgs = WithModel<typeof verifyFlags>;
 export type BenchArgs = WithModel<typeof benchFlags>;
+export type ReportArgs = InferredOptionTypes<typeof reportFlags> & { models: string[] };
+export type ImportArgs = InferredOptionTypes<typeof importFlags> & { file: string };
+export type ExportArgs = WithModel<typeof exportFlags>;
 export type ExampleSeedArgs = InferredOptionTypes<typeof exampleSeedFlags>;
 
 /** Loads ./commands/<name>.js and runs its `run` with the command's typed flags. */
@@ -116,7 +144,20 @@ function commands(y: Argv): Argv {
       (c: Argv) => c.positional("model", modelPositional).options(verifyFlags),
       lazy<VerifyArgs>("verify"),
     )
+    .command(
+      "import <file>",
+      "read an LSTM trained elsewhere: ONNX (torch.onnx.export) or a Keras model in TensorFlow.js's layers format (model.json)",
+      (c: Argv) => c.positional("file", { type: "string", demandOption: true, describe: "a .onnx file, or a TensorFlow.js model.json" }).options(importFlags),
+      lazy<ImportArgs>("import"),
+    )
+    .command("export <model>", "write a float model as ONNX", (c: Argv) => c.positional("model", modelPositional).options(exportFlags), lazy<ExportArgs>("export"))
     .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU; steps per second of the TypeScript module", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
+    .command(
+      "report <models..>",
+      "write one self-contained HTML page: the model, its errors against float64 and the data, the C verified per target, and its cost",
+      (c: Argv) => c.positional("models", { type: "string", array: true, demandOption: true, describe: "quantized model files (one per scheme, from one float model)" }).options(reportFlags),
+      lazy<ReportArgs>("report"),
+    )
     .command("example", "built-in examples", (c) =>
       c
         .command("seed", "reproduce the seed's minimal numpy LSTM example run", (s: Argv) => s.options(exampleSeedFlags), lazy<ExampleSeedArgs>("example-seed"))

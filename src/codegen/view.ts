@@ -5,6 +5,7 @@
  */
 import { InputError } from "../errors.js";
 import { buildTanhTable } from "../quant/nonlinearity.js";
+import { CELL_NAMES, type CellKind } from "../model/cells.js";
 import type { FixedPoint, IntLayer, QuantModel } from "../model/quant-model-file.js";
 import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "../model/schemes.js";
 import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
@@ -39,7 +40,8 @@ export interface CommonView {
   runtimeVersion: number;
   integer: boolean;
   windowMode: boolean;
-  standard: boolean;
+  /** One flag per cell (model/cells.ts), true for the model's. */
+  cell: Record<CellKind, boolean>;
   inputSize: number;
   outputSize: number;
   outputPlural: boolean;
@@ -101,7 +103,8 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     runtimeVersion,
     integer: model.scheme !== "f32",
     windowMode: a.mode === "window",
-    standard: a.cell === "standard",
+    // One flag per cell: the templates hold one cell-update block per cell ({{#if cell.standard}}).
+    cell: Object.fromEntries(CELL_NAMES.map((c) => [c, c === a.cell])) as Record<CellKind, boolean>,
     inputSize: a.inputSize,
     outputSize: a.outputSize,
     outputPlural: a.outputSize !== 1,

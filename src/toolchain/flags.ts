@@ -1,7 +1,7 @@
 /**
  * Compiler flags, in one place: the warnings every build of generated code must pass, and the
  * two variants (release, sanitize). The generated C promises to be clean under these
- * (DESIGN.md "The generated C").
+ * (docs/architecture.md "The generated C").
  */
 import type { BuildVariant } from "./api.js";
 import type { CTarget } from "./targets.js";

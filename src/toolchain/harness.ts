@@ -1,7 +1,7 @@
 /**
  * The harness: the programs seqforge builds around a model to test and measure it (the verify
- * driver in C and, for the node target, in JavaScript; the bench driver; the counter
- * calibration). They live with the targets (`targets/harness/`) because they are written against
+ * driver in C and, for the node target, in JavaScript; the bench driver; the counter-factor
+ * measurement). They live with the targets (`targets/harness/`) because they are written against
  * the contract every target folder implements in its `seqforge_target.h` (instruction counter,
  * stack painting) and run on every target; they are not part of what `generate` hands to a user.
  */
@@ -14,7 +14,7 @@ import { TARGETS_DIR } from "./targets.js";
 export const HARNESS_DIR = join(TARGETS_DIR, "harness");
 
 export type HarnessTemplate = "verify_driver.c.hbs" | "verify_driver.mjs.hbs" | "bench_main.c.hbs";
-export type HarnessSource = "calibrate.c";
+export type HarnessSource = "counter-factor.c";
 
 const compiled = new Map<HarnessTemplate, HandlebarsTemplateDelegate>();
 

@@ -1,5 +1,5 @@
 /**
- * Target descriptions: one JSON file per target in `targets/` (DESIGN.md "Targets"). Adding a
+ * Target descriptions: one JSON file per target in `targets/` (docs/architecture.md "Targets"). Adding a
  * target is adding a file (and, for a new processor family, a folder of startup code, linker
  * script template and `seqforge_target.h`): everything the toolchain and the bench need to know
  * about a target — tools, flags, the C library to check for, the QEMU command line, the
@@ -79,10 +79,10 @@ const Counter = z
     kind: z.enum(["systick", "minstret"]),
     /** The clock the counter runs on, where it counts time (documentation; the factor below is what counts); null when it counts instructions. */
     clockHz: z.number().positive().nullable(),
-    /** Instructions per tick, measured with the calibration harness (targets/harness/calibrate.c). */
+    /** Instructions per tick, measured with the counter-factor harness (targets/harness/counter-factor.c). */
     instructionsPerTick: z.number().positive(),
     /** How and when the factor was measured. */
-    calibration: nonEmpty,
+    measurement: nonEmpty,
   })
   .strict();
 

@@ -4,7 +4,7 @@
  * run mode) and to reproduce them (data hash, seed, flags, loss history), then score the model
  * on the validation part in data units. No file I/O here: the CLI reads and writes.
  */
-import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../model/model-file.js";
+import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, type TrainedModel } from "../model/model-file.js";
 import { validateWith } from "../util/validate.js";
 import { floatEngine } from "../model/float-engine.js";
 import type { EpochReport, TrainConfig, TrainLstm } from "./api.js";
@@ -25,7 +25,7 @@ export interface FitInput {
 }
 
 export interface FitOutput {
-  model: FloatModel;
+  model: TrainedModel;
   prepared: PreparedSamples;
   /** Accuracy on the validation part (rows ≥ the split), one entry per target; empty without validation. */
   validation: TargetAccuracy[];
@@ -51,7 +51,7 @@ export function fitModel(input: FitInput): FitOutput {
   });
   if (![...result.head.w, ...result.head.b].every(Number.isFinite)) throw new TrainingDivergedError("weights.head");
 
-  const raw: FloatModel = {
+  const raw: TrainedModel = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     architecture: {
@@ -82,7 +82,8 @@ export function fitModel(input: FitInput): FitOutput {
   };
   // The same check a reader applies: a wrong length from the trainer fails here, naming the
   // field, instead of in the next command.
-  const model = validateWith(FloatModelSchema, raw, "trained model");
+  // (The schema keeps the training block raw has, so the result is still a TrainedModel.)
+  const model = validateWith(FloatModelSchema, raw, "trained model") as TrainedModel;
 
   let validation: TargetAccuracy[] = [];
   if (prepared.split.val) {

@@ -5,7 +5,7 @@
  *   sf_counter_init, sf_counter_now, sf_counter_restart, sf_counter_wrapped, sf_ticks_between
  *       the instruction counter;
  *   sf_known_loop, SF_KNOWN_LOOP_INSTRUCTIONS
- *       a loop of known length, to calibrate the counter with;
+ *       a loop of known length, to measure the counter factor with;
  *   sf_stack_mark, sf_stack_used, sf_stack_high_water, sf_stack_size, SF_STACK_PATTERN
  *       the stack high-water mark, by painting.
  *
@@ -68,7 +68,7 @@ static inline uint32_t sf_ticks_between(uint32_t start, uint32_t stop)
     return (start - stop) & SF_TICKS_MASK;
 }
 
-/* A loop of known length for calibrating the counter: SF_KNOWN_LOOP_INSTRUCTIONS instructions
+/* A loop of known length for measuring the counter factor: SF_KNOWN_LOOP_INSTRUCTIONS instructions
  * per iteration, `subs` and `bne` (the last `bne` falls through), n >= 1. */
 #define SF_KNOWN_LOOP_INSTRUCTIONS 2u
 
@@ -86,34 +86,8 @@ static inline void sf_known_loop(uint32_t n)
         : "cc");
 }
 
-/* Stack painting: every word of the stack region below the caller is set to SF_STACK_PATTERN;
- * after the measured calls, the lowest word that no longer holds it is the deepest the stack
- * went. The reset handler paints the whole region once; sf_stack_mark() repaints below the
- * caller so that only what follows is measured. */
-#define SF_STACK_PATTERN 0xA5A5A5A5u
-
-extern uint32_t __stack_limit; /* lowest address of the stack region (linker script) */
-extern uint32_t __stack_top;   /* one past its highest address */
-
-/* Paints from the bottom of the stack region up to the current SP and returns that SP. Inline so
- * that "the current SP" is the caller's. */
-static inline uintptr_t sf_stack_mark(void)
-{
-    uintptr_t sp;
-    volatile uint32_t *p = &__stack_limit;
-    __asm__ volatile("mov %0, sp" : "=r"(sp));
-    while ((uintptr_t)p < sp) *p++ = SF_STACK_PATTERN;
-    return sp;
-}
-
-/* Bytes between `top` (from sf_stack_mark, or the top of the stack region) and the deepest word
- * overwritten since the paint. */
-uint32_t sf_stack_used(uintptr_t top);
-
-/* The same measured from the top of the stack region: the program's whole high-water mark. */
-uint32_t sf_stack_high_water(void);
-
-/* The stack region's size in bytes (targets/<name>.json, stackBytes). */
-uint32_t sf_stack_size(void);
+/* Stack painting (common/sf_stack.h), with the family's way to read SP. */
+#define SF_READ_SP(sp) __asm__ volatile("mov %0, sp" : "=r"(sp))
+#include "../common/sf_stack.h"
 
 #endif /* SEQFORGE_TARGET_H */

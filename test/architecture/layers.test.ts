@@ -17,12 +17,14 @@ const LAYER: Record<string, number> = {
   data: 3,
   train: 4,
   quant: 4,
+  interop: 4,
   example: 5,
   codegen: 5,
   toolchain: 5,
   verify: 6,
   bench: 6,
-  cli: 7,
+  report: 7,
+  cli: 8,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -45,14 +45,14 @@ describe("seqforge train", () => {
     expect(m.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 1, outputSize: 1, window: 4, horizon: 1, mode: "window" });
     expect(m.features).toEqual(["temp", "wind"]);
     expect(m.targets).toEqual(["temp"]);
-    expect(m.training.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
-    expect(m.training.flags).toEqual({
+    expect(m.training!.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
+    expect(m.training!.flags).toEqual({
       data, target: "temp", features: "temp,wind", window: 4, horizon: 1, cell: "standard", hidden: 4, layers: 1, epochs: 3,
       lr: 0.01, optimizer: "adam", batch: 8, seed: 1, val: 0.2, mode: "window", loss: "mse", clip: 1, patience: 10, "forget-bias": 1,
     });
-    expect(m.training.lossHistory.map((e) => e.epoch)).toEqual([1, 2, 3]);
-    expect(m.training.lossHistory.every((e) => e.valLoss !== null)).toBe(true);
-    expect(m.training.bestEpoch).not.toBeNull();
+    expect(m.training!.lossHistory.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(m.training!.lossHistory.every((e) => e.valLoss !== null)).toBe(true);
+    expect(m.training!.bestEpoch).not.toBeNull();
     // Normalisation from the training part only: rows 0…47 of 60 (--val 0.2 holds out 12).
     const temps = csv(60).trim().split("\n").slice(1, 49).map((l) => Number(l.split(",")[1]));
     const mean = temps.reduce((s, v) => s + v, 0) / temps.length;
@@ -70,10 +70,10 @@ describe("seqforge train", () => {
     expect(res.validation.targets[0].persistenceRmse).toBeGreaterThan(0);
     // The losses reported are those of the epoch whose weights the file keeps (the best one).
     const m = parseFloatModel(readFileSync(out, "utf8"), out);
-    const kept = m.training.lossHistory.find((e) => e.epoch === m.training.bestEpoch)!;
-    expect(res.bestEpoch).toBe(m.training.bestEpoch);
+    const kept = m.training!.lossHistory.find((e) => e.epoch === m.training!.bestEpoch)!;
+    expect(res.bestEpoch).toBe(m.training!.bestEpoch);
     expect([res.loss, res.valLoss]).toEqual([kept.loss, kept.valLoss]);
-    expect(res.valLoss).toBe(Math.min(...m.training.lossHistory.map((e) => e.valLoss!)));
+    expect(res.valLoss).toBe(Math.min(...m.training!.lossHistory.map((e) => e.valLoss!)));
     expect(r.stderr).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val loss \S+$/m);
   });
 
@@ -83,7 +83,7 @@ describe("seqforge train", () => {
       const r = train(out, ...extra);
       expect(r.code, r.stderr).toBe(0);
       const m = parseFloatModel(readFileSync(out, "utf8"), out);
-      expect(m.training.flags).toMatchObject(Object.fromEntries([[extra[0]!.slice(2), extra[1]]]));
+      expect(m.training!.flags).toMatchObject(Object.fromEntries([[extra[0]!.slice(2), extra[1]]]));
     }
   });
 });

@@ -11,6 +11,7 @@ import { generatorVersion } from "../../src/codegen/templates.js";
 import { sizeFigures } from "../../src/codegen/figures.js";
 import { InputError } from "../../src/errors.js";
 import { fixtureModel, SCHEMES } from "./fixtures.js";
+import { CELL_NAMES } from "../../src/model/cells.js";
 
 const GOLDEN_DIR = join(import.meta.dirname, "golden");
 const update = process.env.SEQFORGE_UPDATE_GOLDEN === "1";
@@ -200,5 +201,17 @@ describe("banner and figures", () => {
     const model = fixtureModel({ scheme: "w8a16" });
     const big = { ...model, architecture: { ...model.architecture, window: 70000 } };
     expect(() => generateC(big, { prefix: "m", target: "host", floatIo: false })).toThrow(InputError);
+  });
+});
+
+describe("the cell table and the C templates", () => {
+  it("every cell of model/cells.ts has its cell-update blocks in both model templates", () => {
+    for (const file of ["model-int.c.hbs", "model-f32.c.hbs"]) {
+      const text = readFileSync(join("templates", "model", file), "utf8");
+      for (const cell of CELL_NAMES) {
+        // The layer comment and the unit loop: a cell without both would generate no update.
+        expect(text.split(`{{#if ../cell.${cell}}}`).length - 1, `${file}: ${cell}`).toBe(2);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `seqforge example seed` reproduces the seed's example run:
  *   - with the default configuration, the six lines published in
- *     shared/seed/SEED-EXAMPLE-OUTPUT.md (measured with numpy 2.4), digit for digit;
+ *     docs/seed-example.md (measured with numpy 2.4), digit for digit;
  *   - with other configurations, the lines of test/example/seed_lstm.py (the same algorithm in
  *     numpy, written for this test), digit for digit — skipped where python3 or numpy is missing.
  * The configurations compared are numerically stable ones: where an SGD run itself turns chaotic

@@ -1,7 +1,7 @@
 /**
  * The numpy-compatible MT19937 (src/example/mt19937.ts) against values measured with numpy 2.4
  * (legacy np.random.seed / np.random.rand). The first two vectors are the published ones of
- * shared/seed/SEED-EXAMPLE-OUTPUT.md.
+ * docs/seed-example.md.
  */
 import { describe, expect, it } from "vitest";
 import { MT19937 } from "../../src/example/mt19937.js";

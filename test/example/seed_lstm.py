@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The seed's example run (a minimal numpy LSTM), re-written from its description in
-shared/seed/SEED-EXAMPLE-OUTPUT.md: the reference that `seqforge example seed` is compared
+docs/seed-example.md: the reference that `seqforge example seed` is compared
 against, digit for digit, and the numpy side of `make bench-train`.
 
 Same algorithm as the seed: every gate matrix and bias drawn by rand_arr(-0.1, 0.1, ...), which

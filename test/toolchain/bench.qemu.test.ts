@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { benchModel } from "../../src/bench/bench-model.js";
-import { REFERENCE_MODELS, referenceQuantModel } from "../../src/bench/reference-models.js";
+import { REFERENCE_MODELS, referenceQuantModel } from "../../scripts/reference-models.js";
 import { saveQuantModel } from "../../src/model/quant-model-file.js";
 
 const S = REFERENCE_MODELS[0]!;

@@ -11,9 +11,9 @@ import { renderBenchDriver } from "../../src/bench/driver.js";
 import { parseHeaderFigures } from "../../src/bench/header-figures.js";
 import { parseMapFile, sectionKind, sectionSymbol } from "../../src/bench/map-file.js";
 import { parseDriverOutput } from "../../src/bench/output.js";
-import { referenceFloatModel, referenceQuantModel, REFERENCE_MODELS } from "../../src/bench/reference-models.js";
+import { referenceFloatModel, referenceQuantModel, REFERENCE_MODELS } from "../../scripts/reference-models.js";
 import { benchReport } from "../../src/bench/report.js";
-import { comparisonTable, resultsMarkdown, sizeGoalChecks } from "../../src/bench/results-report.js";
+import { comparisonTable, resultsMarkdown, sizeGoalChecks } from "../../scripts/results-report.js";
 import type { BenchResult } from "../../src/bench/bench-model.js";
 
 const MAP = `Archive member included to satisfy reference by file (symbol)

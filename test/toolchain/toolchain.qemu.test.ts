@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildProgram, listQemuTargets, loadTarget, mapLimit, runProgram, type QemuTarget } from "../../src/toolchain/index.js";
-import { calibrate } from "../../src/bench/calibration.js";
+import { measureCounterFactor } from "../../scripts/counter-factor.js";
 import { measureOnTarget, writeDriver, type BenchProgram } from "../../src/bench/measure.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -39,7 +39,7 @@ describe("every QEMU target", () => {
   });
 
   it("counts instructions deterministically, and a loop of known length matches the recorded factor within 1%", async () => {
-    const runs = await mapLimit(TARGETS, 2, async (t) => [await calibrate(t, join(work, "cal1")), await calibrate(t, join(work, "cal2"))]);
+    const runs = await mapLimit(TARGETS, 2, async (t) => [await measureCounterFactor(t, join(work, "cal1")), await measureCounterFactor(t, join(work, "cal2"))]);
     runs.forEach(([first, second], i) => {
       const t = TARGETS[i]!;
       expect(second!.ticks, `${t}: the same counts on every run`).toEqual(first!.ticks);

@@ -54,7 +54,7 @@ describe("target files", () => {
     expect(listTargets(dir)).toEqual(["host", "a2", "a10", "b-9", "b-10", "c"]);
   });
 
-  it("names the Cortex-M boards of DESIGN.md", () => {
+  it("names the Cortex-M boards of the README target table", () => {
     const machines = Object.fromEntries(qemuTargets().filter((t) => t.name.startsWith("cortex-m")).map((t) => [t.name, t.qemu.machine]));
     expect(machines).toEqual({
       "cortex-m0": "microbit",

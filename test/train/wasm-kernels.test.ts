@@ -11,7 +11,7 @@ import { tsKernels, type Kernels } from "../../src/train/kernels.js";
 import { paramLayout } from "../../src/train/layout.js";
 import { adam } from "../../src/train/optimizer.js";
 import { TrainingStep } from "../../src/train/training-step.js";
-import { assembleKernels } from "../../src/train/wasm/build-kernels.js";
+import { assembleKernels } from "../../scripts/build-kernels.js";
 import { KERNELS_WASM_BASE64 } from "../../src/train/wasm/kernels-wasm.js";
 import { wasmKernels } from "../../src/train/wasm/wasm-kernels.js";
 import { resetState } from "../../src/train/workspace.js";
@@ -57,7 +57,7 @@ const SHAPES = [
 ];
 
 describe("wasm kernels against the TypeScript reference", () => {
-  it("the committed module is what src/train/wasm/kernels-wat.ts assembles to (rebuild: node dist/train/wasm/build-kernels.js)", async () => {
+  it("the committed module is what src/train/wasm/kernels-wat.ts assembles to (rebuild: make kernels)", async () => {
     const built = await assembleKernels();
     expect(Buffer.from(built).toString("base64")).toBe(KERNELS_WASM_BASE64);
   });

@@ -1,0 +1,84 @@
+/**
+ * `make bench`: the reference models S, M, L (scripts/reference-models.ts) on every QEMU
+ * target, with CMSIS-NN's figures beside ours and the size goal for M. Writes bench/results.json
+ * and bench/results.md and prints the Markdown. Counts are INSTRUCTIONS (QEMU -icount), not
+ * cycles. Run: make bench (node build/scripts/bench-targets.js [--targets a,b] [--out bench])
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeFileAtomic } from "../src/util/atomic-write.js";
+import { listQemuTargets, loadTarget, type QemuTarget } from "../src/toolchain/index.js";
+import { benchModel, type BenchResult } from "../src/bench/bench-model.js";
+import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
+import { REFERENCE_MODELS, referenceQuantModel } from "./reference-models.js";
+import { COUNT_NOTE } from "../src/bench/report.js";
+import { resultsMarkdown, sizeGoalChecks } from "./results-report.js";
+
+const SEED = 1;
+
+interface Options {
+  targets: string[];
+  outDir: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { targets: listQemuTargets(), outDir: "bench" };
+  for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === "--targets") opts.targets = argv[i + 1]!.split(",");
+    else if (argv[i] === "--out") opts.outDir = argv[i + 1]!;
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench-targets.js [--targets a,b] [--out DIR]`);
+  }
+  return opts;
+}
+
+function toolVersion(cmd: string): string {
+  try {
+    return execFileSync(cmd, ["--version"], { encoding: "utf8" }).split("\n")[0]!.trim();
+  } catch {
+    return "(not found)";
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const workDir = mkdtempSync(join(tmpdir(), "seqforge-target-bench-"));
+  const results: BenchResult[] = [];
+  try {
+    for (const spec of REFERENCE_MODELS) {
+      process.stderr.write(`quantizing reference model ${spec.name} (input ${spec.inputSize}, hidden ${spec.hiddenSize})…\n`);
+      const model = referenceQuantModel(spec, { scheme: "w8a16", seed: SEED });
+      const name = `ref_${spec.name.toLowerCase()}`;
+      results.push(
+        ...(await benchModel({ model, name, targets: opts.targets, workDir: join(workDir, name), onProgress: (m) => process.stderr.write(`${m}\n`) })),
+      );
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  // Order: by model size, then by target as listed.
+  const order = (r: BenchResult) => REFERENCE_MODELS.findIndex((s) => `ref_${s.name.toLowerCase()}` === r.model) * 100 + opts.targets.indexOf(r.target);
+  results.sort((a, b) => order(a) - order(b));
+  const described = opts.targets.map((t) => loadTarget(t) as QemuTarget);
+  const factors = Object.fromEntries(described.map((t) => [t.name, t.counter.instructionsPerTick]));
+  // Every compiler and QEMU the benched targets use, each once.
+  const versions = (tools: string[]) => [...new Set(tools)].map(toolVersion).join("; ");
+  const meta = {
+    compiler: versions(described.map((t) => t.compiler)),
+    qemu: versions(described.map((t) => t.qemu.binary)),
+    seed: SEED,
+    countMethod: COUNT_NOTE,
+  };
+  const json = { meta, instructionsPerTick: factors, results, cmsisNN: CMSIS_NN_FIGURES, sizeGoal: { ...SIZE_GOAL, checks: sizeGoalChecks(results) } };
+  const md = resultsMarkdown(results, meta, factors);
+  writeFileAtomic(join(opts.outDir, "results.json"), JSON.stringify(json, null, 2) + "\n");
+  writeFileAtomic(join(opts.outDir, "results.md"), md);
+  process.stdout.write(md);
+  process.stderr.write(`wrote ${join(opts.outDir, "results.json")} and ${join(opts.outDir, "results.md")}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`target-bench: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,78 @@
+/**
+ * bench/results.md and the figures beside the table: CMSIS-NN's counts next to ours, and the size
+ * goal for model M. Pure formatting of BenchResult rows.
+ */
+import type { BenchResult } from "../src/bench/bench-model.js";
+import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
+import { COUNT_NOTE, markdownTable, resultsTable } from "../src/bench/report.js";
+
+/** A size-goal row: the bench figures of model M on one target (flashBytes being what the goal is checked against). */
+export interface GoalCheck extends Pick<BenchResult, "target" | "flashBytes" | "constBytes" | "codeBytes" | "libraryBytes" | "libraryRoutines" | "ramBytes"> {
+  flashMet: boolean;
+  ramMet: boolean;
+}
+
+export function sizeGoalChecks(results: readonly BenchResult[]): GoalCheck[] {
+  return results
+    .filter((r) => r.model === `ref_${SIZE_GOAL.model.toLowerCase()}`)
+    .map((r) => ({
+      target: r.target,
+      flashBytes: r.flashBytes,
+      constBytes: r.constBytes,
+      codeBytes: r.codeBytes,
+      libraryBytes: r.libraryBytes,
+      libraryRoutines: r.libraryRoutines,
+      ramBytes: r.ramBytes,
+      flashMet: r.flashBytes <= SIZE_GOAL.flashBytes,
+      ramMet: r.ramBytes <= SIZE_GOAL.ramBytes,
+    }));
+}
+
+export function comparisonTable(results: readonly BenchResult[]): string {
+  const ours = (target: string, size: string) => results.find((r) => r.target === target && r.model === `ref_${size.toLowerCase()}`);
+  const n = (v: number | undefined) => (v === undefined ? "–" : v.toLocaleString("en-US"));
+  const rows: string[][] = [];
+  for (const target of [...new Set(CMSIS_NN_FIGURES.map((c) => c.target))]) {
+    rows.push([target, "seqforge w8a16 (generated C)", ...["S", "M", "L"].map((s) => n(ours(target, s)?.instructionsPerStep))]);
+    for (const c of CMSIS_NN_FIGURES.filter((x) => x.target === target)) rows.push([target, c.kernel, n(c.S), n(c.M), n(c.L)]);
+  }
+  return markdownTable(["target", "kernel", "S", "M", "L"], rows);
+}
+
+export function resultsMarkdown(
+  results: readonly BenchResult[],
+  meta: { compiler: string; qemu: string; seed: number },
+  factors: Record<string, number>,
+): string {
+  const goals = sizeGoalChecks(results);
+  const yes = (b: boolean) => (b ? "met" : "**not met**");
+  return [
+    "# seqforge bench: reference LSTM models on Cortex-M under QEMU",
+    "",
+    COUNT_NOTE,
+    "",
+    `Reference models: one standard LSTM layer and a dense head with one output, w8a16, stream mode, random weights (seed ${meta.seed}), quantized with seeded random calibration inputs. ` +
+      "S: input 3, hidden 16; M: input 8, hidden 32; L: input 40, hidden 64. Built with -O2 (and -Wall -Wextra -Wpedantic -Wconversion -Werror). " +
+      `Per step = the mean of ${results[0]?.steps ?? 32} steps of ${"`step` + `output`"} from a reset state; flash = the model's constant data + its code + what it uses outside them, once per image: the seqforge runtime's 1,026-byte nonlinearity table and the C library routines it calls ` +
+      "(libgcc/newlib, e.g. the 64-bit multiply on Cortex-M0), all from the linker map (CMSIS-NN's flash figure includes its kernels too); RAM = state + the step's scratch; stack = the deepest stack of one step, by stack painting.",
+    "",
+    resultsTable(results),
+    "## Against CMSIS-NN (instructions per step, same count method, -O2, gcc 12.2)",
+    "",
+    comparisonTable(results),
+    `## Size goal for M in stream mode: flash (const + code + library) ≤ ${SIZE_GOAL.flashBytes.toLocaleString("en-US")} bytes, RAM (state + scratch) ≤ ${SIZE_GOAL.ramBytes} bytes`,
+    "",
+    markdownTable(
+      ["target", "model", "flash B", "const B", "code B", "library B", "library routines", "flash goal", "RAM B", "RAM goal"],
+      goals.map((g) => [
+        g.target, "M", g.flashBytes.toLocaleString("en-US"), g.constBytes.toLocaleString("en-US"), g.codeBytes.toLocaleString("en-US"),
+        g.libraryBytes.toLocaleString("en-US"), g.libraryRoutines.join(", ") || "none", yes(g.flashMet), String(g.ramBytes), yes(g.ramMet),
+      ]),
+    ),
+    "## Counter factors (instructions per counter tick, measured with a loop of known length)",
+    "",
+    markdownTable(["target", "instructions per tick"], Object.entries(factors).map(([t, f]) => [t, String(f)])),
+    `Toolchain: ${meta.compiler}; ${meta.qemu}.`,
+    "",
+  ].join("\n");
+}
