@@ -6,6 +6,7 @@
  * those are the C's values; Math.exp and Math.tanh stand in for expf and tanhf, whose rounding C99
  * leaves open. Held, like the C, within 1e-4 of float64 (docs/fixed-point.md "f32").
  */
+import type { CellKind } from "../../model/cells.js";
 import type { QuantModel } from "../../model/quant-model-file.js";
 import { unitMajorRows } from "../layout.js";
 import { block, constant, fn, type Code } from "./code.js";
@@ -14,11 +15,22 @@ import type { ModuleTypes, SchemeParts } from "./module.js";
 
 const GATES = ["i", "f", "g", "o"] as const;
 
+/** Each cell's update of unit j, in the C's order of float32 operations, and its formula. */
+const CELL_UPDATE: Record<CellKind, { code: string[]; doc: string }> = {
+  standard: {
+    code: ["const cn = f32(f32(f * c[j]!) + f32(i * g));", "c[j] = cn;", "H_NEW[j] = f32(o * f32(Math.tanh(cn)));"],
+    doc: "c' = f·c + i·g;  h' = o·tanh(c')",
+  },
+  seed: {
+    code: ["const cn = f32(f32(g * i) + f32(c[j]! * f));", "c[j] = cn;", "H_NEW[j] = f32(cn * o);"],
+    doc: "c' = g·i + c·f;  h' = c'·o",
+  },
+};
+
 export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
   const a = model.architecture;
   const H = a.hiddenSize;
   const w = model.float32!;
-  const standard = a.cell === "standard";
   const unitRows = (values: number[], n: number) =>
     groupedRows(unitMajorRows(values, H, n).map(float32Text), n, 4, (j) => `unit ${j}`, (g) => GATES[g]!);
   const row = (g: number) => (g === 0 ? "r" : `r + ${g}`);
@@ -32,9 +44,6 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
         `const v = ${v}[k]!;`,
         ...GATES.map((g, gi) => `z${g} = f32(z${g} + f32(${P}W${v.toUpperCase()}[${offset}${gi === 0 ? "" : ` + ${gi * n}`} + k]! * v));`),
       );
-    const cell: Code[] = standard
-      ? ["const cn = f32(f32(f * c[j]!) + f32(i * g));", "c[j] = cn;", "H_NEW[j] = f32(o * f32(Math.tanh(cn)));"]
-      : ["const cn = f32(f32(g * i) + f32(c[j]! * f));", "c[j] = cn;", "H_NEW[j] = f32(cn * o);"];
     const inputs = `${I} input${I === 1 ? "" : "s"}`;
     return [
       constant({
@@ -59,7 +68,7 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
           text: [
             `One time step of layer ${l}, per unit j:`,
             "  z = b + wx·x + wh·h;  i, f, o = sigmoid(z);  g = tanh(z)",
-            standard ? "  c' = f·c + i·g;  h' = o·tanh(c')" : "  c' = g·i + c·f;  h' = c'·o",
+            `  ${CELL_UPDATE[a.cell].doc}`,
           ].join("\n"),
           tags: [
             { name: "param", text: `x the layer's input: ${inputs}` },
@@ -86,7 +95,7 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
             "const f = sigmoid(zf);",
             "const g = f32(Math.tanh(zg));",
             "const o = sigmoid(zo);",
-            ...cell,
+            ...CELL_UPDATE[a.cell].code,
           ),
           "// Only now may h change: every gate row above read the old h.",
           "h.set(H_NEW);",

@@ -14,6 +14,7 @@
  * the compiler folds the powers of two and divides by a constant.
  */
 import { InputError } from "../../errors.js";
+import type { CellKind } from "../../model/cells.js";
 import type { FixedPoint, IntLayer, QuantModel } from "../../model/quant-model-file.js";
 import { integerFacts, type IntegerScheme } from "../../model/schemes.js";
 import { buildTanhTable } from "../../quant/nonlinearity.js";
@@ -56,6 +57,44 @@ export function requantizeCode(terms: [acc: string, multiplier: string][], s: nu
   };
 }
 
+/**
+ * Each cell's integer update of unit j (docs/fixed-point.md step 3) from its gates i, f, g, o and
+ * c[j]: the new c into c[j] and the new h into H_NEW[j], and the formulas for the layer's doc
+ * comment (with their Q formats). All int32: products of two Q15 values, or of Q15 and c.
+ */
+const CELL_UPDATE: Record<CellKind, (layer: IntLayer) => { code: string[]; doc: [formula: string, format: string][] }> = {
+  standard: (layer) => {
+    const fc = layer.cFrac;
+    // c' in Q15 as an int32 (exact: |c'| ≤ 2^15, fc ≥ 0) is what tanh reads.
+    const cToQ15 = fc === 15 ? "cn" : `cn << ${15 - fc}`;
+    const a8 = layer.hBits === 8;
+    return {
+      code: [
+        `const cn = sat16(rshr(Math.imul(f, c[j]!), 15) + rshr(Math.imul(i, g), ${30 - fc})); // c'`,
+        "c[j] = cn;",
+        a8 ? `H_NEW[j] = sat8(rshr(Math.imul(o, tanhQ15(${cToQ15})), 23)); // h'` : `H_NEW[j] = rshr(Math.imul(o, tanhQ15(${cToQ15})), 15); // h'`,
+      ],
+      doc: [
+        [`c' = sat16(rshr(f·c, 15) + rshr(i·g, ${30 - fc}))`, `Q${fc}`],
+        [a8 ? `h' = sat8(rshr(o·tanh(c'·2^${15 - fc}), 23))` : `h' = rshr(o·tanh(c'·2^${15 - fc}), 15)`, `Q${layer.hFrac}`],
+      ],
+    };
+  },
+  seed: (layer) => {
+    const fc = layer.cFrac;
+    // a8: c'·o (Q fc+15) to h's own Q fh; a16: fh = fc.
+    const hShift = layer.hBits === 8 ? 15 + fc - layer.hFrac : 15;
+    const h = layer.hBits === 8 ? `sat8(rshr(Math.imul(cn, o), ${hShift}))` : "rshr(Math.imul(cn, o), 15)";
+    return {
+      code: [`const cn = sat16(rshr(Math.imul(g, i), ${30 - fc}) + rshr(Math.imul(c[j]!, f), 15)); // c'`, "c[j] = cn;", `H_NEW[j] = ${h}; // h'`],
+      doc: [
+        [`c' = sat16(rshr(g·i, ${30 - fc}) + rshr(c·f, 15))`, `Q${fc}`],
+        [layer.hBits === 8 ? `h' = sat8(rshr(c'·o, ${hShift}))` : "h' = rshr(c'·o, 15)", `Q${layer.hFrac}`],
+      ],
+    };
+  },
+};
+
 /** The int8 / int16 name of a typed array, for documentation. */
 function cType(t: string): string {
   return t === "Int8Array" ? "int8" : "int16";
@@ -88,10 +127,6 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
   const P = `L${l}_`;
   const inType = l === 0 ? types.x : types.h;
   const fc = layer.cFrac;
-  const igShift = 30 - fc;
-  const cToQ15 = fc === 15 ? "cn" : `cn << ${15 - fc}`;
-  const a8 = layer.hBits === 8;
-  const seedH8Shift = 15 + fc - layer.hFrac;
   const S = layer.shift;
   const preactivation = `layer${l}Preactivation`;
   const gateSum = requantizeCode([["ax", "mx"], ["ah", "mh"]], S);
@@ -126,30 +161,7 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
     const row = g === 0 ? "r" : `r + ${g}`;
     return `const ${GATES[g]} = ${g === 2 ? "tanhQ15" : "sigmoidQ15"}(${preactivation}(x${GATES[g]}, h${GATES[g]}, ${row}));`;
   };
-  const [cell, cellDoc]: [Code[], [string, string][]] =
-    a.cell === "standard"
-      ? [
-          [
-            `const cn = sat16(rshr(Math.imul(f, c[j]!), 15) + rshr(Math.imul(i, g), ${igShift})); // c'`,
-            "c[j] = cn;",
-            a8 ? `H_NEW[j] = sat8(rshr(Math.imul(o, tanhQ15(${cToQ15})), 23)); // h'` : `H_NEW[j] = rshr(Math.imul(o, tanhQ15(${cToQ15})), 15); // h'`,
-          ],
-          [
-            [`c' = sat16(rshr(f·c, 15) + rshr(i·g, ${igShift}))`, `Q${fc}`],
-            [a8 ? `h' = sat8(rshr(o·tanh(c'·2^${15 - fc}), 23))` : `h' = rshr(o·tanh(c'·2^${15 - fc}), 15)`, `Q${layer.hFrac}`],
-          ],
-        ]
-      : [
-          [
-            `const cn = sat16(rshr(Math.imul(g, i), ${igShift}) + rshr(Math.imul(c[j]!, f), 15)); // c'`,
-            "c[j] = cn;",
-            a8 ? `H_NEW[j] = sat8(rshr(Math.imul(cn, o), ${seedH8Shift})); // h'` : `H_NEW[j] = rshr(Math.imul(cn, o), 15); // h'`,
-          ],
-          [
-            [`c' = sat16(rshr(g·i, ${igShift}) + rshr(c·f, 15))`, `Q${fc}`],
-            [a8 ? `h' = sat8(rshr(c'·o, ${seedH8Shift}))` : `h' = rshr(c'·o, 15)`, `Q${layer.hFrac}`],
-          ],
-        ];
+  const { code: cell, doc: cellDoc } = CELL_UPDATE[a.cell](layer);
   const inputs = `${I} input${I === 1 ? "" : "s"}`;
   const wName = cType(types.w);
   return [
