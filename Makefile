@@ -11,7 +11,7 @@ OUT := out
 # redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
 PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-ts bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -92,6 +92,12 @@ scripts: $(NODE_MODULES)
 # models S, M, L on every QEMU target, beside CMSIS-NN's: bench/results.json, bench/results.md.
 bench: setup scripts
 	node build/scripts/bench-targets.js --out bench
+
+# Steps per second of the generated TypeScript module on Node against the simulator, reference
+# models S, M, L (w8a16) and M in every scheme: bench/ts.json, bench/ts.md. Timings: they vary with
+# the machine and its load, which the table states.
+bench-ts: build scripts
+	node build/scripts/bench-ts.js --out bench
 
 # Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
 # 100,000-step streaming runs: bench/quant.json, bench/quant.md.

@@ -7,6 +7,7 @@
  * flag its value came from.
  */
 import yargs, { type Argv, type InferredOptionTypes, type Options } from "yargs";
+import { DEFAULT_LANGUAGE, LANGUAGES } from "../codegen/languages.js";
 import { exitCodeOf, OptionError } from "../errors.js";
 import { CELL_NAMES, DEFAULT_CELL } from "../model/cells.js";
 import { DEFAULT_SCHEME, SCHEME_NAMES } from "../model/schemes.js";
@@ -58,9 +59,10 @@ const quantizeFlags = {
 } as const satisfies Record<string, Options>;
 
 const generateFlags = {
-  target: { type: "string", default: "cortex-m4" },
-  name: { type: "string", describe: "C identifier prefix (default: from the file name)" },
-  "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation" },
+  lang: { choices: LANGUAGES, default: DEFAULT_LANGUAGE, describe: "c: the C99 drop-in folder; ts: one TypeScript module, NAME.ts" },
+  target: { type: "string", default: "cortex-m4", describe: "the target the C's banner and README name (C only)" },
+  name: { type: "string", describe: "C identifier prefix, or the TypeScript module's name (default: from the file name)" },
+  "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation (C; the TypeScript module always has them)" },
   out: { type: "string", demandOption: true, describe: "folder to write" },
   ...json,
 } as const satisfies Record<string, Options>;
@@ -73,7 +75,7 @@ const verifyFlags = {
 } as const satisfies Record<string, Options>;
 
 const benchFlags = {
-  target: { type: "string", default: "cortex-m4", describe: "a QEMU target name, or all" },
+  target: { type: "string", default: "cortex-m4", describe: "a QEMU target name, ts (the TypeScript module under Node), or all" },
   ...json,
 } as const satisfies Record<string, Options>;
 
@@ -136,10 +138,10 @@ function commands(y: Argv): Argv {
     .command("train", "train a float64 LSTM on a CSV or JSON series", (c: Argv) => c.options(trainFlags), lazy<TrainArgs>("train"))
     .command("predict <model>", "run a model (float or fixed point) over a series and write predictions", (c: Argv) => c.positional("model", modelPositional).options(predictFlags), lazy<PredictArgs>("predict"))
     .command("quantize <model>", "calibrate and quantize a float model to fixed point", (c: Argv) => c.positional("model", modelPositional).options(quantizeFlags), lazy<QuantizeArgs>("quantize"))
-    .command("generate <model>", "generate C99 for a quantized model", (c: Argv) => c.positional("model", modelPositional).options(generateFlags), lazy<GenerateArgs>("generate"))
+    .command("generate <model>", "generate C99 (or a TypeScript module) for a quantized model", (c: Argv) => c.positional("model", modelPositional).options(generateFlags), lazy<GenerateArgs>("generate"))
     .command(
       "verify <model>",
-      "build the generated C, run it (host or QEMU) and require bit-exact parity with the simulator",
+      "build the generated code, run it (host, QEMU or Node) and require bit-exact parity with the simulator",
       (c: Argv) => c.positional("model", modelPositional).options(verifyFlags),
       lazy<VerifyArgs>("verify"),
     )
@@ -150,7 +152,7 @@ function commands(y: Argv): Argv {
       lazy<ImportArgs>("import"),
     )
     .command("export <model>", "write a float model as ONNX", (c: Argv) => c.positional("model", modelPositional).options(exportFlags), lazy<ExportArgs>("export"))
-    .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
+    .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU; steps per second of the TypeScript module", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
     .command(
       "report <models..>",
       "write one self-contained HTML page: the model, its errors against float64 and the data, the C verified per target, and its cost",

@@ -3,16 +3,25 @@
  * platform-dependent float printing), so the same model always gives the same bytes.
  */
 
+/**
+ * The shortest `toPrecision` text (1 to 9 digits) that reads back as the same float32 as `value`,
+ * a finite non-zero float32: the digits of both the C and the TypeScript float literals.
+ */
+export function shortestFloat32Text(value: number): string {
+  let text = "";
+  for (let p = 1; p <= 9; p++) {
+    text = value.toPrecision(p);
+    if (Math.fround(Number(text)) === value) break;
+  }
+  return text;
+}
+
 /** Shortest decimal that reads back as the same float32, as a C float literal (`0.25f`, `-1.5e-07f`). */
 export function floatLiteral(value: number): string {
   const f = Math.fround(value);
   if (!Number.isFinite(f)) throw new RangeError(`${value} is not a finite float32`);
   if (Object.is(f, -0) || f === 0) return Object.is(f, -0) ? "-0.0f" : "0.0f";
-  let text = "";
-  for (let p = 1; p <= 9; p++) {
-    text = f.toPrecision(p);
-    if (Math.fround(Number(text)) === f) break;
-  }
+  const text = shortestFloat32Text(f);
   // toPrecision may give "1e+21" or "1.5e-7": make the exponent C-shaped and keep a decimal point.
   let [mant, exp] = text.split("e") as [string, string | undefined];
   if (!mant.includes(".")) mant += ".0";
