@@ -7,21 +7,28 @@
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  // Vega-Lite's warnings (a channel it drops, say) would mean a plot not as specified: fail instead.
-  const warnings: string[] = [];
+/** Collects warnings and errors; a plot that drew with either is not the plot specified. */
+function strictLogger(said: string[]) {
   const logger = {
     level: (_?: number) => logger,
-    error: (...m: unknown[]) => (warnings.push(m.join(" ")), logger),
-    warn: (...m: unknown[]) => (warnings.push(m.join(" ")), logger),
+    error: (...m: unknown[]) => (said.push(m.join(" ")), logger),
+    warn: (...m: unknown[]) => (said.push(m.join(" ")), logger),
     info: () => logger,
     debug: () => logger,
   };
+  return logger;
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const said: string[] = [];
+  const logger = strictLogger(said);
   const vg = compile(spec, { logger: logger as never }).spec;
-  if (warnings.length) throw new Error(`vega-lite: ${warnings.join("; ")}`);
-  const view = new View(parse(vg), { renderer: "none", logLevel: 2 });
+  if (said.length) throw new Error(`vega-lite: ${said.join("; ")}`);
+  const view = new View(parse(vg), { renderer: "none", logger: logger as never, logLevel: 2 });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    if (said.length) throw new Error(`vega: ${said.join("; ")}`);
+    return svg;
   } finally {
     view.finalize();
   }
