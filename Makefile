@@ -1,21 +1,23 @@
 # seqforge — the two commands of the README, and the benchmarks.
 #   make demo   set up a fresh Debian machine and run the whole pipeline on the bundled data
-#   make test   every test (fast loop + QEMU parity on every target)
+#   make test   every test (fast loop, fuzzer, QEMU parity on every target, the report in Chromium)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
-                gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
+                gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc chromium
 SEQFORGE := node bin/seqforge.js
 OUT := out
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu demo bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures import-parity clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant flash-two-models counter-factors kernels import-fixtures import-parity clean
 
-# System packages for cross-building and QEMU, installed only when missing (needs root or sudo).
+# System packages for cross-building, QEMU and the browser the report is tested in (Debian's
+# chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
 deps:
 	@if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v qemu-system-arm >/dev/null \
 	   || [ ! -f /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/librdimon.a ] \
 	   || ! command -v riscv64-unknown-elf-gcc >/dev/null || ! command -v qemu-system-riscv32 >/dev/null \
-	   || [ ! -f /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32im/ilp32/libc.a ]; then \
+	   || [ ! -f /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32im/ilp32/libc.a ] \
+	   || ! command -v chromium >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi
@@ -45,6 +47,9 @@ test-fast: build typecheck
 test-qemu: setup
 	npx vitest run --project qemu
 
+test-browser: setup
+	npx vitest run --project browser
+
 # The demo on the bundled data (data/README.md): Seattle daily weather, 2012–2014 to train (the
 # last 20% of it for validation and early stopping), 2015 held out to test. The model predicts
 # tomorrow's temp_max from the last 8 days of temp_max, temp_min, precipitation and wind.
@@ -67,6 +72,13 @@ demo: setup
 	$(SEQFORGE) verify $(OUT)/model.q.json --data $(DEMO_TEST) --target cortex-m4
 	@echo "== 6. bench: instructions per step (QEMU -icount: instructions, not cycles), flash and RAM on Cortex-M4 =="
 	$(SEQFORGE) bench $(OUT)/model.q.json --target cortex-m4
+	@echo "== 7. report: one HTML page (no network needed) with all of the above, verified and benched again =="
+	$(SEQFORGE) report $(OUT)/model.q.json --data $(DEMO_TEST) --target cortex-m4 --out $(OUT)/report.html
+	@echo "open $(abspath $(OUT)/report.html)"
+
+# The README's picture of the report (docs/report.png): the top of the demo's page in Chromium.
+screenshot: demo scripts
+	node build/scripts/screenshot.js $(OUT)/report.html docs/report.png --width 1000 --height 2400
 
 # Repository tools (scripts/): benchmark drivers and measurements, compiled into build/ with the
 # sources they use, never into the shipped dist/.

@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two loops: `fast` (unit and host-gcc tests, seconds) and `qemu` (cross-built firmware run
-// under qemu-system-arm, minutes). `make test` runs both; `make test-fast` only the first.
+// The loops: `fast` (unit and host-gcc tests, seconds), `fuzz`, `qemu` (cross-built firmware run
+// under QEMU, minutes) and `browser` (the report page in headless Chromium). `make test` runs
+// them all; `make test-fast` only the first.
 export default defineConfig({
   test: {
     projects: [
@@ -9,8 +10,10 @@ export default defineConfig({
         test: {
           name: "fast",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts"],
+          exclude: ["test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts", "test/**/*.browser.test.ts"],
           testTimeout: 60_000,
+          // Hooks that start many CLI runs at once must not time out on a loaded 2-core machine.
+          hookTimeout: 60_000,
         },
       },
       {
@@ -19,6 +22,15 @@ export default defineConfig({
           name: "fuzz",
           include: ["test/**/*.fuzz.test.ts"],
           testTimeout: 600_000,
+        },
+      },
+      {
+        // Debian's chromium, driven by puppeteer-core; the report it opens is made with QEMU runs.
+        test: {
+          name: "browser",
+          include: ["test/**/*.browser.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
       {

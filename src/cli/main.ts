@@ -76,6 +76,15 @@ const benchFlags = {
   ...json,
 } as const satisfies Record<string, Options>;
 
+const reportFlags = {
+  data: { type: "string", demandOption: true, describe: "data to run the models on and score them against (with the target columns)" },
+  float: { type: "string", describe: "the float model the files were quantized from (default: the one the first file names)" },
+  target: { type: "string", default: "cortex-m4", describe: "where the C is verified besides the host, and benched (QEMU targets): a name, names separated by commas, or all" },
+  timeout: { type: "number", default: 120, describe: "seconds before a verify run is killed" },
+  out: { type: "string", demandOption: true, describe: "HTML file to write" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
 const importFlags = {
   out: { type: "string", demandOption: true, describe: "model file to write" },
   features: { type: "string", describe: "names of the network's inputs, comma separated (default: x0,x1,…)" },
@@ -108,6 +117,7 @@ export type QuantizeArgs = WithModel<typeof quantizeFlags>;
 export type GenerateArgs = WithModel<typeof generateFlags>;
 export type VerifyArgs = WithModel<typeof verifyFlags>;
 export type BenchArgs = WithModel<typeof benchFlags>;
+export type ReportArgs = InferredOptionTypes<typeof reportFlags> & { models: string[] };
 export type ImportArgs = InferredOptionTypes<typeof importFlags> & { file: string };
 export type ExportArgs = WithModel<typeof exportFlags>;
 export type ExampleSeedArgs = InferredOptionTypes<typeof exampleSeedFlags>;
@@ -140,6 +150,12 @@ function commands(y: Argv): Argv {
     )
     .command("export <model>", "write a float model as ONNX", (c: Argv) => c.positional("model", modelPositional).options(exportFlags), lazy<ExportArgs>("export"))
     .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
+    .command(
+      "report <models..>",
+      "write one self-contained HTML page: the model, its errors against float64 and the data, the C verified per target, and its cost",
+      (c: Argv) => c.positional("models", { type: "string", array: true, demandOption: true, describe: "quantized model files (one per scheme, from one float model)" }).options(reportFlags),
+      lazy<ReportArgs>("report"),
+    )
     .command("example", "built-in examples", (c) =>
       c
         .command("seed", "reproduce the seed's minimal numpy LSTM example run", (s: Argv) => s.options(exampleSeedFlags), lazy<ExampleSeedArgs>("example-seed"))

@@ -57,10 +57,14 @@ export interface NormalizedSeries {
 }
 
 export function loadNormalizedSeries(file: string, model: ModelColumns): NormalizedSeries {
-  const { series, hash, presentTargets } = loadModelSeries(file, model);
+  return normalizeModelSeries(loadModelSeries(file, model), model);
+}
+
+/** A series already read for the model, normalised (for a caller that also needs its raw values). */
+export function normalizeModelSeries({ series, hash, presentTargets }: ModelSeries, model: ModelColumns): NormalizedSeries {
   const withTargets = presentTargets.length === model.targets.length;
   return {
-    file,
+    file: series.file,
     hash,
     rows: series.rows,
     inputs: normalizedRows(series, model.features, model.normalization.input),

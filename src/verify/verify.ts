@@ -113,6 +113,20 @@ function normalisedOutputs(q: QuantModel, records: DriverRecord[]): Float64Array
   return records.map((r) => Float64Array.from(r.y, (v) => v * unit));
 }
 
+/**
+ * The outputs (normalised units) the C wrote in one run of verifyModel, read back from its
+ * folder (`workDir` of the request, before it is removed): one per record, so record r is the
+ * prediction for the r-th predicted row. Only for a run that finished (passed, or ran and
+ * differed); a build failure, a crash or a time-out left no outputs.
+ */
+export function runOutputs(q: QuantModel, workDir: string, run: Pick<RunCheck, "target" | "variant">): Float64Array[] {
+  return normalisedOutputs(q, decodeOutputs(q, new Uint8Array(readFileSync(join(resolve(workDir), outputFile(run))))));
+}
+
+function outputFile(run: Pick<RunCheck, "target" | "variant">): string {
+  return `output-${run.target}-${run.variant}.bin`;
+}
+
 export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
   const { model: q, data } = req;
   const a = q.architecture;
@@ -160,7 +174,7 @@ export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
       if (err instanceof ToolMissingError) throw err;
       return { ...base, summary: "build failed", error: (err as Error).message };
     }
-    const outFile = `output-${name}.bin`;
+    const outFile = outputFile({ target, variant });
     const res = await runProgram({ target, executable, args: ["input.bin", outFile], cwd: work, timeoutMs: req.timeoutMs });
     const diag = (res.stderr + res.stdout).trim();
     if (res.timedOut) return { ...base, summary: `did not finish in ${req.timeoutMs / 1000} s`, error: diag || null };
@@ -203,10 +217,9 @@ export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
   if ("model" in found) {
     floatModelFile = found.file;
     const ref = runSeries(floatEngine(found.model), a, data.inputs);
-    const got = firstGood ? decodeOutputs(q, new Uint8Array(readFileSync(join(work, `output-${firstGood.target}-${firstGood.variant}.bin`)))) : null;
-    if (got) {
+    if (firstGood) {
       const targets = data.targets ? ref.rows.map((j) => data.targets![j]!) : null;
-      accuracy = compareOutputs(ref.outputs, normalisedOutputs(q, got), targets);
+      accuracy = compareOutputs(ref.outputs, runOutputs(q, work, firstGood), targets);
     } else {
       note = "no run passed; accuracy on this data not measured";
     }

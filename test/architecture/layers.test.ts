@@ -23,7 +23,8 @@ const LAYER: Record<string, number> = {
   toolchain: 5,
   verify: 6,
   bench: 6,
-  cli: 7,
+  report: 7,
+  cli: 8,
 };
 
 function sourceFiles(dir: string): string[] {
