@@ -7,8 +7,11 @@ APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
                 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc chromium
 SEQFORGE := node bin/seqforge.js
 OUT := out
+# vitest colours its output even when it goes to a file (it does not look at the terminal), so a
+# redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
+PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-train bench-quant flash-two-models counter-factors kernels clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-ts bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -22,8 +25,10 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
+# onnxruntime-node (a devDependency) would download a CUDA add-on at install time; .npmrc says
+# skip too, this also covers an npm that no longer passes unknown .npmrc keys to install scripts.
 $(NODE_MODULES): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 build: $(NODE_MODULES)
 	npx tsc -p tsconfig.json
@@ -36,14 +41,14 @@ typecheck: $(NODE_MODULES)
 
 test: setup typecheck
 	@mkdir -p $(OUT)
-	npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
+	$(PLAIN_IF_REDIRECTED) npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
 	  status=$$?; node test/print-summary.mjs $(OUT)/test-results.json && exit $$status
 
 test-fast: build typecheck
-	npx vitest run --project fast
+	$(PLAIN_IF_REDIRECTED) npx vitest run --project fast
 
 test-qemu: setup
-	npx vitest run --project qemu
+	$(PLAIN_IF_REDIRECTED) npx vitest run --project qemu
 
 test-browser: setup
 	npx vitest run --project browser
@@ -88,6 +93,12 @@ scripts: $(NODE_MODULES)
 bench: setup scripts
 	node build/scripts/bench-targets.js --out bench
 
+# Steps per second of the generated TypeScript module on Node against the simulator, reference
+# models S, M, L (w8a16) and M in every scheme: bench/ts.json, bench/ts.md. Timings: they vary with
+# the machine and its load, which the table states.
+bench-ts: build scripts
+	node build/scripts/bench-ts.js --out bench
+
 # Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
 # 100,000-step streaming runs: bench/quant.json, bench/quant.md.
 bench-quant: setup scripts
@@ -97,6 +108,11 @@ bench-quant: setup scripts
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.
 bench-train: scripts
 	node build/scripts/bench-train.js --out bench
+
+# Peak memory and time of training and predicting on a 2,000,000-row CSV (written into out/),
+# measured with /usr/bin/time -v: bench/memory.json, bench/memory.md.
+bench-memory: build scripts
+	node build/scripts/bench-memory.js --out bench
 
 # Flash of two models linked into one image (one shared nonlinearity table) against each alone.
 flash-two-models: setup scripts
@@ -111,6 +127,17 @@ counter-factors: setup scripts
 # committed src/train/wasm/kernels-wasm.ts; a test fails when the two disagree.
 kernels: scripts
 	node build/scripts/build-kernels.js
+
+# The import fixtures (test/interop/fixtures/): PyTorch exports, written with Debian's
+# python3-torch and python3-onnx (apt-get install python3-torch python3-onnx), and Keras models
+# written with @tensorflow/tfjs, each with the framework's own outputs. The tests need neither.
+import-fixtures: scripts
+	/usr/bin/python3 scripts/make-onnx-fixtures.py
+	node build/scripts/make-keras-fixtures.js
+
+# How close import and export come to the frameworks on each fixture (max difference / spread).
+import-parity: scripts
+	node build/scripts/import-parity.js
 
 clean:
 	rm -rf dist build $(OUT)

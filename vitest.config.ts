@@ -12,6 +12,9 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts", "test/**/*.browser.test.ts"],
           testTimeout: 60_000,
+          // The CLI suites start their bad-input runs in a hook, dozens of processes at once:
+          // on a loaded two-core machine that alone can pass vitest's default 10 s.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,8 +1,10 @@
 /**
- * Markdown tables of bench results, for the terminal (`seqforge bench`) and bench/results.md.
- * Every table says that the counts are instructions (QEMU -icount), not cycles.
+ * Markdown tables of bench results, for the terminal (`seqforge bench`), bench/results.md and
+ * bench/ts.md. Every table says what its figures are: instructions under QEMU (-icount), not
+ * cycles; steps per second of the TypeScript module, timings on a given machine and load.
  */
 import type { BenchResult } from "./bench-model.js";
+import type { NodeBenchResult } from "./node-bench.js";
 
 export const COUNT_NOTE =
   "Instruction counts: instructions executed per step (step + output) under QEMU `-icount`, read with SysTick; " +
@@ -12,7 +14,7 @@ const n = (v: number) => v.toLocaleString("en-US");
 
 /** A Markdown table; columns whose every cell is a figure are right-aligned. */
 function table(header: string[], rows: string[][]): string {
-  const numeric = (i: number) => rows.length > 0 && rows.every((r) => /^[\d–,.\s()+*-]+$/.test(r[i] ?? "") || r[i] === "–");
+  const numeric = (i: number) => rows.length > 0 && rows.every((r) => /^[\d–,.\s()+*×-]+$/.test(r[i] ?? "") || r[i] === "–");
   const align = header.map((_, i) => (numeric(i) ? "---:" : "---"));
   return [header, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n";
 }
@@ -56,6 +58,40 @@ export function benchReport(results: readonly BenchResult[]): string {
     out += `\nwarning: ${r.target}, ${r.model}: the header's figures disagree with the image: ${r.headerDisagreements.join("; ")}\n`;
   }
   return out;
+}
+
+/** What the node target's figures are, with the conditions of `results` (one Node, one bench run). */
+export function nodeNote(results: readonly NodeBenchResult[]): string {
+  const r = results[0];
+  const loads = results.map((x) => x.loadAverage);
+  const conditions = r
+    ? ` on Node ${r.node}; the median of ${r.rounds} rounds of ${r.roundMs} ms of CPU time each, module and simulator alternating; ` +
+      `load average ${Math.min(...loads).toFixed(1)}${loads.length > 1 ? `–${Math.max(...loads).toFixed(1)}` : ""} when each model started`
+    : "";
+  return (
+    "Steps per second of CPU time (one step + output each) of the generated TypeScript module and of seqforge's simulator (src/quant), " +
+    `in one process on the same inputs${conditions}. Timings, not counts: they vary with the machine, and somewhat with its load.`
+  );
+}
+
+/** One row per node target and model. */
+export function nodeResultsTable(results: readonly NodeBenchResult[]): string {
+  const header = ["target", "model", "scheme", "MACs/step", "module steps/s", "simulator steps/s", "module / simulator"];
+  const rows = results.map((r) => [
+    r.target,
+    `${r.model} (${r.inputSize}→${r.hiddenSize}×${r.layers}→${r.outputSize}, ${r.mode})`,
+    r.scheme,
+    n(r.macsPerStep),
+    n(r.moduleStepsPerSecond),
+    n(r.simulatorStepsPerSecond),
+    `${r.speedup.toFixed(1)}×`,
+  ]);
+  return table(header, rows);
+}
+
+/** The terminal form for the node target. */
+export function nodeBenchReport(results: readonly NodeBenchResult[]): string {
+  return `${nodeNote(results)}\n\n${nodeResultsTable(results)}`;
 }
 
 export { table as markdownTable };

@@ -7,11 +7,12 @@
  * flag its value came from.
  */
 import yargs, { type Argv, type InferredOptionTypes, type Options } from "yargs";
+import { DEFAULT_LANGUAGE, LANGUAGES } from "../codegen/languages.js";
 import { exitCodeOf, OptionError } from "../errors.js";
 import { CELL_NAMES, DEFAULT_CELL } from "../model/cells.js";
 import { DEFAULT_SCHEME, SCHEME_NAMES } from "../model/schemes.js";
 import { RUN_MODES } from "../model/sequence.js";
-import { LOSS_KINDS, OPTIMIZERS } from "../train/api.js";
+import { DIVERGENCE_FACTOR, LOSS_KINDS, OPTIMIZERS, TRAIN_LIMITS } from "../train/api.js";
 
 const json = { json: { type: "boolean", default: false, describe: "print a machine-readable result on stdout" } } as const;
 /** The `<model>` positional of every command that reads a model file. */
@@ -23,20 +24,21 @@ const trainFlags = {
   features: { type: "string", describe: "input columns, comma separated (default: the target columns)" },
   window: { type: "number", demandOption: true, describe: "input rows per prediction (window mode) or per truncated-BPTT chunk (stream mode)" },
   horizon: { type: "number", default: 1, describe: "rows ahead the target lies" },
-  cell: { choices: CELL_NAMES, default: DEFAULT_CELL },
-  hidden: { type: "number", default: 16 },
-  layers: { type: "number", default: 1 },
-  epochs: { type: "number", default: 50 },
-  lr: { type: "number", default: 0.01 },
-  optimizer: { choices: OPTIMIZERS, default: "adam" },
-  batch: { type: "number", default: 32 },
+  cell: { choices: CELL_NAMES, default: DEFAULT_CELL, describe: "standard: PyTorch's nn.LSTM; seed: the seed's cell (h = s·o, no tanh)" },
+  hidden: { type: "number", default: 16, describe: `hidden units per layer (at most ${TRAIN_LIMITS.hidden})` },
+  layers: { type: "number", default: 1, describe: `stacked LSTM layers (at most ${TRAIN_LIMITS.layers})` },
+  epochs: { type: "number", default: 50, describe: "passes over the training rows (fewer when early stopping ends it)" },
+  lr: { type: "number", default: 0.01, describe: "learning rate" },
+  optimizer: { choices: OPTIMIZERS, default: "adam", describe: "adam (β 0.9, 0.999) or plain sgd" },
+  batch: { type: "number", default: 32, describe: "windows per update (window mode) or streams side by side (stream mode)" },
   seed: { type: "number", default: 1, describe: "random seed of the initial weights and the sample order" },
   val: { type: "number", default: 0.2, describe: "fraction of rows (the last ones) held out for validation" },
-  mode: { choices: RUN_MODES, default: "window" },
+  mode: { choices: RUN_MODES, default: "window", describe: "window: each prediction runs the last --window rows from a reset state; stream: the state is carried from row to row" },
   loss: { choices: LOSS_KINDS, default: "mse", describe: "mse on the head's output, or hidden: the seed's squared error on h (no head)" },
   clip: { type: "number", default: 1, describe: "clip gradients to this global norm (0: off)" },
   patience: { type: "number", default: 10, describe: "early stopping: epochs without a better validation loss" },
   "forget-bias": { type: "number", default: 1, describe: "initial forget-gate bias" },
+  "keep-diverged": { type: "boolean", default: false, describe: `write the model even when training diverged (a training loss over ${DIVERGENCE_FACTOR}× that of predicting the mean); otherwise exit 2` },
   out: { type: "string", demandOption: true, describe: "model file to write" },
   ...json,
 } as const satisfies Record<string, Options>;
@@ -57,9 +59,10 @@ const quantizeFlags = {
 } as const satisfies Record<string, Options>;
 
 const generateFlags = {
-  target: { type: "string", default: "cortex-m4" },
-  name: { type: "string", describe: "C identifier prefix (default: from the file name)" },
-  "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation" },
+  lang: { choices: LANGUAGES, default: DEFAULT_LANGUAGE, describe: "c: the C99 drop-in folder; ts: one TypeScript module, NAME.ts" },
+  target: { type: "string", default: "cortex-m4", describe: "the target the C's banner and README name (C only)" },
+  name: { type: "string", describe: "C identifier prefix, or the TypeScript module's name (default: from the file name)" },
+  "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation (C; the TypeScript module always has them)" },
   out: { type: "string", demandOption: true, describe: "folder to write" },
   ...json,
 } as const satisfies Record<string, Options>;
@@ -72,7 +75,7 @@ const verifyFlags = {
 } as const satisfies Record<string, Options>;
 
 const benchFlags = {
-  target: { type: "string", default: "cortex-m4", describe: "a QEMU target name, or all" },
+  target: { type: "string", default: "cortex-m4", describe: "a QEMU target name, ts (the TypeScript module under Node), or all" },
   ...json,
 } as const satisfies Record<string, Options>;
 
@@ -82,6 +85,22 @@ const reportFlags = {
   target: { type: "string", default: "cortex-m4", describe: "where the C is verified besides the host, and benched (QEMU targets): a name, names separated by commas, or all" },
   timeout: { type: "number", default: 120, describe: "seconds before a verify run is killed" },
   out: { type: "string", demandOption: true, describe: "HTML file to write" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const importFlags = {
+  out: { type: "string", demandOption: true, describe: "model file to write" },
+  features: { type: "string", describe: "names of the network's inputs, comma separated (default: x0,x1,…)" },
+  target: { type: "string", describe: "names of the network's outputs, comma separated (default: y0,y1,…)" },
+  window: { type: "number", describe: "rows per prediction (default: the file's fixed time length; needed when it is dynamic)" },
+  mode: { choices: RUN_MODES, describe: "default: window for a head on the last step, stream for a head on every step" },
+  horizon: { type: "number", describe: "rows between the last input row and the row the output is for (default 0)" },
+  "norm-data": { type: "string", describe: "fit the normalisation on this data (as train does) and fold it into the weights" },
+  ...json,
+} as const satisfies Record<string, Options>;
+
+const exportFlags = {
+  onnx: { type: "string", demandOption: true, describe: "ONNX file to write (raw units in and out)" },
   ...json,
 } as const satisfies Record<string, Options>;
 
@@ -102,6 +121,8 @@ export type GenerateArgs = WithModel<typeof generateFlags>;
 export type VerifyArgs = WithModel<typeof verifyFlags>;
 export type BenchArgs = WithModel<typeof benchFlags>;
 export type ReportArgs = InferredOptionTypes<typeof reportFlags> & { models: string[] };
+export type ImportArgs = InferredOptionTypes<typeof importFlags> & { file: string };
+export type ExportArgs = WithModel<typeof exportFlags>;
 export type ExampleSeedArgs = InferredOptionTypes<typeof exampleSeedFlags>;
 
 /** Loads ./commands/<name>.js and runs its `run` with the command's typed flags. */
@@ -117,14 +138,21 @@ function commands(y: Argv): Argv {
     .command("train", "train a float64 LSTM on a CSV or JSON series", (c: Argv) => c.options(trainFlags), lazy<TrainArgs>("train"))
     .command("predict <model>", "run a model (float or fixed point) over a series and write predictions", (c: Argv) => c.positional("model", modelPositional).options(predictFlags), lazy<PredictArgs>("predict"))
     .command("quantize <model>", "calibrate and quantize a float model to fixed point", (c: Argv) => c.positional("model", modelPositional).options(quantizeFlags), lazy<QuantizeArgs>("quantize"))
-    .command("generate <model>", "generate C99 for a quantized model", (c: Argv) => c.positional("model", modelPositional).options(generateFlags), lazy<GenerateArgs>("generate"))
+    .command("generate <model>", "generate C99 (or a TypeScript module) for a quantized model", (c: Argv) => c.positional("model", modelPositional).options(generateFlags), lazy<GenerateArgs>("generate"))
     .command(
       "verify <model>",
-      "build the generated C, run it (host or QEMU) and require bit-exact parity with the simulator",
+      "build the generated code, run it (host, QEMU or Node) and require bit-exact parity with the simulator",
       (c: Argv) => c.positional("model", modelPositional).options(verifyFlags),
       lazy<VerifyArgs>("verify"),
     )
-    .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
+    .command(
+      "import <file>",
+      "read an LSTM trained elsewhere: ONNX (torch.onnx.export) or a Keras model in TensorFlow.js's layers format (model.json)",
+      (c: Argv) => c.positional("file", { type: "string", demandOption: true, describe: "a .onnx file, or a TensorFlow.js model.json" }).options(importFlags),
+      lazy<ImportArgs>("import"),
+    )
+    .command("export <model>", "write a float model as ONNX", (c: Argv) => c.positional("model", modelPositional).options(exportFlags), lazy<ExportArgs>("export"))
+    .command("bench <model>", "count instructions per step and measure flash and RAM under QEMU; steps per second of the TypeScript module", (c: Argv) => c.positional("model", modelPositional).options(benchFlags), lazy<BenchArgs>("bench"))
     .command(
       "report <models..>",
       "write one self-contained HTML page: the model, its errors against float64 and the data, the C verified per target, and its cost",

@@ -3,16 +3,25 @@
  * platform-dependent float printing), so the same model always gives the same bytes.
  */
 
+/**
+ * The shortest `toPrecision` text (1 to 9 digits) that reads back as the same float32 as `value`,
+ * a finite non-zero float32: the digits of both the C and the TypeScript float literals.
+ */
+export function shortestFloat32Text(value: number): string {
+  let text = "";
+  for (let p = 1; p <= 9; p++) {
+    text = value.toPrecision(p);
+    if (Math.fround(Number(text)) === value) break;
+  }
+  return text;
+}
+
 /** Shortest decimal that reads back as the same float32, as a C float literal (`0.25f`, `-1.5e-07f`). */
 export function floatLiteral(value: number): string {
   const f = Math.fround(value);
   if (!Number.isFinite(f)) throw new RangeError(`${value} is not a finite float32`);
   if (Object.is(f, -0) || f === 0) return Object.is(f, -0) ? "-0.0f" : "0.0f";
-  let text = "";
-  for (let p = 1; p <= 9; p++) {
-    text = f.toPrecision(p);
-    if (Math.fround(Number(text)) === f) break;
-  }
+  const text = shortestFloat32Text(f);
   // toPrecision may give "1e+21" or "1.5e-7": make the exponent C-shaped and keep a decimal point.
   let [mant, exp] = text.split("e") as [string, string | undefined];
   if (!mant.includes(".")) mant += ".0";
@@ -30,9 +39,25 @@ export function doubleLiteral(v: number): string {
   return /[.e]/.test(s) ? s.replace(/e\+?/, "e") : `${s}.0`;
 }
 
-/** Text that is safe inside a C block comment and on one line. */
+const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * Text (a column name, a file name) as it may stand inside a C block comment, on one line. A C
+ * compiler reads a comment after trigraph replacement and line splicing (C99 5.1.1.2), so what
+ * would change the comment is escaped the way C string literals escape it, and stays readable:
+ *   `??/` and the other trigraphs  `?\?/`  (`??/` is a backslash in -std=c99: a continued line)
+ *   `*` before `/`, `/` before `*`  `*\/` and `/\*`  (the end of the comment, a nested one)
+ *   a backslash                    `\\`   (so that the escapes here read unambiguously)
+ *   control characters             `\n`, `\r`, `\t`, `\x1b`, `\u0085` (line ends and the rest)
+ * A backslash left at the end of a comment line only joins two lines of the same comment.
+ */
 export function commentSafe(text: string): string {
-  return text.replace(/\*\//g, "* /").replace(/[\u0000-\u001f\u007f]/g, " ");
+  return text.replace(/\\|[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\?(?=\?(?:[=(/)'<!>-]|$))|\*(?=\/)|\/(?=\*)/g, (ch) => {
+    if (ch === "\\") return "\\\\";
+    if (ch === "?" || ch === "*" || ch === "/") return `${ch}\\`;
+    const code = ch.charCodeAt(0);
+    return NAMED_ESCAPES[ch] ?? (code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`);
+  });
 }
 
 /** A C integer literal that is valid for the most negative values too (`(-2147483647 - 1)`). */

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
-import { PACKAGE_ROOT } from "../util/package-root.js";
+import { PACKAGE_ROOT, packageVersion } from "../util/package-root.js";
 
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 
@@ -51,6 +51,5 @@ export function render(name: TemplateName, view: object): string {
 
 /** The generator's version, from package.json: the one written into every banner. */
 export function generatorVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }

@@ -31,6 +31,44 @@ function figureMacros(P: string, prefix: string, f: SizeFigures, windowMode: boo
   return rows.map(([, v, why], i) => `${names[i]!.padEnd(nameWidth)} ${String(v).padEnd(valueWidth)} /* ${why} */`).join("\n");
 }
 
+/**
+ * The normalisation as initialiser macros in the header, so firmware that feeds raw sensor values
+ * has the per-feature mean and scale beside the model (the model file's doubles, shortest
+ * round-trip literals): `static const double mean[P_INPUT_SIZE] = P_IN_MEAN;`.
+ */
+function normalisationMacros(P: string, model: QuantModel): string {
+  const n = model.normalization;
+  const rows: [string, number[]][] = [
+    ["IN_MEAN", n.input.mean],
+    ["IN_SCALE", n.input.scale],
+    ["OUT_MEAN", n.output.mean],
+    ["OUT_SCALE", n.output.scale],
+  ];
+  const width = Math.max(...rows.map(([name]) => `#define ${P}_${name}`.length));
+  const macro = ([name, values]: [string, number[]]) => {
+    const head = `#define ${P}_${name}`.padEnd(width);
+    const texts = values.map(doubleLiteral);
+    const oneLine = `${head} { ${texts.join(", ")} }`;
+    if (oneLine.length <= 100) return oneLine;
+    // Long lists: continued lines (a backslash ends each), a few values to a line.
+    const lines: string[] = [];
+    const per = perLineFor(texts, INDENT.length);
+    for (let i = 0; i < texts.length; i += per) lines.push(`${INDENT}${texts.slice(i, i + per).join(", ")}${i + per < texts.length ? "," : ""}`);
+    return [`${head} {`, ...lines, "}"].join(" \\\n");
+  };
+  const names = (list: string[]) => commentSafe(list.join(", "));
+  return [
+    "/*",
+    " * Normalisation, as trained: x_norm[k] = (raw[k] - IN_MEAN[k]) / IN_SCALE[k] for the inputs,",
+    " * raw[o] = y_norm[o] * OUT_SCALE[o] + OUT_MEAN[o] for the outputs; initialisers, used as",
+    ` * \`static const double in_mean[${P}_INPUT_SIZE] = ${P}_IN_MEAN;\`.`,
+    ` *   inputs   ${names(model.features)}`,
+    ` *   outputs  ${names(model.targets)}`,
+    " */",
+    ...rows.map(macro),
+  ].join("\n");
+}
+
 export interface CommonView {
   p: string;
   P: string;
@@ -57,6 +95,7 @@ export interface CommonView {
   cType: string;
   figures: SizeFigures;
   figureMacros: string;
+  normalisationMacros: string;
 }
 
 /** `const int8_t` / `int16_t` / `float` names of the C types of each tensor. */
@@ -119,6 +158,7 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
     cType: t.c,
     figures,
     figureMacros: figureMacros(P, prefix, figures, a.mode === "window", model.scheme !== "f32"),
+    normalisationMacros: normalisationMacros(P, model),
   };
 }
 

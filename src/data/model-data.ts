@@ -6,11 +6,9 @@
 import { InputError } from "../errors.js";
 import type { Normalization } from "../model/model-file.js";
 import { rowsForOnePrediction, type SequenceSpec } from "../model/sequence.js";
-import { sha256 } from "../util/hash.js";
 import type { Series } from "./api.js";
 import { normalizedRows } from "./normalization.js";
-import { selectColumns } from "./series.js";
-import { parseTable, readDataFile } from "./table.js";
+import { readSeriesFile } from "./table.js";
 
 /** What reading data for a model needs to know about it, whatever its file type. */
 export interface ModelColumns {
@@ -30,18 +28,18 @@ export interface ModelSeries {
 
 /** Reads the model's columns of `file`; targets are optional, features are not. */
 export function loadModelSeries(file: string, model: ModelColumns): ModelSeries {
-  const bytes = readDataFile(file);
-  const table = parseTable(bytes, file);
-  const presentTargets = model.targets.filter((t) => table.header.includes(t));
-  const columns = [...new Set([...model.features, ...presentTargets])];
-  const series = selectColumns(table, columns, "feature");
+  let presentTargets: string[] = [];
+  const { series, hash } = readSeriesFile(file, (header) => {
+    presentTargets = model.targets.filter((t) => header.includes(t));
+    return { names: [...new Set([...model.features, ...presentTargets])], what: "feature" };
+  });
   const a = model.architecture;
   const need = rowsForOnePrediction(a);
   if (series.rows < need) {
     const because = a.mode === "window" ? `the model's window ${a.window} + horizon ${a.horizon}` : `stream mode: the model's horizon ${a.horizon} + 1`;
     throw new InputError(file, "", `${series.rows} data rows, fewer than one prediction needs: at least ${need} expected (${because})`);
   }
-  return { series, hash: sha256(bytes), presentTargets };
+  return { series, hash, presentTargets };
 }
 
 /** A series as the quantizer and verify use it: normalised rows in the model's units. */

@@ -32,20 +32,45 @@ export function fitNormalization(series: Series, names: readonly string[], endRo
     const m = sum / endRow;
     let ss = 0;
     for (let r = 0; r < endRow; r++) ss += (v[r]! - m) ** 2;
+    const s = Math.sqrt(ss / endRow);
+    checkStatistics(series.file, name, endRow, { min, max, mean: m, scale: s });
     mean.push(m);
-    scale.push(Math.sqrt(ss / endRow));
+    scale.push(s);
   }
   return { mean, scale };
 }
 
-/** Row-major matrix of the named columns, normalised: out[r] is row r's vector. */
-export function normalizedRows(series: Series, names: readonly string[], norm: Normalization): Float64Array[] {
+/**
+ * Values a double holds may still have a mean or a spread it does not (1e300: the squares
+ * overflow; 1e-170: they vanish), and the model file, the quantizer and the C all need both.
+ * Refused here, naming the file and the column, before any training is done.
+ */
+function checkStatistics(file: string, name: string, rows: number, st: { min: number; max: number; mean: number; scale: number }): void {
+  const ok = [st.mean, st.scale, (st.max - st.mean) / st.scale, (st.min - st.mean) / st.scale].every(Number.isFinite) && st.scale > 0;
+  if (ok) return;
+  const large = !Number.isFinite(st.mean) || !Number.isFinite(st.scale);
+  throw new InputError(
+    file,
+    `column ${JSON.stringify(name)}`,
+    `values from ${st.min} to ${st.max} in its ${rows} training rows: their ${Number.isFinite(st.mean) ? "standard deviation" : "mean"} is ${large ? "beyond" : "below"} what a double holds` +
+      `; normalising divides by it: rescale the column (values of magnitude between 1e-100 and 1e100 expected)`,
+  );
+}
+
+/** The named columns, normalised, as one row-major matrix: row r at r·names.length. */
+export function normalizedMatrix(series: Series, names: readonly string[], norm: Normalization): Float64Array {
   const cols = names.map((n) => series.columns.get(n)!);
-  const out: Float64Array[] = [];
+  const n = names.length;
+  const out = new Float64Array(series.rows * n);
   for (let r = 0; r < series.rows; r++) {
-    const row = new Float64Array(names.length);
-    for (let k = 0; k < names.length; k++) row[k] = (cols[k]![r]! - norm.mean[k]!) / norm.scale[k]!;
-    out.push(row);
+    for (let k = 0; k < n; k++) out[r * n + k] = (cols[k]![r]! - norm.mean[k]!) / norm.scale[k]!;
   }
   return out;
+}
+
+/** normalizedMatrix as one vector per row (views into the one matrix): out[r] is row r's vector. */
+export function normalizedRows(series: Series, names: readonly string[], norm: Normalization): Float64Array[] {
+  const m = normalizedMatrix(series, names, norm);
+  const n = names.length;
+  return Array.from({ length: series.rows }, (_, r) => m.subarray(r * n, (r + 1) * n));
 }

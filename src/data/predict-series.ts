@@ -3,8 +3,8 @@
  * data units: normalise the feature rows, run src/model/sequence.ts, denormalise the outputs.
  * Engine-agnostic, so the float reference and the fixed-point simulator are driven the same way.
  */
-import { denormalizeRow } from "../model/normalize.js";
-import { runSeries, type StepEngine } from "../model/sequence.js";
+import { denormalize } from "../model/normalize.js";
+import { firstPredictedRow, runSequence, type StepEngine } from "../model/sequence.js";
 import type { Series } from "./api.js";
 import type { ModelColumns } from "./model-data.js";
 import { accuracy, persistence, type Accuracy } from "./metrics.js";
@@ -22,16 +22,26 @@ export interface Predictions {
   values: Float64Array[];
 }
 
-/** `series` must hold the model's feature columns. */
-export function predictSeries(model: RunnableModel, series: Series): Predictions {
+/** `series` must hold the model's feature columns; predicts the rows from `fromRow` on. */
+export function predictSeries(model: RunnableModel, series: Series, fromRow = 0): Predictions {
   const inputs = normalizedRows(series, model.features, model.normalization.input);
-  const out = runSeries(model.engine, model.architecture, inputs);
-  const values = model.targets.map(() => new Float64Array(out.rows.length));
-  out.outputs.forEach((y, k) => {
-    const raw = denormalizeRow(y, model.normalization.output);
-    for (let o = 0; o < values.length; o++) values[o]![k] = raw[o]!;
-  });
-  return { rows: out.rows, values };
+  const a = model.architecture;
+  const count = Math.max(0, series.rows - Math.max(firstPredictedRow(a), fromRow));
+  const rows: number[] = [];
+  const values = model.targets.map(() => new Float64Array(count));
+  const norm = model.normalization.output;
+  // Written straight into one column per target: no array per prediction.
+  runSequence(
+    model.engine,
+    a,
+    inputs,
+    (row, y) => {
+      for (let o = 0; o < values.length; o++) values[o]![rows.length] = denormalize(y[o]!, norm, o);
+      rows.push(row);
+    },
+    fromRow,
+  );
+  return { rows, values };
 }
 
 export interface TargetAccuracy extends Accuracy {

@@ -75,6 +75,35 @@ export const Training = z.object({
 });
 export type Training = z.infer<typeof Training>;
 
+/** Where an imported model's normalisation came from (src/interop/). */
+export const ImportedNormalization = z.discriminatedUnion("from", [
+  /** Mean 0, scale 1: the network's own units. */
+  z.object({ from: z.literal("identity") }),
+  /** The file's own Sub/Div nodes before the first LSTM and Mul/Add after the head (as `seqforge export` writes them). */
+  z.object({ from: z.literal("graph") }),
+  /**
+   * Fitted on a data file (`--norm-data`) as train fits it, and its inverse folded into layer 0's
+   * wx and b and into the head, so the model computes in raw units what the file computed.
+   */
+  z.object({ from: z.literal("data"), dataFile: z.string(), dataHash: z.string(), rows: posInt }),
+]);
+export type ImportedNormalization = z.infer<typeof ImportedNormalization>;
+
+/** Where an imported model came from (a model not trained here has this instead of `training`). */
+export const Provenance = z.object({
+  /** `onnx`, or `tfjs-layers` (a Keras model in TensorFlow.js's layers format). */
+  format: z.enum(["onnx", "tfjs-layers"]),
+  /** The file as given, and the sha256 of its bytes (for tfjs-layers: of model.json). */
+  file: z.string(),
+  fileHash: z.string(),
+  /** What wrote the file, as it says (`pytorch 1.13.0`, `TensorFlow.js tfjs-layers v4.22.0`). */
+  producer: z.string(),
+  /** ONNX: the opset of the default domain; null for tfjs-layers. */
+  opset: z.number().int().nullable(),
+  normalization: ImportedNormalization,
+});
+export type Provenance = z.infer<typeof Provenance>;
+
 export const FloatModelSchema = z
   .object({
     format: z.literal(MODEL_FORMAT),
@@ -84,9 +113,14 @@ export const FloatModelSchema = z
     targets: z.array(z.string()),
     normalization: z.object({ input: Normalization, output: Normalization }),
     weights: z.object({ layers: z.array(LayerWeights), head: HeadWeights }),
-    training: Training,
+    /** How the model was trained here; absent for an imported model, which has `source`. */
+    training: Training.optional(),
+    source: Provenance.optional(),
   })
   .superRefine((m, ctx) => {
+    if (m.training === undefined && m.source === undefined) {
+      ctx.addIssue({ code: "custom", path: ["training"], message: "a training block (a trained model) or a source block (an imported one) expected" });
+    }
     // Every length follows from the architecture; check each so a hand-edited file fails here,
     // naming the field, rather than deep inside a loop.
     const expect = lengthCheck(ctx);
@@ -132,6 +166,8 @@ export function checkWeightLengths(expect: LengthCheck, a: Architecture, w: { la
 }
 
 export type FloatModel = z.infer<typeof FloatModelSchema>;
+/** A model trained here: its training block is always there. */
+export type TrainedModel = FloatModel & { training: Training };
 
 /** Expected format → found format → what the user should do (the two seqforge model files are easily swapped). */
 const MODEL_KIND_HINT: Record<string, Record<string, string>> = {

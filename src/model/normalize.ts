@@ -7,8 +7,13 @@ export function normalizeRow(raw: ArrayLike<number>, norm: Normalization): Float
   return out;
 }
 
+/** Output k of a model in the data's units. */
+export function denormalize(v: number, norm: Normalization, k: number): number {
+  return v * norm.scale[k]! + norm.mean[k]!;
+}
+
 export function denormalizeRow(n: ArrayLike<number>, norm: Normalization): Float64Array {
   const out = new Float64Array(n.length);
-  for (let k = 0; k < n.length; k++) out[k] = n[k]! * norm.scale[k]! + norm.mean[k]!;
+  for (let k = 0; k < n.length; k++) out[k] = denormalize(n[k]!, norm, k);
   return out;
 }

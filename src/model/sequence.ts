@@ -56,12 +56,13 @@ export interface Stepper<X, Y> {
  * Runs `stepper` over `inputs` (one entry per row) in the run mode and calls `emit` once per
  * predicted row, in ascending order, right after that prediction's last step — so `emit` may also
  * read the stepper's state (verify snapshots c and h there). `y` may be a reused buffer: copy it
- * to keep it.
+ * to keep it. With `fromRow`, only rows from there on are predicted (a stream still steps
+ * through every row before it, since its state carries them).
  */
-export function runSequence<X, Y>(stepper: Stepper<X, Y>, spec: SequenceSpec, inputs: readonly X[], emit: (row: number, y: Y) => void): void {
+export function runSequence<X, Y>(stepper: Stepper<X, Y>, spec: SequenceSpec, inputs: readonly X[], emit: (row: number, y: Y) => void, fromRow = 0): void {
   const T = inputs.length;
   if (spec.mode === "window") {
-    for (let j = firstPredictedRow(spec); j < T; j++) {
+    for (let j = Math.max(firstPredictedRow(spec), fromRow); j < T; j++) {
       const [first, last] = windowInputRows(j, spec.window, spec.horizon);
       stepper.reset();
       for (let t = first; t < last; t++) stepper.step(inputs[t]!);
@@ -69,7 +70,10 @@ export function runSequence<X, Y>(stepper: Stepper<X, Y>, spec: SequenceSpec, in
     }
   } else {
     stepper.reset();
-    for (let t = 0; t + spec.horizon < T; t++) emit(t + spec.horizon, stepper.step(inputs[t]!));
+    for (let t = 0; t + spec.horizon < T; t++) {
+      const y = stepper.step(inputs[t]!);
+      if (t + spec.horizon >= fromRow) emit(t + spec.horizon, y);
+    }
   }
 }
 
@@ -83,13 +87,19 @@ export interface SeriesOutput {
   outputs: Float64Array[];
 }
 
-/** `inputs[t]` is the normalised feature vector of row t; collects every prediction. */
-export function runSeries(engine: StepEngine, spec: SequenceSpec, inputs: readonly Float64Array[]): SeriesOutput {
+/** `inputs[t]` is the normalised feature vector of row t; collects every prediction (from `fromRow` on). */
+export function runSeries(engine: StepEngine, spec: SequenceSpec, inputs: readonly Float64Array[], fromRow = 0): SeriesOutput {
   const rows: number[] = [];
   const outputs: Float64Array[] = [];
-  runSequence(engine, spec, inputs, (row, y) => {
-    rows.push(row);
-    outputs.push(Float64Array.from(y));
-  });
+  runSequence(
+    engine,
+    spec,
+    inputs,
+    (row, y) => {
+      rows.push(row);
+      outputs.push(Float64Array.from(y));
+    },
+    fromRow,
+  );
   return { rows, outputs };
 }

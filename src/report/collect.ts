@@ -185,7 +185,8 @@ export async function collectReport(req: ReportRequest): Promise<ReportData> {
   const headline = headlineErrors(req, rows, truth, floatValues, simulated, "predictions" in baseline ? baseline.predictions : null);
 
   const { histogram, drift } = errorsAlong(f, rows, floatValues, simulated);
-  const lossHistory = f.training.lossHistory;
+  // An imported model was not trained here: it has no training block, so no curve.
+  const lossHistory = f.training?.lossHistory ?? [];
   if (lossHistory.length === 0) notes.push({ section: "training", text: "The float model records no loss history (an imported model), so there is no training curve." });
   if (!tensors.length) notes.push({ section: "tensors", text: "f32 has no fixed-point formats, and nothing saturates." });
   if (!req.benchTargets.length) notes.push({ section: "targets", text: "The bench runs on QEMU targets only; give one with --target (e.g. cortex-m4, or all)." });
@@ -198,12 +199,12 @@ export async function collectReport(req: ReportRequest): Promise<ReportData> {
       architecture: a,
       features: f.features,
       targets: f.targets,
-      loss: typeof f.training.flags.loss === "string" ? f.training.flags.loss : null,
+      loss: typeof f.training?.flags.loss === "string" ? f.training.flags.loss : null,
     },
     models,
     baseline: "note" in baseline ? { note: baseline.note } : { fittedOn: baseline.fittedOn, samples: baseline.samples },
     headline,
-    training: lossHistory.length ? { history: lossHistory, bestEpoch: f.training.bestEpoch } : null,
+    training: lossHistory.length ? { history: lossHistory, bestEpoch: f.training?.bestEpoch ?? null } : null,
     predictions: { rows, targets: f.targets.map((target, o) => ({ target, lines: lines[o]! })) },
     errors: { histogram, drift, driftWindow: DRIFT_WINDOW },
     tensors,

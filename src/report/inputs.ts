@@ -92,6 +92,7 @@ function foundFloatModel(q: QuantModel, quantFile: string): { file: string; mode
  * (relative to the working folder), then beside the float model.
  */
 function trainingData(model: FloatModel, floatFile: string): ReportInputs["training"] {
+  if (!model.training) return { note: "the float model was not trained by seqforge (imported): no training data to fit the baseline on" };
   const { flags, dataHash } = model.training;
   const given = flags.data;
   if (typeof given !== "string") return { note: "the float model records no training data file" };

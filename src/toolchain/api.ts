@@ -1,7 +1,8 @@
 /**
- * The contract of the toolchain stage: build a C program for a target and run it there (natively
- * for `host`, under QEMU with semihosting for the others). Implemented in this folder; targets
- * are described in `targets/<name>.json`.
+ * The contract of the toolchain stage: build a program for a target and run it there — C natively
+ * for `host`, C under QEMU with semihosting for the cross targets, the generated TypeScript under
+ * Node for the `node` target. Implemented in this folder; targets are described in
+ * `targets/<name>.json`.
  */
 
 export type BuildVariant =
@@ -12,7 +13,12 @@ export type BuildVariant =
 
 export interface BuildRequest {
   target: string;
-  /** C sources; the generated model, its driver. Startup code and linker script come from the target. */
+  /**
+   * C sources: the generated model, its driver; startup code and linker script come from the
+   * target. A node target: TypeScript modules (`.ts`, type-checked together with the target's
+   * compiler options, each transpiled to `NAME.js`, an ES module) and at most one JavaScript
+   * entry (`.mjs`, the harness, copied).
+   */
   sources: string[];
   includeDirs: string[];
   /** Folder for objects, the image and its map file. */
@@ -23,11 +29,12 @@ export interface BuildRequest {
 }
 
 export interface BuildResult {
-  executable: string;
   /** QEMU targets only: the linker map, for attributing flash and RAM to symbols. */
   mapFile?: string;
-  /** From the target's binutils `size`. */
-  sizes: { text: number; data: number; bss: number };
+  /** The program to run: the linked image; a node target: the entry, else the first module. */
+  executable: string;
+  /** From the target's binutils `size`; null for a node target. */
+  sizes: { text: number; data: number; bss: number } | null;
   /** The object file of each source, in the order of `sources` (then the target's startup code). */
   objects?: string[];
 }

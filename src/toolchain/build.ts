@@ -1,6 +1,6 @@
 /**
- * buildProgram: compiles C sources for a target and links an executable. Host: gcc, the program
- * as given. QEMU targets: the target's cross compiler with its startup code (told the
+ * buildProgram: compiles C sources for a target and links an executable (a node target's
+ * TypeScript: node.ts). Host: gcc, the program as given. QEMU targets: the target's cross compiler with its startup code (told the
  * semihosting limits the runner enforces), its `seqforge_target.h` folder on the include path,
  * and a linker script filled from its memory map; the C library the target names is checked for
  * first; writes the map file, for attributing flash and RAM to symbols.
@@ -13,7 +13,8 @@ import type { BuildRequest, BuildResult, BuildVariant } from "./api.js";
 import { compileFlags, linkFlags } from "./flags.js";
 import { runProcess } from "./process.js";
 import { readSizes } from "./size.js";
-import { loadTarget, TARGETS_DIR, type QemuTarget, type Target } from "./targets.js";
+import { buildNodeProgram } from "./node.js";
+import { loadTarget, TARGETS_DIR, type CTarget, type QemuTarget } from "./targets.js";
 import { missingToolMessage, requireTool } from "./tools.js";
 
 /** A compile or link of generated or driver code can take a while on a loaded 2-core machine. */
@@ -21,6 +22,7 @@ const TOOL_TIMEOUT_MS = 120_000;
 
 export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
   const target = loadTarget(req.target);
+  if (target.kind === "node") return buildNodeProgram(req, target);
   const variant: BuildVariant = req.variant ?? "release";
   const cc = requireTool(target.compiler, target.packages);
   const sizeTool = requireTool(target.size, target.packages);
@@ -69,7 +71,7 @@ export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
   return { executable, mapFile, sizes, objects };
 }
 
-async function tool(cmd: string, args: string[], target: Target, what: string): Promise<void> {
+async function tool(cmd: string, args: string[], target: CTarget, what: string): Promise<void> {
   const r = await runProcess(cmd, args, { timeoutMs: TOOL_TIMEOUT_MS });
   if (r.timedOut) throw new VerificationError(`${target.name}: ${what}: ${basename(cmd)} did not finish in ${TOOL_TIMEOUT_MS / 1000} s`);
   if (r.exitCode !== 0) {

@@ -4,7 +4,7 @@
  * (docs/architecture.md "The generated C").
  */
 import type { BuildVariant } from "./api.js";
-import type { Target } from "./targets.js";
+import type { CTarget } from "./targets.js";
 
 export const WARNING_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror"] as const;
 export const RELEASE_FLAGS = ["-O2"] as const;
@@ -14,7 +14,7 @@ export const SANITIZE_FLAGS = ["-O1", "-g", "-fsanitize=address,undefined", "-fn
 export const SECTION_FLAGS = ["-ffunction-sections", "-fdata-sections"] as const;
 
 /** Flags for compiling one C source for `target`. */
-export function compileFlags(target: Target, variant: BuildVariant): string[] {
+export function compileFlags(target: CTarget, variant: BuildVariant): string[] {
   if (variant === "sanitize" && target.kind !== "native") {
     throw new Error(`the sanitize variant exists only for native targets, not ${target.name}`);
   }
@@ -24,7 +24,7 @@ export function compileFlags(target: Target, variant: BuildVariant): string[] {
 }
 
 /** Flags for the link step (before the objects). */
-export function linkFlags(target: Target, variant: BuildVariant): string[] {
+export function linkFlags(target: CTarget, variant: BuildVariant): string[] {
   const opt = variant === "sanitize" ? SANITIZE_FLAGS : RELEASE_FLAGS;
   return [...opt, ...target.cflags];
 }

@@ -8,7 +8,7 @@ export { buildProgram, locateLibc, renderLinkerScript, requireLibc } from "./bui
 export { HARNESS_DIR, harnessSource, renderHarness } from "./harness.js";
 export { runProgram, qemuArgs } from "./run.js";
 export { listTargets, listQemuTargets, loadTarget, resolveTargets, TARGETS_DIR } from "./targets.js";
-export type { Target, QemuTarget, NativeTarget } from "./targets.js";
+export type { Target, QemuTarget, NativeTarget, NodeTarget, CTarget } from "./targets.js";
 export { compileFlags, WARNING_FLAGS, RELEASE_FLAGS, SANITIZE_FLAGS } from "./flags.js";
 export { mapLimit } from "./pool.js";
 export { readSymbols, readUndefined, parseNm, type SymbolSize } from "./size.js";

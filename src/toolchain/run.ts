@@ -1,6 +1,6 @@
 /**
  * runProgram: runs a built program on its target — natively for `host`, under the QEMU the
- * target file names otherwise — with argv passed the same way on both (QEMU: semihosting
+ * target file names for a cross target, with the Node running seqforge for a node target — with argv passed the same way on both (QEMU: semihosting
  * arguments, read back by the target's startup code), files relative to `cwd`, and a deadline
  * after which the program is killed and reported as timed out.
  */
@@ -15,6 +15,9 @@ export async function runProgram(req: RunRequest): Promise<RunResult> {
   const cwd = resolve(req.cwd);
   if (target.kind === "native") {
     return runProcess(resolve(req.executable), req.args, { cwd, timeoutMs: req.timeoutMs });
+  }
+  if (target.kind === "node") {
+    return runProcess(process.execPath, [resolve(req.executable), ...req.args], { cwd, timeoutMs: req.timeoutMs });
   }
   const qemu = requireTool(target.qemu.binary, target.packages);
   return runProcess(qemu, qemuArgs(target, resolve(req.executable), req.args), { cwd, timeoutMs: req.timeoutMs });

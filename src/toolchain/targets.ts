@@ -4,7 +4,8 @@
  * script template and `seqforge_target.h`): everything the toolchain and the bench need to know
  * about a target — tools, flags, the C library to check for, the QEMU command line, the
  * semihosting limits of its startup code, the instruction counter — is data here, so no
- * TypeScript names a processor.
+ * TypeScript names a processor. Three kinds: `native` (C, run here), `qemu` (C, cross-built and
+ * run under QEMU) and `node` (the generated TypeScript module, type-checked and run by Node).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,9 +25,13 @@ const targetPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/, "a path 
 
 const Region = z.object({ origin: memSize, length: memSize });
 
-const Common = {
+const named = {
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a lower-case name of letters, digits and dashes"),
   description: nonEmpty,
+};
+
+const Common = {
+  ...named,
   compiler: nonEmpty,
   /** The binutils `size` for this target's images. */
   size: nonEmpty,
@@ -123,10 +128,30 @@ export const QemuTargetSchema = z
   })
   .strict();
 
-export const TargetSchema = z.discriminatedUnion("kind", [NativeTargetSchema, QemuTargetSchema]);
+/**
+ * The generated TypeScript module, run by the Node that runs seqforge: its "compiler" is the
+ * type checker, its "-Werror" the options below.
+ */
+export const NodeTargetSchema = z
+  .object({
+    ...named,
+    kind: z.literal("node"),
+    /**
+     * The options the module is type-checked with before it runs, spelled as in tsconfig.json
+     * (`"target": "ES2020"`, `"lib": ["ES2020"]`); an error fails the build.
+     */
+    compilerOptions: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export const TargetSchema = z.discriminatedUnion("kind", [NativeTargetSchema, QemuTargetSchema, NodeTargetSchema]);
 export type NativeTarget = z.infer<typeof NativeTargetSchema>;
 export type QemuTarget = z.infer<typeof QemuTargetSchema>;
+export type NodeTarget = z.infer<typeof NodeTargetSchema>;
+/** The targets that build C. */
+export type CTarget = NativeTarget | QemuTarget;
 export type Target = z.infer<typeof TargetSchema>;
+export type TargetKind = Target["kind"];
 
 /**
  * Target names, sorted with `host` first, then by family (the name without its trailing number),
@@ -174,9 +199,12 @@ export function loadTarget(name: string, dir: string = TARGETS_DIR): Target {
   return target;
 }
 
-/** `--target NAME|all` to target names; `all` = every target, or only QEMU ones when `qemuOnly`. */
-export function resolveTargets(spec: string, opts: { qemuOnly?: boolean } = {}, dir: string = TARGETS_DIR): string[] {
-  if (spec === "all") return opts.qemuOnly ? listQemuTargets(dir) : listTargets(dir);
+/**
+ * `--target NAME|all` to target names; `all` = every target, or every target of the given
+ * `kinds` (the bench: those it can measure).
+ */
+export function resolveTargets(spec: string, opts: { kinds?: readonly TargetKind[] } = {}, dir: string = TARGETS_DIR): string[] {
+  if (spec === "all") return listTargets(dir).filter((n) => opts.kinds === undefined || opts.kinds.includes(loadTarget(n, dir).kind));
   const names = spec.split(",").map((s) => s.trim()).filter(Boolean);
   for (const n of names) loadTarget(n, dir);
   return names;

@@ -12,6 +12,16 @@ export type Optimizer = (typeof OPTIMIZERS)[number];
 export const LOSS_KINDS = ["mse", "hidden"] as const;
 export type LossKind = (typeof LOSS_KINDS)[number];
 
+/** The largest network seqforge trains; why each, and the memory check, in ./limits.ts. */
+export const TRAIN_LIMITS = { hidden: 1024, layers: 16, window: 65535, parameters: 2 ** 23 } as const;
+
+/**
+ * A training loss this many times that of always predicting the training mean means training
+ * diverged (./fit-model.ts): a model that has learnt nothing at all (its initial weights) is
+ * within a few times of it.
+ */
+export const DIVERGENCE_FACTOR = 100;
+
 export interface TrainConfig {
   cell: CellKind;
   hidden: number;
@@ -35,15 +45,23 @@ export interface TrainConfig {
   window: number;
 }
 
-/** Window mode: independent windows, one target each (sequence to one). Values normalised. */
+/**
+ * Window mode: independent windows, one target each (sequence to one). Values normalised. The
+ * windows are not copied out (consecutive windows share all but one row): each is `window`
+ * consecutive rows of x from its start row.
+ */
 export interface WindowSamples {
   kind: "window";
   inputSize: number;
   outputSize: number;
-  /** x[s] holds N steps × inputSize, step-major. */
-  x: Float64Array[];
-  /** y[s] holds outputSize values: the target of window s. */
-  y: Float64Array[];
+  /** N: rows per window. */
+  window: number;
+  /** Input rows, row-major: rows × inputSize. */
+  x: Float64Array;
+  /** The first row (of x) of each window; the window count is its length. */
+  start: Uint32Array;
+  /** windows × outputSize: the target of window s at s·outputSize. */
+  y: Float64Array;
 }
 
 /** Stream mode: one long series; the state is carried across truncated-BPTT chunks. */
@@ -72,6 +90,8 @@ export interface TrainResult {
   lossHistory: EpochReport[];
   /** Epoch whose weights were kept (best validation loss), or null without validation data. */
   bestEpoch: number | null;
+  /** The epoch whose loss was not finite, when training stopped there and kept the best epoch before it. */
+  stoppedAt?: number;
 }
 
 export type TrainLstm = (

@@ -4,10 +4,11 @@
  * run mode) and to reproduce them (data hash, seed, flags, loss history), then score the model
  * on the validation part in data units. No file I/O here: the CLI reads and writes.
  */
-import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, type FloatModel } from "../model/model-file.js";
+import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, type TrainedModel } from "../model/model-file.js";
 import { validateWith } from "../util/validate.js";
 import { floatEngine } from "../model/float-engine.js";
-import type { EpochReport, TrainConfig, TrainLstm } from "./api.js";
+import { OptionError } from "../errors.js";
+import { DIVERGENCE_FACTOR, type EpochReport, type SampleSet, type TrainConfig, type TrainLstm } from "./api.js";
 import type { Series } from "../data/api.js";
 import { predictSeries, scorePredictions, type TargetAccuracy } from "../data/predict-series.js";
 import { prepareSamples, type PreparedSamples, type SampleSpec } from "./samples.js";
@@ -25,18 +26,50 @@ export interface FitInput {
 }
 
 export interface FitOutput {
-  model: FloatModel;
+  model: TrainedModel;
   prepared: PreparedSamples;
   /** Accuracy on the validation part (rows ≥ the split), one entry per target; empty without validation. */
   validation: TargetAccuracy[];
+  /** Set when the kept weights are far worse than predicting the mean (see DIVERGENCE_FACTOR): the model file is not worth using. */
+  divergence: Divergence | null;
+  /** The epoch at which the loss stopped being finite, when training stopped there and kept an earlier epoch. */
+  stoppedAt: number | null;
 }
 
-export class TrainingDivergedError extends Error {
-  readonly exitCode = 1;
-  constructor(where: string) {
-    super(`training diverged: ${where} is not finite; try a smaller --lr, gradient clipping (--clip 1) or fewer --layers`);
+/**
+ * Training diverged: reported under the learning rate, its usual cause (exit code 2). The CLI
+ * adds how to keep the model anyway.
+ */
+export class TrainingDivergedError extends OptionError {
+  constructor(what: string) {
+    super("lr", `training diverged: ${what}; a smaller learning rate or gradient clipping expected`);
     this.name = "TrainingDivergedError";
   }
+}
+
+export interface Divergence {
+  /** The epoch whose weights were kept, and its training loss. */
+  epoch: number;
+  loss: number;
+  /** The same objective for a prediction of the training mean (zero, normalised) at every sample. */
+  meanLoss: number;
+}
+
+/**
+ * The objective (./loss.ts) of predicting zero, the training mean in normalised units, for every
+ * target of the samples: for mse the mean of y²; for the hidden loss the sum of y² per sequence
+ * (per window, or per chunk of `window` steps in stream mode).
+ */
+export function meanPredictionLoss(s: SampleSet, config: Pick<TrainConfig, "loss" | "window">): number {
+  let sum = 0;
+  for (const v of s.y) sum += v * v;
+  const count = s.kind === "window" ? s.start.length : s.steps;
+  if (config.loss === "mse") return sum / (count * s.outputSize);
+  return s.kind === "window" ? sum / count : (sum * config.window) / count;
+}
+
+export function describeDivergence(d: Divergence): string {
+  return `the kept epoch ${d.epoch} has a training loss of ${d.loss.toPrecision(3)}, ${(d.loss / d.meanLoss).toPrecision(3)} times that of predicting the mean (${d.meanLoss.toPrecision(3)})`;
 }
 
 export function fitModel(input: FitInput): FitOutput {
@@ -46,12 +79,12 @@ export function fitModel(input: FitInput): FitOutput {
 
   result.layers.forEach((l, i) => {
     for (const key of ["wx", "wh", "b"] as const) {
-      if (!l[key].every(Number.isFinite)) throw new TrainingDivergedError(`weights.layers[${i}].${key}`);
+      if (!l[key].every(Number.isFinite)) throw new TrainingDivergedError(`weights.layers[${i}].${key} is not finite`);
     }
   });
-  if (![...result.head.w, ...result.head.b].every(Number.isFinite)) throw new TrainingDivergedError("weights.head");
+  if (![...result.head.w, ...result.head.b].every(Number.isFinite)) throw new TrainingDivergedError("weights.head is not finite");
 
-  const raw: FloatModel = {
+  const raw: TrainedModel = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     architecture: {
@@ -82,12 +115,18 @@ export function fitModel(input: FitInput): FitOutput {
   };
   // The same check a reader applies: a wrong length from the trainer fails here, naming the
   // field, instead of in the next command.
-  const model = validateWith(FloatModelSchema, raw, "trained model");
+  // (The schema keeps the training block raw has, so the result is still a TrainedModel.)
+  const model = validateWith(FloatModelSchema, raw, "trained model") as TrainedModel;
 
   let validation: TargetAccuracy[] = [];
   if (prepared.split.val) {
-    const pred = predictSeries({ ...model, engine: floatEngine(model) }, series);
+    // Only the validation rows are predicted (a stream still runs from the first row).
+    const pred = predictSeries({ ...model, engine: floatEngine(model) }, series, prepared.split.splitRow);
     validation = scorePredictions(pred, series, model.targets, spec.horizon, prepared.split.splitRow);
   }
-  return { model, prepared, validation };
+  const history = model.training.lossHistory;
+  const kept = history.find((r) => r.epoch === model.training.bestEpoch) ?? history[history.length - 1];
+  const meanLoss = meanPredictionLoss(prepared.train, config);
+  const divergence = kept && kept.loss > DIVERGENCE_FACTOR * meanLoss ? { epoch: kept.epoch, loss: kept.loss, meanLoss } : null;
+  return { model, prepared, validation, divergence, stoppedAt: result.stoppedAt ?? null };
 }

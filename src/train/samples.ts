@@ -5,7 +5,7 @@
 import type { Normalization } from "../model/model-file.js";
 import type { SampleSet, StreamSamples, WindowSamples } from "./api.js";
 import type { Series } from "../data/api.js";
-import { fitNormalization, normalizedRows } from "../data/normalization.js";
+import { fitNormalization, normalizedMatrix } from "../data/normalization.js";
 import { chronologicalSplit, type Split } from "../data/windows.js";
 import { windowInputRows, type SequenceSpec } from "../model/sequence.js";
 
@@ -27,10 +27,11 @@ export function prepareSamples(series: Series, spec: SampleSpec): PreparedSample
   const split = chronologicalSplit(series.rows, spec.val, spec, series.file);
   const input = fitNormalization(series, spec.features, split.splitRow);
   const output = fitNormalization(series, spec.targets, split.splitRow);
-  const x = normalizedRows(series, spec.features, input);
-  const y = normalizedRows(series, spec.targets, output);
+  const x = normalizedMatrix(series, spec.features, input);
+  const y = normalizedMatrix(series, spec.targets, output);
+  const io = { x, y, inputSize: spec.features.length, outputSize: spec.targets.length };
   const cut = (range: [number, number]): SampleSet =>
-    spec.mode === "window" ? windowSamples(x, y, range, spec) : streamSamples(x, y, range, spec.horizon);
+    spec.mode === "window" ? windowSamples(io, range, spec) : streamSamples(io, range, spec.horizon);
   return {
     train: cut(split.train),
     val: split.val ? cut(split.val) : null,
@@ -39,32 +40,38 @@ export function prepareSamples(series: Series, spec: SampleSpec): PreparedSample
   };
 }
 
-/** One window per predicted row j in [first, end): x = feature rows j-K-N+1 … j-K, y = target row j. */
-export function windowSamples(x: Float64Array[], y: Float64Array[], [first, end]: [number, number], spec: SequenceSpec): WindowSamples {
-  const inputSize = x[0]!.length;
-  const outputSize = y[0]!.length;
-  const xs: Float64Array[] = [];
-  const ys: Float64Array[] = [];
-  for (let j = first; j < end; j++) {
-    const [a, b] = windowInputRows(j, spec.window, spec.horizon);
-    const w = new Float64Array(spec.window * inputSize);
-    for (let t = a; t <= b; t++) w.set(x[t]!, (t - a) * inputSize);
-    xs.push(w);
-    ys.push(Float64Array.from(y[j]!));
-  }
-  return { kind: "window", inputSize, outputSize, x: xs, y: ys };
+/** Normalised rows of a series, row-major: x is rows × inputSize, y rows × outputSize. */
+interface Rows {
+  x: Float64Array;
+  y: Float64Array;
+  inputSize: number;
+  outputSize: number;
 }
 
-/** The stream whose outputs predict rows [first, end): x = feature rows first-K … end-K-1, y at step t = target row t+K. */
-export function streamSamples(x: Float64Array[], y: Float64Array[], [first, end]: [number, number], horizon: number): StreamSamples {
-  const inputSize = x[0]!.length;
-  const outputSize = y[0]!.length;
-  const steps = end - first;
-  const xs = new Float64Array(steps * inputSize);
-  const ys = new Float64Array(steps * outputSize);
-  for (let s = 0; s < steps; s++) {
-    xs.set(x[first - horizon + s]!, s * inputSize);
-    ys.set(y[first + s]!, s * outputSize);
+/** One window per predicted row j in [first, end): x = feature rows j-K-N+1 … j-K (not copied), y = target row j. */
+export function windowSamples(r: Rows, [first, end]: [number, number], spec: SequenceSpec): WindowSamples {
+  const O = r.outputSize;
+  const start = new Uint32Array(end - first);
+  const y = new Float64Array((end - first) * O);
+  for (let j = first; j < end; j++) {
+    start[j - first] = windowInputRows(j, spec.window, spec.horizon)[0];
+    y.set(r.y.subarray(j * O, (j + 1) * O), (j - first) * O);
   }
-  return { kind: "stream", inputSize, outputSize, steps, x: xs, y: ys };
+  return { kind: "window", inputSize: r.inputSize, outputSize: O, window: spec.window, x: r.x, start, y };
+}
+
+/** The inputs of window k (window × inputSize, step-major): a view, not a copy. */
+export function windowInputs(s: WindowSamples, k: number): Float64Array {
+  const from = s.start[k]! * s.inputSize;
+  return s.x.subarray(from, from + s.window * s.inputSize);
+}
+
+/** The stream whose outputs predict rows [first, end): x = feature rows first-K … end-K-1, y at step t = target row t+K (views). */
+export function streamSamples(r: Rows, [first, end]: [number, number], horizon: number): StreamSamples {
+  const I = r.inputSize;
+  const O = r.outputSize;
+  const steps = end - first;
+  const x = r.x.subarray((first - horizon) * I, (end - horizon) * I);
+  const y = r.y.subarray(first * O, end * O);
+  return { kind: "stream", inputSize: I, outputSize: O, steps, x, y };
 }

@@ -18,6 +18,7 @@ import { InputError, OptionError } from "../errors.js";
 import type { EpochReport, SampleSet, StreamSamples, TrainConfig, TrainLstm, TrainResult, WindowSamples } from "./api.js";
 import { forwardChunk } from "./forward.js";
 import { initUniform, setSelectionHead } from "./init.js";
+import { checkTrainingSize } from "./limits.js";
 import { paramLayout, toModelWeights } from "./layout.js";
 import { chunkLoss, lossWeight, type LossSpec } from "./loss.js";
 import { adam, sgd } from "./optimizer.js";
@@ -57,12 +58,13 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
     return chunkLoss(ws, params, spec, nb, steps, null);
   };
 
-  const order = train.kind === "window" ? Uint32Array.from(train.x, (_, i) => i) : new Uint32Array(0);
+  const order = train.kind === "window" ? Uint32Array.from(train.start, (_, i) => i) : new Uint32Array(0);
   const history: EpochReport[] = [];
   let best = Number.POSITIVE_INFINITY;
   let bestEpoch: number | null = null;
   const bestParams = new Float64Array(lay.size);
   let sinceBest = 0;
+  let stoppedAt: number | undefined;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     let loss: number;
     if (train.kind === "window") {
@@ -80,7 +82,10 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
     }
     const report: EpochReport = { epoch, loss, valLoss };
     if (!Number.isFinite(loss) || (valLoss !== null && !Number.isFinite(valLoss))) {
-      if (bestEpoch !== null) break; // diverged after a good epoch: keep that one
+      if (bestEpoch !== null) {
+        stoppedAt = epoch; // diverged after a good epoch: keep that one, and say so
+        break;
+      }
       throw new OptionError("lr", `training diverged at epoch ${epoch} (loss ${loss}); lower the learning rate or clip gradients`);
     }
     history.push(report);
@@ -97,7 +102,7 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
   }
   if (bestEpoch !== null) params.set(bestParams);
   const weights = toModelWeights(params, lay);
-  const result: TrainResult = { layers: weights.layers, head: weights.head, lossHistory: history, bestEpoch };
+  const result: TrainResult = { layers: weights.layers, head: weights.head, lossHistory: history, bestEpoch, ...(stoppedAt === undefined ? {} : { stoppedAt }) };
   return result;
 };
 
@@ -113,16 +118,19 @@ function windowPass(
 ): number {
   const I = s.inputSize;
   const O = s.outputSize;
-  const count = s.x.length;
+  const count = s.start.length;
   let sum = 0;
   let weight = 0;
-  for (let start = 0; start < count; start += B) {
-    const nb = Math.min(B, count - start);
+  for (let first = 0; first < count; first += B) {
+    const nb = Math.min(B, count - first);
     for (let b = 0; b < nb; b++) {
-      const idx = order ? order[start + b]! : start + b;
-      const src = s.x[idx]!;
-      for (let t = 0; t < T; t++) ws.x.set(src.subarray(t * I, (t + 1) * I), (t * nb + b) * I);
-      ws.target.set(s.y[idx]!, b * O);
+      const idx = order ? order[first + b]! : first + b;
+      const src = s.start[idx]! * I; // the window's T rows are consecutive in s.x
+      for (let t = 0; t < T; t++) {
+        const to = (t * nb + b) * I;
+        for (let k = 0; k < I; k++) ws.x[to + k] = s.x[src + t * I + k]!;
+      }
+      for (let q = 0; q < O; q++) ws.target[b * O + q] = s.y[idx * O + q]!;
     }
     resetState(ws, nb);
     const w = lossWeight(spec, O, nb, T);
@@ -175,6 +183,7 @@ function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): v
   }
   if (!Number.isFinite(c.forgetBias)) throw new OptionError("forgetBias", `a number expected, found ${c.forgetBias}`);
   if (!Number.isInteger(c.seed)) throw new OptionError("seed", `an integer expected, found ${c.seed}`);
+  checkTrainingSize(c, train.inputSize, train.outputSize);
   if (c.loss === "hidden" && train.outputSize > c.hidden) {
     throw new OptionError("loss", `the hidden loss reads output q from h[q]: needs at most as many targets as hidden units (${c.hidden}), found ${train.outputSize}`);
   }
@@ -185,11 +194,13 @@ function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): v
       throw new Error(`${name}: ${s.inputSize} inputs and ${s.outputSize} outputs, expected ${train.inputSize} and ${train.outputSize}`);
     }
     if (s.kind === "window") {
-      if (s.x.length === 0 || s.x.length !== s.y.length) {
+      if (s.start.length === 0 || s.y.length !== s.start.length * s.outputSize) {
         throw new InputError(name, "", `no windows of ${c.window} rows (with the horizon) fit in the data`);
       }
-      s.x.forEach((x, i) => {
-        if (x.length !== c.window * s.inputSize) throw new Error(`${name}: window ${i} holds ${x.length} values, expected ${c.window * s.inputSize}`);
+      const rows = s.x.length / s.inputSize;
+      if (s.window !== c.window) throw new Error(`${name}: windows of ${s.window} rows, expected ${c.window}`);
+      s.start.forEach((first, i) => {
+        if (first + c.window > rows) throw new Error(`${name}: window ${i} runs from row ${first} past the ${rows} rows`);
       });
     } else if (s.steps < 1 || s.x.length !== s.steps * s.inputSize || s.y.length !== s.steps * s.outputSize) {
       throw new InputError(name, "", `a series of at least one step expected, found ${s.steps} steps`);

@@ -68,35 +68,49 @@ const PAGE = 65536;
 /** wasm32 addresses at most 4 GiB. */
 const MAX_PAGES = 65536;
 
-export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: number, maxSteps: number, kernels: KernelKind = "wasm"): Workspace {
+/** The workspace's buffers in allocation order, in doubles, each rounded up to two so that every buffer starts on 16 bytes. */
+function workspacePlan(lay: ParamLayout, cell: CellKind, B: number, T: number) {
   const { hidden: H, layers: L, outputSize: O, inputSize: I } = lay;
-  const B = maxBatch;
-  const T = maxSteps;
-  // Sizes in doubles, each rounded up to two so that every buffer starts on 16 bytes.
   const sizes: number[] = [];
   const want = (n: number) => {
     sizes.push(n + (n & 1));
     return sizes.length - 1;
   };
-  const params = want(lay.size);
-  const grad = want(lay.size);
-  const x = want(T * B * I);
-  const target = want(T * B * O);
   const per = (n: number) => Array.from({ length: L }, () => want(n));
-  const h = per((T + 1) * B * H);
-  const c = per((T + 1) * B * H);
-  const act = per(T * B * 4 * H);
-  // tanh(c) of every step, kept for the backward pass of a cell with h = o·tanh(c).
-  const tanhC = CELLS[cell].boundedH ? per(T * B * H) : [];
-  const y = want(T * B * O);
-  const dh = want(T * B * H);
-  const dz = want(T * B * 4 * H);
-  const dhNext = want(B * H);
-  const dcNext = want(B * H);
+  const index = {
+    params: want(lay.size),
+    grad: want(lay.size),
+    x: want(T * B * I),
+    target: want(T * B * O),
+    h: per((T + 1) * B * H),
+    c: per((T + 1) * B * H),
+    act: per(T * B * 4 * H),
+    // tanh(c) of every step, kept for the backward pass of a cell with h = o·tanh(c).
+    tanhC: CELLS[cell].boundedH ? per(T * B * H) : [],
+    y: want(T * B * O),
+    dh: want(T * B * H),
+    dz: want(T * B * 4 * H),
+    dhNext: want(B * H),
+    dcNext: want(B * H),
+  };
   const total = sizes.reduce((a, b) => a + b, 0);
-  const pages = Math.max(1, Math.ceil((total * 8) / PAGE));
+  return { sizes, index, pages: Math.max(1, Math.ceil((total * 8) / PAGE)) };
+}
+
+/** Bytes of WebAssembly memory a workspace for chunks of B samples × T steps takes. */
+export function workspaceBytes(lay: ParamLayout, cell: CellKind, maxBatch: number, maxSteps: number): number {
+  return workspacePlan(lay, cell, maxBatch, maxSteps).pages * PAGE;
+}
+
+/** Bytes a wasm32 memory can hold: 4 GiB. */
+export const MAX_WORKSPACE_BYTES = MAX_PAGES * PAGE;
+
+export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: number, maxSteps: number, kernels: KernelKind = "wasm"): Workspace {
+  const B = maxBatch;
+  const T = maxSteps;
+  const { sizes, index, pages } = workspacePlan(lay, cell, B, T);
   if (pages > MAX_PAGES) {
-    throw new OptionError("batch", `${(total * 8 / 2 ** 30).toFixed(1)} GiB of training buffers needed, at most 4 GiB possible: lower the batch, the window or the hidden size`);
+    throw new OptionError("batch", `${((pages * PAGE) / 2 ** 30).toFixed(1)} GiB of training buffers needed, at most 4 GiB possible: lower the batch, the window or the hidden size`);
   }
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const mem = new Float64Array(memory.buffer);
@@ -110,19 +124,19 @@ export function createWorkspace(lay: ParamLayout, cell: CellKind, maxBatch: numb
     maxSteps: T,
     mem,
     kernels: kernels === "wasm" ? wasmKernels(memory) : tsKernels(mem),
-    params: view(params).subarray(0, lay.size),
-    grad: view(grad).subarray(0, lay.size),
-    x: view(x),
-    target: view(target),
-    h: h.map(view),
-    c: c.map(view),
-    act: act.map(view),
-    tanhC: tanhC.map(view),
-    y: view(y),
-    dh: view(dh),
-    dz: view(dz),
-    dhNext: view(dhNext),
-    dcNext: view(dcNext),
+    params: view(index.params).subarray(0, lay.size),
+    grad: view(index.grad).subarray(0, lay.size),
+    x: view(index.x),
+    target: view(index.target),
+    h: index.h.map(view),
+    c: index.c.map(view),
+    act: index.act.map(view),
+    tanhC: index.tanhC.map(view),
+    y: view(index.y),
+    dh: view(index.dh),
+    dz: view(index.dz),
+    dhNext: view(index.dhNext),
+    dcNext: view(index.dcNext),
     stateIsZero: true,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { dirname, join, basename } from "node:path";
-import { InputError } from "../errors.js";
+import { InputError, OptionError } from "../errors.js";
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
@@ -51,6 +51,30 @@ export function assertWritablePath(path: string): void {
     const up = dirname(dir);
     if (up === dir) return;
     dir = up;
+  }
+}
+
+/** An input file of a command, and how the message names it (`the --data file`, `the model file`). */
+export interface NamedInput {
+  path: string;
+  what: string;
+}
+
+/**
+ * Refuses to write `out` when it is one of the command's own inputs, however it is reached:
+ * another spelling of the path, a symbolic link or a hard link (same device and inode), since
+ * writing it would replace the input. Nothing that does not exist yet can be an input. The
+ * failure is an OptionError of `option` (the CLI prints it under `--out`).
+ */
+export function assertNotAnInput(out: string, inputs: readonly NamedInput[], option = "out"): void {
+  const o = statIfAny(out);
+  if (!o || o.isDirectory()) return;
+  for (const input of inputs) {
+    const i = statIfAny(input.path);
+    if (i && i.dev === o.dev && i.ino === o.ino) {
+      const same = input.path === out ? "" : ` (${input.path})`;
+      throw new OptionError(option, `${out} is ${input.what}${same}; writing it would replace that input: a different file expected`);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The verify driver (targets/harness/verify_driver.c.hbs) and its file formats: the input rows
- * it reads and the records it writes, little-endian on every target.
+ * The verify drivers (targets/harness/verify_driver.c.hbs, and verify_driver.mjs.hbs for the
+ * TypeScript module) and their file formats: the input rows they read and the records they write,
+ * little-endian on every target.
  */
 import type { QuantModel } from "../model/quant-model-file.js";
 import { elementBytes } from "../codegen/figures.js";
@@ -40,6 +41,11 @@ export function driverSource(model: QuantModel, prefix: string): string {
     cBytes: l.bytes.c,
     hBytes: l.bytes.h,
   });
+}
+
+/** The JavaScript driver of the TypeScript module `NAME.ts` (built to NAME.js beside it). */
+export function nodeDriverSource(model: QuantModel, name: string): string {
+  return renderHarness("verify_driver.mjs.hbs", { name, windowMode: model.architecture.mode === "window" });
 }
 
 function writeValue(view: DataView, at: number, kind: Kind, v: number): void {

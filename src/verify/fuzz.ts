@@ -1,18 +1,20 @@
 /**
- * Fuzzing the generated C against the simulator: random quantized models (random-quant-model.ts)
- * × random and saturating input sequences, each model generated, built with the sanitizers
- * (host, `sanitize` variant) and run on every sequence; the C must equal the simulator bit for
- * bit (outputs and state) with no sanitizer report. A failing case is written out whole — the
- * quantized model, the inputs, the generated C and driver, what the simulator expected — so it
+ * Fuzzing the generated code against the simulator: random quantized models
+ * (random-quant-model.ts) × random and saturating input sequences, each model generated, built and
+ * run on every sequence — the C with the sanitizers (host, `sanitize` variant) or under QEMU, the
+ * TypeScript module (the node target) type-checked and under Node; it must equal the simulator bit
+ * for bit (outputs and state), with no sanitizer report. A failing case is written out whole — the
+ * quantized model, the inputs, the generated code and driver, what the simulator expected — so it
  * can be replayed without the fuzzer.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { cSources, generateC } from "../codegen/generate.js";
 import { serializeQuantModel, type QuantModel } from "../model/quant-model-file.js";
 import { buildProgram, runProgram } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
-import { decodeOutputs, driverSource, encodeInputs, type DriverRecord } from "./driver-io.js";
+import { decodeOutputs, encodeInputs, type DriverRecord } from "./driver-io.js";
+import { LANGUAGE_NAMES, type Language } from "../codegen/languages.js";
+import { languageOf, writeProgram } from "./program.js";
 import { Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
 import { simulateRecords } from "./reference.js";
 
@@ -51,24 +53,37 @@ export interface CaseResult {
   failure: string | null;
 }
 
-/** Writes the case's C and inputs; returns the C sources to build (the model's, the runtime's, the driver). */
-function writeCaseFiles(dir: string, c: FuzzCase): string[] {
+/** Writes the case's generated code, driver and inputs; returns the sources to build (the model's first, the driver last). */
+async function writeCaseFiles(dir: string, c: FuzzCase, language: Language): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const files = generateC(c.model, { prefix: PREFIX, target: "host", floatIo: false });
-  for (const f of files) writeFileSync(join(dir, f.name), f.content);
-  writeFileSync(join(dir, "verify_driver.c"), driverSource(c.model, PREFIX));
+  const sources = await writeProgram(c.model, language, dir, PREFIX, "host");
   c.inputs.forEach((rows, k) => writeFileSync(join(dir, `input-${k}.bin`), encodeInputs(c.model, rows)));
-  const sources = cSources(files);
-  return [...sources.model, ...sources.runtime, "verify_driver.c"];
+  return sources;
+}
+
+/** The README's commands that rebuild the case's driver and replay every run (each writes output-N.bin). */
+async function replayCommands(c: FuzzCase, language: Language, dir: string, sources: string[]): Promise<string[]> {
+  const runs = c.inputs.map((_, k) => `input-${k}.bin output-${k}.bin`).join(" ");
+  if (language === "c") {
+    return [
+      "    gcc -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Werror -O1 -g -fsanitize=address,undefined \\",
+      `        -fno-sanitize-recover=all -I. ${sources.join(" ")} -o driver`,
+      `    ./driver ${runs}`,
+    ];
+  }
+  // The TypeScript module type-checked and transpiled into build/ as verify does it.
+  await buildProgram({ target: "ts", sources: sources.map((f) => join(dir, f)), includeDirs: [], outDir: join(dir, "build") });
+  return [`    node build/verify_driver.mjs ${runs}`];
 }
 
 /**
  * Writes a failing case for replay: model.q.json, inputs.json, expected-N.json (the simulator's
- * records), the C and driver, and a README with the commands. Returns the folder.
+ * records), the generated code and driver (`language`: the C, or the TypeScript module with its
+ * build), and a README with the commands. Returns the folder.
  */
-export function saveFailure(c: FuzzCase, failuresDir: string, message: string): string {
-  const dir = resolve(failuresDir, `seed-${c.seed}`);
-  const sources = writeCaseFiles(dir, c);
+export async function saveFailure(c: FuzzCase, failuresDir: string, message: string, language: Language = "c"): Promise<string> {
+  const dir = resolve(failuresDir, `seed-${c.seed}${language === "c" ? "" : `-${language}`}`);
+  const sources = await writeCaseFiles(dir, c, language);
   writeFileSync(join(dir, "model.q.json"), serializeQuantModel(c.model));
   writeFileSync(join(dir, "inputs.json"), JSON.stringify(c.inputs) + "\n");
   c.inputs.forEach((rows, k) => writeFileSync(join(dir, `expected-${k}.json`), JSON.stringify(simulateRecords(c.model, rows).records) + "\n"));
@@ -79,11 +94,9 @@ export function saveFailure(c: FuzzCase, failuresDir: string, message: string): 
       "",
       message,
       "",
-      "Replay the C (each run writes output-N.bin; records as src/verify/driver-io.ts reads them):",
+      `Replay the ${LANGUAGE_NAMES[language]} (each run writes output-N.bin; records as src/verify/driver-io.ts reads them):`,
       "",
-      "    gcc -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Werror -O1 -g -fsanitize=address,undefined \\",
-      `        -fno-sanitize-recover=all -I. ${sources.join(" ")} -o driver`,
-      `    ./driver ${c.inputs.map((_, k) => `input-${k}.bin output-${k}.bin`).join(" ")}`,
+      ...(await replayCommands(c, language, dir, sources)),
       "",
       "The simulator's records are in expected-N.json; the model in model.q.json; the inputs (quantized rows",
       `per run) in inputs.json. Rerun the case: SEQFORGE_FUZZ_SEED=${c.seed} SEQFORGE_FUZZ_CASES=1 npx vitest run --project fuzz`,
@@ -94,7 +107,7 @@ export function saveFailure(c: FuzzCase, failuresDir: string, message: string): 
 }
 
 export interface RunOptions {
-  /** `host` (the default, built with the sanitizers) or a Cortex-M target (release build, QEMU). */
+  /** `host` (the default, built with the sanitizers), a cross target (release build, QEMU) or `ts` (the TypeScript module under Node). */
   target?: string;
   timeoutMs?: number;
 }
@@ -103,17 +116,18 @@ export interface RunOptions {
 const PAIRS_PER_RUN = 8;
 
 /**
- * Builds one case (host: with the sanitizers; a Cortex-M target: release, under QEMU) and checks
- * every sequence; on failure saves the case.
+ * Builds one case (host: with the sanitizers; a cross target: release, under QEMU; ts: the
+ * TypeScript module, type-checked, under Node) and checks every sequence; on failure saves the case.
  */
 export async function runCase(c: FuzzCase, workDir: string, failuresDir: string, opts: RunOptions = {}): Promise<CaseResult> {
   const target = opts.target ?? "host";
   const variant = target === "host" ? "sanitize" : "release";
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  const language = languageOf(target);
   const dir = resolve(workDir, `seed-${c.seed}-${target}`);
-  const sources = writeCaseFiles(dir, c);
-  const fail = (what: string): CaseResult => {
-    const saved = saveFailure(c, failuresDir, what);
+  const sources = await writeCaseFiles(dir, c, language);
+  const fail = async (what: string): Promise<CaseResult> => {
+    const saved = await saveFailure(c, failuresDir, what, language);
     return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what} (case written to ${saved})` };
   };
   let executable: string;
@@ -150,7 +164,7 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
     if (cmp.countMismatch) return fail(`run ${k}: ${cmp.countMismatch.actual} records, ${cmp.countMismatch.expected} expected`);
     if (cmp.first) {
       const f = cmp.first;
-      return fail(`run ${k}, record ${f.record}: ${f.tensor}[${f.index}]: C ${f.actual}, simulator ${f.expected}`);
+      return fail(`run ${k}, record ${f.record}: ${f.tensor}[${f.index}]: ${LANGUAGE_NAMES[language]} ${f.actual}, simulator ${f.expected}`);
     }
   }
   return { seed: c.seed, sequences: sequencesOf(c), failure: null };

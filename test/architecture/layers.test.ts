@@ -17,6 +17,7 @@ const LAYER: Record<string, number> = {
   data: 3,
   train: 4,
   quant: 4,
+  interop: 4,
   example: 5,
   codegen: 5,
   toolchain: 5,

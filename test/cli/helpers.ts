@@ -25,11 +25,11 @@ export function runCli(args: string[]): CliResult {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** runCli without blocking, so independent runs (the bad-input cases) overlap. */
-export function runCliAsync(args: string[]): Promise<CliResult> {
+/** runCli without blocking, so independent runs (the bad-input cases) overlap; `cwd` is the repository root unless given. */
+export function runCliAsync(args: string[], cwd = ROOT): Promise<CliResult> {
   if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npx tsc -p .` (make build) first");
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd: ROOT });
+    const p = spawn(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd });
     let stdout = "";
     let stderr = "";
     p.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

@@ -45,14 +45,14 @@ describe("seqforge train", () => {
     expect(m.architecture).toEqual({ cell: "standard", inputSize: 2, hiddenSize: 4, layers: 1, outputSize: 1, window: 4, horizon: 1, mode: "window" });
     expect(m.features).toEqual(["temp", "wind"]);
     expect(m.targets).toEqual(["temp"]);
-    expect(m.training.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
-    expect(m.training.flags).toEqual({
+    expect(m.training!.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
+    expect(m.training!.flags).toEqual({
       data, target: "temp", features: "temp,wind", window: 4, horizon: 1, cell: "standard", hidden: 4, layers: 1, epochs: 3,
       lr: 0.01, optimizer: "adam", batch: 8, seed: 1, val: 0.2, mode: "window", loss: "mse", clip: 1, patience: 10, "forget-bias": 1,
     });
-    expect(m.training.lossHistory.map((e) => e.epoch)).toEqual([1, 2, 3]);
-    expect(m.training.lossHistory.every((e) => e.valLoss !== null)).toBe(true);
-    expect(m.training.bestEpoch).not.toBeNull();
+    expect(m.training!.lossHistory.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(m.training!.lossHistory.every((e) => e.valLoss !== null)).toBe(true);
+    expect(m.training!.bestEpoch).not.toBeNull();
     // Normalisation from the training part only: rows 0…47 of 60 (--val 0.2 holds out 12).
     const temps = csv(60).trim().split("\n").slice(1, 49).map((l) => Number(l.split(",")[1]));
     const mean = temps.reduce((s, v) => s + v, 0) / temps.length;
@@ -70,10 +70,10 @@ describe("seqforge train", () => {
     expect(res.validation.targets[0].persistenceRmse).toBeGreaterThan(0);
     // The losses reported are those of the epoch whose weights the file keeps (the best one).
     const m = parseFloatModel(readFileSync(out, "utf8"), out);
-    const kept = m.training.lossHistory.find((e) => e.epoch === m.training.bestEpoch)!;
-    expect(res.bestEpoch).toBe(m.training.bestEpoch);
+    const kept = m.training!.lossHistory.find((e) => e.epoch === m.training!.bestEpoch)!;
+    expect(res.bestEpoch).toBe(m.training!.bestEpoch);
     expect([res.loss, res.valLoss]).toEqual([kept.loss, kept.valLoss]);
-    expect(res.valLoss).toBe(Math.min(...m.training.lossHistory.map((e) => e.valLoss!)));
+    expect(res.valLoss).toBe(Math.min(...m.training!.lossHistory.map((e) => e.valLoss!)));
     expect(r.stderr).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val loss \S+$/m);
   });
 
@@ -83,7 +83,7 @@ describe("seqforge train", () => {
       const r = train(out, ...extra);
       expect(r.code, r.stderr).toBe(0);
       const m = parseFloatModel(readFileSync(out, "utf8"), out);
-      expect(m.training.flags).toMatchObject(Object.fromEntries([[extra[0]!.slice(2), extra[1]]]));
+      expect(m.training!.flags).toMatchObject(Object.fromEntries([[extra[0]!.slice(2), extra[1]]]));
     }
   });
 });
@@ -103,13 +103,30 @@ describe("seqforge train, inputs", () => {
   });
 });
 
+describe("seqforge train --keep-diverged", () => {
+  it("writes a diverged model, says so on stderr and in --json, and exits 0", () => {
+    const out = join(dir, "kept.json");
+    const r = train(out, "--lr", "1e10", "--keep-diverged", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ model: out, diverged: true });
+    expect(r.stderr).toMatch(/^seqforge: warning: training diverged: the kept epoch \d has a training loss of .*; the model is written only because of --keep-diverged$/m);
+    expect(parseFloatModel(readFileSync(out, "utf8"), out).training?.lossHistory).toHaveLength(3);
+    // A run that learns says nothing of the kind.
+    const fine = train(join(dir, "fine.json"), "--keep-diverged", "--json");
+    expect(JSON.parse(fine.stdout)).toMatchObject({ diverged: false });
+    expect(fine.stderr).not.toMatch(/warning/);
+  });
+});
+
 describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
   const write = (name: string, text: string) => {
     const f = join(dir, name);
     writeFileSync(f, text);
     return f;
   };
-  const cases: [string, () => string[], RegExp][] = [
+  // A case marked "after training" fails only once training is done: its stderr starts with the
+  // progress lines of the epochs, and the one line of the error follows them.
+  const cases: [string, () => string[], RegExp, "after training"?][] = [
     ["missing file", () => ["--data", join(dir, "nope.csv"), "--target", "temp"], /nope\.csv: data file not found$/],
     ["missing column", () => ["--data", data, "--target", "pressure"], /series\.csv: header: requested column "pressure" not found; columns found: "time", "temp", "wind"$/],
     ["non-numeric cell", () => ["--data", write("nn.csv", csv(30).replace("\n5,", "\nx5,")), "--target", "time"], /nn\.csv: line 7, column "time": "x5" is not a number/],
@@ -131,6 +148,26 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
     ["horizon 0 leaking the target", () => ["--data", data, "--target", "temp", "--horizon", "0"], /--horizon: 0 with target "temp" among the features/],
     ["a flag given twice", () => ["--data", data, "--target", "temp", "--hidden", "2", "--hidden", "8"], /^seqforge: --hidden: given 2 times \(2, 8\); once expected$/],
     ["empty feature name", () => ["--data", data, "--target", "temp", "--features", "temp,,wind"], /--features: an empty column name/],
+    // Sizes beyond the stated limits (src/train/limits.ts), refused before the data is read.
+    ["--hidden 100000", () => ["--data", data, "--target", "temp", "--hidden", "100000"], /^seqforge: --hidden: 100000 is more than 1,024, the largest hidden size seqforge trains/],
+    ["--hidden 30000", () => ["--data", data, "--target", "temp", "--hidden", "30000"], /^seqforge: --hidden: 30000 is more than 1,024/],
+    ["--layers 100", () => ["--data", data, "--target", "temp", "--layers", "100"], /^seqforge: --layers: 100 is more than 16, the largest number of layers/],
+    ["--window 100000", () => ["--data", data, "--target", "temp", "--window", "100000"], /^seqforge: --window: 100000 is more than 65,535, the largest window seqforge trains \(the generated C counts a window's inputs in a uint16_t\)$/],
+    ["more parameters than a model file holds", () => ["--data", data, "--target", "temp", "--hidden", "1024", "--layers", "16"], /^seqforge: --hidden: 16 layers of 1024 units make 130,094,081 parameters, more than 8,388,608 /],
+    ["training buffers beyond 4 GiB (window)", () => ["--data", data, "--target", "temp", "--window", "60000", "--batch", "1000"], /^seqforge: --window: the training buffers for --batch 1000 × --window 60000 × --hidden 2 in 1 layer need \d+\.\d GiB, more than the 4 GiB a WebAssembly memory holds/],
+    ["training buffers beyond 4 GiB (batch)", () => ["--data", data, "--target", "temp", "--batch", "1000000000"], /^seqforge: --batch: the training buffers for --batch 1000000000 × --window 4 /],
+    // Statistics that a double cannot hold, named by file and column before any training.
+    [
+      "values near 1e300",
+      () => ["--data", write("huge.csv", "t\n" + Array.from({ length: 30 }, (_, r) => `${(r % 2 ? 1 : -1) * (1 + r / 100)}e300`).join("\n")), "--target", "t"],
+      /^seqforge: \S*huge\.csv: column "t": values from -1\.22e\+300 to 1\.23e\+300 in its 24 training rows: their standard deviation is beyond what a double holds; .*rescale the column/,
+    ],
+    [
+      "values near 1e-170",
+      () => ["--data", write("tiny.csv", "t\n" + Array.from({ length: 30 }, (_, r) => `${r % 3}e-170`).join("\n")), "--target", "t"],
+      /^seqforge: \S*tiny\.csv: column "t": values from 0 to 2e-170 in its 24 training rows: their standard deviation is below what a double holds/],
+    // Training that diverges is refused unless --keep-diverged (tested below) asks for the model anyway.
+    ["diverging training (--lr 1e10)", () => ["--data", data, "--target", "temp", "--lr", "1e10"], /^seqforge: --lr: training diverged: the kept epoch 1 has a training loss of \S+, \S+ times that of predicting the mean \(\S+\); lower --lr or clip gradients \(--clip\), or pass --keep-diverged to write the model anyway$/, "after training"],
   ];
   // All cases run at once (they are independent), each in its own output folder; the checks
   // below read the results. "Nothing written" means: the case's folder does not exist after.
@@ -143,9 +180,12 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
       results.set(name, runCliAsync(["train", ...defaults, ...given, "--out", join(dir, "bad", name.replaceAll(" ", "-"), "model.json")]));
     }
   });
-  for (const [name, , re] of cases) {
+  for (const [name, , re, after] of cases) {
     it(name, async () => {
-      expectInputError(await results.get(name)!, re, join(dir, "bad", name.replaceAll(" ", "-")));
+      const r = await results.get(name)!;
+      const progress = /^epoch \d+\/\d+ .*\n/gm;
+      if (after) expect(r.stderr).toMatch(progress);
+      expectInputError(after ? { ...r, stderr: r.stderr.replace(progress, "") } : r, re, join(dir, "bad", name.replaceAll(" ", "-")));
     });
   }
 });

@@ -1,5 +1,40 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { doubleLiteral, floatLiteral, formatValues, groupDigits, intLiteral, perLineFor } from "../../src/codegen/c-format.js";
+import { commentSafe, doubleLiteral, floatLiteral, formatValues, groupDigits, intLiteral, perLineFor } from "../../src/codegen/c-format.js";
+
+describe("commentSafe", () => {
+  it.each([
+    ["temp", "temp"],
+    ["temp??/", "temp?\\?/"],
+    ["a??=b??(c??)d??'e??<f??!g??>h??-i", "a?\\?=b?\\?(c?\\?)d?\\?'e?\\?<f?\\?!g?\\?>h?\\?-i"],
+    ["???/", "??\\?/"],
+    ["ends in ??", "ends in ?\\?"],
+    ["a*/b", "a*\\/b"],
+    ["a/*b", "a/\\*b"],
+    ["*/*", "*\\/\\*"],
+    ["C:\\data\\", "C:\\\\data\\\\"],
+    ["one\ntwo\r\tthree\u0007\u001b\u007f\u0085\u2028", "one\\ntwo\\r\\tthree\\x07\\x1b\\x7f\\u0085\\u2028"],
+    ["température °C — ok", "température °C — ok"],
+  ])("%j → %j", (text, safe) => {
+    expect(commentSafe(text)).toBe(safe);
+  });
+
+  it("leaves every comment whole for gcc -std=c99 (trigraphs on) -Wall -Wextra -Wpedantic -Werror", () => {
+    // Each text at the end of a banner line, where a continued line would bite, and inside a
+    // one-line comment before a declaration: a declaration swallowed by a comment would make
+    // `all` fail to compile, and any trigraph or nested-comment warning is an error.
+    const texts = ["temp??/", "??/", "a*/b", "/*", "*/*", "x\\", "\\", "a\nint broken;", "?", "??", "???/", "\t\r\u000b\u000c", "*", "/", "*\\"];
+    const decls = texts.map((t, k) => `/*\n *   name  ${commentSafe(t)}\n */\nint v${k};\n/* ${commentSafe(t)} */ int w${k};\n`);
+    const sum = texts.map((_, k) => `v${k} + w${k}`).join(" + ");
+    const dir = mkdtempSync(join(tmpdir(), "seqforge-comment-"));
+    const c = join(dir, "comments.c");
+    writeFileSync(c, `${decls.join("")}int all(void) { return ${sum}; }\n`);
+    expect(() => execFileSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-c", c, "-o", join(dir, "comments.o")], { stdio: "pipe" })).not.toThrow();
+  });
+});
 
 describe("floatLiteral", () => {
   it.each([

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateC, type GeneratedFile } from "../../src/codegen/generate.js";
+import { generateTsModule } from "../../src/codegen/ts/module.js";
 import { generatorVersion } from "../../src/codegen/templates.js";
 import { sizeFigures } from "../../src/codegen/figures.js";
 import { InputError } from "../../src/errors.js";
@@ -28,6 +29,14 @@ const goldenCases = {
       prefix: "tiny_f32",
       target: "host",
       floatIo: true,
+      generatorVersion: "0.0.0-golden",
+    }),
+  // The same two models as the TypeScript module (generate --lang ts).
+  "ts-w8a16-window": () =>
+    generateTsModule(fixtureModel({ scheme: "w8a16", inputSize: 3, hidden: 4, mode: "window", window: 4 }), { name: "tiny", generatorVersion: "0.0.0-golden" }),
+  "ts-f32-stream": () =>
+    generateTsModule(fixtureModel({ scheme: "f32", inputSize: 2, hidden: 3, outputs: 2, mode: "stream", cell: "seed" }), {
+      name: "tiny_f32",
       generatorVersion: "0.0.0-golden",
     }),
 };

@@ -1,12 +1,12 @@
 // Reading CSV and JSON tables as spreadsheets and loggers write them, and refusing what would
 // silently corrupt a series: each bad case must name the file, the line and the column.
 import { describe, expect, it } from "vitest";
-import { parseTable } from "../../src/data/table.js";
+import { readColumns } from "../../src/data/table.js";
 import { detectDelimiter } from "../../src/data/csv.js";
-import { selectColumns } from "../../src/data/series.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const load = (text: string, cols: string[], file = "d.csv") => selectColumns(parseTable(enc(text), file), cols);
+const read = (text: string, cols: string[], file = "d.csv") => readColumns(enc(text), file, () => ({ names: cols, what: "requested" }));
+const load = (text: string, cols: string[], file = "d.csv") => read(text, cols, file).series;
 const col = (text: string, name: string, file = "d.csv") => Array.from(load(text, [name], file).columns.get(name)!);
 const err = (text: string, cols: string[], file = "d.csv"): string => {
   try {
@@ -23,12 +23,12 @@ describe("CSV dialects", () => {
   it("reads a BOM, CRLF line ends and trailing blank lines", () => {
     const t = "\ufefftime,temp\r\n1,20.5\r\n2,21\r\n\r\n\r\n";
     expect(col(t, "temp")).toEqual([20.5, 21]);
-    expect(parseTable(enc(t), "d.csv").header).toEqual(["time", "temp"]);
+    expect(read(t, ["temp"]).header).toEqual(["time", "temp"]);
   });
   it("reads quoted cells, including a quoted header and a separator inside quotes", () => {
     const t = '"label, long","temp"\n"a, b","1.5"\n"c",-2e1\n';
     expect(col(t, "temp")).toEqual([1.5, -20]);
-    expect(parseTable(enc(t), "d.csv").header).toEqual(["label, long", "temp"]);
+    expect(read(t, ["temp"]).header).toEqual(["label, long", "temp"]);
   });
   it("detects ; and tab separators, and reads decimal commas only with ;", () => {
     expect(detectDelimiter("a;b;c\n1,5;2;3")).toBe(";");
@@ -64,7 +64,7 @@ describe("bad tables: one line naming file, place and what was expected", () => 
     ["ragged row, short", "a,b\n1,2\n3\n", ["a"], /^d\.csv: line 3: 1 cells found, 2 expected as in the header \(cells separated by ","\)$/],
     ["ragged row, long", "a,b\n1,2,3\n", ["a"], /^d\.csv: line 2: 3 cells found, 2 expected/],
     ["blank line inside", "a,b\n1,2\n\n3,4\n", ["a"], /^d\.csv: line 3: blank line inside the data/],
-    ["line after a multi-line quoted cell", 'a,b\n"x\ny",2\n3\n', ["a"], /^d\.csv: line 4: 1 cells found/],
+    ["line after a multi-line quoted cell", 'a,b\n1,"x\ny"\n3\n', ["a"], /^d\.csv: line 4: 1 cells found/],
     ["bad quoting", 'a,b\n1,"2"x\n', ["a"], /^d\.csv: line 2: not valid CSV/],
     ["duplicate column", "a,a\n1,2\n", ["a"], /^d\.csv: header: column "a" appears more than once/],
     ["JSON not an array", '{"a": 1}', ["a"], /^d\.json: a JSON array of records expected$/, "d.json"],

@@ -2,10 +2,14 @@
 // validation target reaches training), and normalisation fitted on the training part only.
 import { describe, expect, it } from "vitest";
 import type { Series } from "../../src/data/api.js";
-import { prepareSamples } from "../../src/train/samples.js";
+import { prepareSamples, windowInputs } from "../../src/train/samples.js";
 import { chronologicalSplit } from "../../src/data/windows.js";
 import { windowInputRows } from "../../src/model/sequence.js";
 import type { StreamSamples, WindowSamples } from "../../src/train/api.js";
+
+/** Each window's inputs, and each window's targets, as plain arrays. */
+const windows = (s: WindowSamples) => Array.from(s.start, (_, k) => windowInputs(s, k));
+const targets = (s: WindowSamples) => Array.from(s.start, (_, k) => s.y.subarray(k * s.outputSize, (k + 1) * s.outputSize));
 
 function series(cols: Record<string, number[]>): Series {
   const columns = new Map(Object.entries(cols).map(([k, v]) => [k, Float64Array.from(v)]));
@@ -27,19 +31,19 @@ describe("window rows", () => {
     expect(p.split).toEqual({ rows: 10, splitRow: 7, train: [4, 7], val: [7, 10] });
     const raw = (v: number, k: "input" | "output") => v * p.normalization[k].scale[0]! + p.normalization[k].mean[0]!;
     const t = p.train as WindowSamples;
-    expect(t.x.map((w) => Array.from(w, (v) => Math.round(raw(v, "input"))))).toEqual([
+    expect(windows(t).map((w) => Array.from(w, (v) => Math.round(raw(v, "input"))))).toEqual([
       [0, 10, 20], // predicts row 4
       [10, 20, 30], // row 5
       [20, 30, 40], // row 6
     ]);
-    expect(t.y.map((y) => Math.round(raw(y[0]!, "output")))).toEqual([4, 5, 6]);
+    expect(targets(t).map((y) => Math.round(raw(y[0]!, "output")))).toEqual([4, 5, 6]);
     const v = p.val as WindowSamples;
-    expect(v.x.map((w) => Array.from(w, (x) => Math.round(raw(x, "input"))))).toEqual([
+    expect(windows(v).map((w) => Array.from(w, (x) => Math.round(raw(x, "input"))))).toEqual([
       [30, 40, 50],
       [40, 50, 60],
       [50, 60, 70],
     ]);
-    expect(v.y.map((y) => Math.round(raw(y[0]!, "output")))).toEqual([7, 8, 9]);
+    expect(targets(v).map((y) => Math.round(raw(y[0]!, "output")))).toEqual([7, 8, 9]);
   });
 
   it("keeps validation targets out of training: every training window's inputs and target precede the split", () => {
@@ -72,7 +76,7 @@ describe("window rows", () => {
     const s = series({ a: [1, 2, 3, 4], b: [5, 7, 6, 9] });
     const p = prepareSamples(s, { features: ["a", "b"], targets: ["a"], window: 2, horizon: 1, mode: "window", val: 0 });
     const n = p.normalization.input;
-    const w = (p.train as WindowSamples).x[0]!; // predicts row 2 from rows 0, 1
+    const w = windows(p.train as WindowSamples)[0]!; // predicts row 2 from rows 0, 1
     expect(Array.from(w, (v, k) => Math.round(v * n.scale[k % 2]! + n.mean[k % 2]!))).toEqual([1, 5, 2, 7]);
     expect(p.val).toBeNull();
   });
@@ -103,7 +107,7 @@ describe("normalisation", () => {
     const sd = Math.sqrt(base.slice(0, 7).reduce((s, v) => s + (v - m) ** 2, 0) / 7);
     expect(a.normalization.input.mean[0]).toBeCloseTo(m, 12);
     expect(a.normalization.input.scale[0]).toBeCloseTo(sd, 12);
-    expect((a.train as WindowSamples).x[0]![0]).toBeCloseTo((3 - m) / sd, 12);
+    expect(windows(a.train as WindowSamples)[0]![0]).toBeCloseTo((3 - m) / sd, 12);
   });
 
   it("refuses a column that is constant over the training part, naming it", () => {

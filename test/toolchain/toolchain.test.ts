@@ -1,7 +1,7 @@
 /**
  * Fast toolchain tests: the target files, the flags, host builds and runs (argv, file I/O in
- * chunks, exit codes, the sanitize variant, timeouts), and the missing-tool message. QEMU runs
- * are in toolchain.qemu.test.ts.
+ * chunks, exit codes, the sanitize variant, timeouts), the node target (type-checking, running
+ * under Node), and the missing-tool message. QEMU runs are in toolchain.qemu.test.ts.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -22,6 +22,7 @@ import {
   resolveTargets,
   runProgram,
   TARGETS_DIR,
+  type CTarget,
   type QemuTarget,
 } from "../../src/toolchain/index.js";
 
@@ -37,7 +38,10 @@ describe("target files", () => {
     expect([...names].sort()).toEqual(files.sort());
     expect(names[0]).toBe("host");
     for (const name of names) expect(loadTarget(name).name).toBe(name);
-    expect(listQemuTargets()).toEqual(names.filter((n) => n !== "host"));
+    expect(listQemuTargets()).toEqual(names.filter((n) => loadTarget(n).kind === "qemu"));
+    // One native target, the TypeScript module's, and the rest under QEMU.
+    expect(names.filter((n) => loadTarget(n).kind === "native")).toEqual(["host"]);
+    expect(names.filter((n) => loadTarget(n).kind === "node")).toEqual(["ts"]);
     // The Cortex-M cores in the order of their number, not of their names' letters.
     const cortex = names.filter((n) => n.startsWith("cortex-m"));
     expect(cortex).toEqual(["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]);
@@ -106,7 +110,9 @@ describe("target files", () => {
   it("refuses an unknown target naming the known ones", () => {
     expect(() => loadTarget("cortex-m85")).toThrow(OptionError);
     expect(() => loadTarget("cortex-m85")).toThrow(/unknown target "cortex-m85"; expected one of: host, cortex-m0/);
-    expect(resolveTargets("all", { qemuOnly: true })).toEqual(listQemuTargets());
+    expect(resolveTargets("all", { kinds: ["qemu"] })).toEqual(listQemuTargets());
+    expect(resolveTargets("all", { kinds: ["qemu", "node"] })).toEqual([...listQemuTargets(), "ts"]);
+    expect(resolveTargets("all")).toEqual(listTargets());
     expect(resolveTargets("host,cortex-m4")).toEqual(["host", "cortex-m4"]);
   });
 
@@ -138,13 +144,13 @@ describe("target files", () => {
 
 describe("flags", () => {
   it("builds release with the warnings of the generated C and -O2, sanitize only on the host", () => {
-    const host = loadTarget("host");
+    const host = loadTarget("host") as CTarget;
     expect(compileFlags(host, "release")).toEqual(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror", "-O2"]);
     expect(compileFlags(host, "sanitize")).toEqual([
       "-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Werror",
       "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
     ]);
-    const m4 = loadTarget("cortex-m4");
+    const m4 = loadTarget("cortex-m4") as CTarget;
     expect(compileFlags(m4, "release")).toEqual(expect.arrayContaining(["-Werror", "-O2", "-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]));
     expect(() => compileFlags(m4, "sanitize")).toThrow(/only for native targets/);
   });
@@ -183,7 +189,7 @@ describe("host build and run", () => {
     const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) & 255));
     writeFileSync(join(dir, "in.bin"), data);
     const b = await buildProgram({ target: "host", sources: [join(FIXTURES, "argv_file.c")], includeDirs: [], outDir: join(dir, "build") });
-    expect(b.sizes.text).toBeGreaterThan(0);
+    expect(b.sizes!.text).toBeGreaterThan(0);
     const r = await runProgram({ target: "host", executable: b.executable, args: ["in.bin", "out.bin", "7"], cwd: dir, timeoutMs: 10_000 });
     const sum = data.reduce((a, v) => a + v, 0);
     expect(r).toMatchObject({ exitCode: 7, timedOut: false });
@@ -219,6 +225,57 @@ describe("host build and run", () => {
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).not.toBe(0);
     expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe("the node target (ts)", () => {
+  const entry = `import { readFileSync, writeFileSync } from "node:fs";
+import { twice } from "./lib.js";
+const [input, output, code] = process.argv.slice(2);
+writeFileSync(output, String(twice(Number(readFileSync(input, "utf8")))));
+process.exit(Number(code));
+`;
+
+  it("type-checks the TypeScript, transpiles it to ES modules beside the entry, and runs the entry under Node", { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "lib.ts"), "export function twice(v: number): number {\n  return 2 * v;\n}\n");
+    writeFileSync(join(dir, "main.mjs"), entry);
+    writeFileSync(join(dir, "in.txt"), "21");
+    const b = await buildProgram({ target: "ts", sources: [join(dir, "lib.ts"), join(dir, "main.mjs")], includeDirs: [], outDir: join(dir, "build") });
+    expect(b.executable).toBe(join(dir, "build", "main.mjs"));
+    expect(b.sizes).toBeNull();
+    expect(readFileSync(join(dir, "build", "lib.js"), "utf8")).toMatch(/^export function twice\(v\) \{/m);
+    const r = await runProgram({ target: "ts", executable: b.executable, args: ["in.txt", "out.txt", "3"], cwd: dir, timeoutMs: 30_000 });
+    expect(r.exitCode).toBe(3);
+    expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("42");
+  });
+
+  it("fails the build on any diagnostic of the target's options, naming the file, line and error", { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    const refusal = async (source: string) => {
+      writeFileSync(join(dir, "m.ts"), source);
+      return buildProgram({ target: "ts", sources: [join(dir, "m.ts")], includeDirs: [], outDir: join(dir, "build") }).then(
+        () => "built",
+        (err: unknown) => (err instanceof VerificationError ? err.message : `${String(err)}`),
+      );
+    };
+    // The control: a clean module builds.
+    expect(await refusal("export const a = new Int16Array(4);\nexport function f(): number {\n  return a[0]!;\n}\n")).toBe("built");
+    // noUncheckedIndexedAccess: an element read is number | undefined.
+    expect(await refusal("export const a = new Int16Array(4);\nexport function f(): number {\n  return a[0];\n}\n")).toMatch(/^ts: type-checking failed:\n.*m\.ts\(3,3\): error TS2322/);
+    // The ECMAScript library alone: no Node (or DOM) API.
+    expect(await refusal("export function f(): number {\n  return process.pid;\n}\n")).toMatch(/m\.ts\(2,10\): error TS\d+: Cannot find name 'process'/);
+    expect(await refusal("export function f(): unknown {\n  return document.body;\n}\n")).toMatch(/m\.ts\(2,10\): error TS\d+: Cannot find name 'document'/);
+    expect(await refusal("export function f(): void {\n  const unused = 1;\n}\n")).toMatch(/error TS6133: 'unused' is declared but its value is never read/);
+  });
+
+  it("kills a program that runs past its time", { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "spin.ts"), "export function spin(): void {\n  for (;;) {}\n}\n");
+    writeFileSync(join(dir, "main.mjs"), 'import { spin } from "./spin.js";\nspin();\n');
+    const b = await buildProgram({ target: "ts", sources: [join(dir, "spin.ts"), join(dir, "main.mjs")], includeDirs: [], outDir: join(dir, "build") });
+    const r = await runProgram({ target: "ts", executable: b.executable, args: [], cwd: dir, timeoutMs: 1000 });
+    expect(r.timedOut).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Series } from "../../src/data/api.js";
 import { fitModel, TrainingDivergedError } from "../../src/train/fit-model.js";
+import { windowInputs } from "../../src/train/samples.js";
 import { floatEngine } from "../../src/model/float-engine.js";
 import { parseFloatModel, serializeModel } from "../../src/model/model-file.js";
 import { runSeries } from "../../src/model/sequence.js";
@@ -23,7 +24,7 @@ const standIn: TrainLstm = (c, train: SampleSet, val, onEpoch) => {
     const I = l === 0 ? train.inputSize : H;
     return { wx: Array.from({ length: 4 * H * I }, rnd), wh: Array.from({ length: 4 * H * H }, rnd), b: Array.from({ length: 4 * H }, rnd) };
   });
-  const n = train.kind === "window" ? train.x.length : train.steps;
+  const n = train.kind === "window" ? train.start.length : train.steps;
   const lossHistory = Array.from({ length: c.epochs }, (_, e) => ({ epoch: e, loss: n / (e + 1), valLoss: val ? 1 / (e + 1) : null }));
   lossHistory.forEach((r) => onEpoch?.(r, c.epochs));
   return { layers, head: { w: Array.from({ length: train.outputSize * H }, rnd), b: Array.from({ length: train.outputSize }, rnd) }, lossHistory, bestEpoch: val ? c.epochs - 1 : null };
@@ -62,7 +63,8 @@ describe("fitModel", () => {
     const temp = series().columns.get("temp")!;
     let se = 0;
     let sePersist = 0;
-    v.x.forEach((w, k) => {
+    v.start.forEach((_, k) => {
+      const w = windowInputs(v, k);
       const steps = Array.from({ length: 3 }, (_, t) => w.subarray(2 * t, 2 * t + 2));
       const out = runSeries(eng, { mode: "window", window: 3, horizon: 0 }, steps).outputs[0]!;
       const pred = out[0]! * model.normalization.output.scale[0]! + model.normalization.output.mean[0]!;

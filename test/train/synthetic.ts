@@ -24,13 +24,8 @@ function rows(from: number, count: number, sign = 1): { x: Float64Array; y: Floa
 /** Windows of N rows; target = the row after the window. `sign` −1 flips the target. */
 export function sineWindows(from: number, count: number, N: number, sign = 1): WindowSamples {
   const { x, y } = rows(from, count + N, sign);
-  const xs: Float64Array[] = [];
-  const ys: Float64Array[] = [];
-  for (let s = 0; s < count; s++) {
-    xs.push(x.slice(s * 2, (s + N) * 2));
-    ys.push(Float64Array.of(y[s + N - 1]!));
-  }
-  return { kind: "window", inputSize: 2, outputSize: 1, x: xs, y: ys };
+  const start = Uint32Array.from({ length: count }, (_, s) => s);
+  return { kind: "window", inputSize: 2, outputSize: 1, window: N, x, start, y: y.slice(N - 1, N - 1 + count) };
 }
 
 export function sineStream(from: number, steps: number): StreamSamples {

@@ -7,6 +7,7 @@ import { createFloatState, floatStep } from "../../src/model/float-lstm.js";
 import type { SampleSet, TrainConfig, WindowSamples } from "../../src/train/api.js";
 import { fromModelWeights, paramLayout } from "../../src/train/layout.js";
 import { clipGlobalNorm, sgd } from "../../src/train/optimizer.js";
+import { windowInputs } from "../../src/train/samples.js";
 import { trainLstm } from "../../src/train/trainer.js";
 import { TrainingStep } from "../../src/train/training-step.js";
 import { resetState } from "../../src/train/workspace.js";
@@ -36,12 +37,13 @@ function windowMse(result: ReturnType<typeof trainLstm>, cfg: TrainConfig, s: Wi
   const model = floatModelOf(fromModelWeights(result, lay), lay, cfg.cell, cfg.window);
   const y = new Float64Array(s.outputSize);
   let se = 0;
-  s.x.forEach((x, i) => {
+  s.start.forEach((_, i) => {
+    const x = windowInputs(s, i);
     const st = createFloatState(model.architecture);
     for (let t = 0; t < cfg.window; t++) floatStep(model, st, x.subarray(t * s.inputSize, (t + 1) * s.inputSize), y);
-    for (let q = 0; q < s.outputSize; q++) se += (y[q]! - s.y[i]![q]!) ** 2;
+    for (let q = 0; q < s.outputSize; q++) se += (y[q]! - s.y[i * s.outputSize + q]!) ** 2;
   });
-  return se / (s.x.length * s.outputSize);
+  return se / (s.start.length * s.outputSize);
 }
 
 /** Validation loss of the initial weights: one epoch at a learning rate too small to move them. */

@@ -1,13 +1,14 @@
 /**
  * The demo model on every target, as a user runs it: the CLI trains on the bundled Seattle
  * weather data with `make demo`'s flags, quantizes to every scheme, and `verify --target all`
- * must pass on the host (release and sanitize) and all six Cortex-M cores under QEMU. Then
- * fuzzed models (every integer scheme, both cells) on every Cortex-M core.
+ * must pass on the host (release and sanitize), every core under QEMU and the TypeScript module
+ * under Node; the same demo with the seed cell on the host and the TypeScript module. Then fuzzed
+ * models (every integer scheme, both cells) on every QEMU core.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listTargets, mapLimit } from "../../src/toolchain/index.js";
+import { listQemuTargets, listTargets, mapLimit } from "../../src/toolchain/index.js";
 import { makeCase, runCase } from "../../src/verify/fuzz.js";
 import { ROOT, runCli, runCliAsync, tempDir } from "../cli/helpers.js";
 
@@ -30,7 +31,7 @@ describe("the demo model on every target", () => {
   });
 
   for (const scheme of ["w8a16", "w16a16", "w8a8", "f32"]) {
-    it(`${scheme}: verify --target all passes on the host and all six cores`, async () => {
+    it(`${scheme}: verify --target all passes on the host, every core and the TypeScript module`, async () => {
       const q = join(work, `model.${scheme}.q.json`);
       const qr = await runCliAsync(["quantize", model, "--calib", "data/seattle-weather-train.csv", "--scheme", scheme, "--out", q, "--json"]);
       expect(qr.code, qr.stderr).toBe(0);
@@ -45,10 +46,31 @@ describe("the demo model on every target", () => {
   }
 });
 
-describe("fuzzed models on every Cortex-M core", () => {
+describe("the demo model with the seed cell, on the host and the TypeScript module", () => {
+  const model = join(work, "seed.json");
+  beforeAll(() => {
+    const r = runCli(["train", "--data", "data/seattle-weather-train.csv", ...demoFlags(), "--cell", "seed", "--out", model]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  for (const scheme of ["w8a16", "w16a16", "w8a8", "f32"]) {
+    it(`${scheme}: verify --target ts,host passes`, async () => {
+      const q = join(work, `seed.${scheme}.q.json`);
+      const qr = await runCliAsync(["quantize", model, "--calib", "data/seattle-weather-train.csv", "--scheme", scheme, "--out", q, "--json"]);
+      expect(qr.code, qr.stderr).toBe(0);
+      const vr = await runCliAsync(["verify", q, "--data", "data/seattle-weather-test.csv", "--target", "ts,host", "--json"]);
+      const report = JSON.parse(vr.stdout) as { ok: boolean; records: number; runs: { target: string; variant: string; passed: boolean; summary: string }[] };
+      expect(report.runs.map((r) => `${r.target} ${r.variant}: ${r.passed ? "pass" : r.summary}`)).toEqual(["ts release: pass", "host release: pass", "host sanitize: pass"]);
+      expect(report.records).toBe(357);
+      expect(vr.code).toBe(0);
+    });
+  }
+});
+
+describe("fuzzed models on every QEMU core", () => {
   // Seeds chosen so that the six cases of each core cover the three integer schemes and both
   // cells; the test checks that coverage rather than trusting it.
-  const cores = listTargets().filter((t) => t !== "host");
+  const cores = listQemuTargets();
   const seeds = Array.from({ length: 6 }, (_, i) => 7100 + i);
   it("the cases cover every integer scheme and both cells", () => {
     const specs = seeds.map((s) => makeCase(s).model);

@@ -73,19 +73,25 @@ describe("compareRecords", () => {
     expect(compareRecords(base, got).first).toEqual({ record: 1, tensor: "layer0.c", index: 1, expected: 2, actual: -2 });
   });
 
-  it("holds integer records to 0 LSB, and f32 outputs to the tolerance (state reported, not judged)", () => {
+  it("holds integer records to 0 LSB, f32 outputs to their tolerance and the f32 state to its own, relative above 1", () => {
     const got = structuredClone(base);
     got[0]!.y[0] = 10 + 5e-5;
-    got[0]!.h[0]![0] = 5 + 1e-3;
+    got[0]!.h[0]![0] = 5 + 1e-3; // |h| = 5: within 1e-3 · 5
     expect(compareRecords(base, got).first?.tensor).toBe("layer0.h");
-    const f = compareRecords(base, got, 1e-4);
+    const f = compareRecords(base, got, 1e-4, 1e-3);
     expect(f.first).toBeNull();
     expect(f.maxAbsOutput).toBeCloseTo(5e-5, 10);
     expect(f.maxAbsState).toBeCloseTo(1e-3, 10);
+    expect(compareRecords(base, got, 1e-4, 1e-4).first).toMatchObject({ record: 0, tensor: "layer0.h", index: 0 });
+    const c = structuredClone(base);
+    c[0]!.c[0]![1] = base[0]!.c[0]![1]! + 1.5e-3; // |c| = 2: the allowance is 2e-3
+    expect(compareRecords(base, c, 1e-4, 1e-3).first).toBeNull();
+    c[0]!.c[0]![1] = base[0]!.c[0]![1]! + 2.5e-3;
+    expect(compareRecords(base, c, 1e-4, 1e-3).first).toMatchObject({ record: 0, tensor: "layer0.c", index: 1 });
     got[1]!.y[0] = 11 + 2e-4;
-    expect(compareRecords(base, got, 1e-4).first).toMatchObject({ record: 1, tensor: "y", index: 0 });
+    expect(compareRecords(base, got, 1e-4, 1e-3).first).toMatchObject({ record: 1, tensor: "y", index: 0 });
     got[1]!.y[0] = NaN;
-    expect(compareRecords(base, got, 1e-4).first).toMatchObject({ record: 1, tensor: "y" });
+    expect(compareRecords(base, got, 1e-4, 1e-3).first).toMatchObject({ record: 1, tensor: "y" });
   });
 
   it("reports a record count that differs", () => {

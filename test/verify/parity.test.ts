@@ -1,8 +1,9 @@
 /**
  * Parity on the host, in the fast loop: the generated C of realistic quantized models equals the
- * simulator bit for bit (f32: within 1e-4 of float64) in release and sanitizer builds; a single
- * wrong constant in the C is caught and located; the float helpers quantize exactly as the
- * simulator's driver does.
+ * simulator bit for bit (f32: within 1e-4 of float64) in release and sanitizer builds, and so does
+ * the generated TypeScript module (the ts target, under Node); a single wrong constant in the C or
+ * in the module is caught and located; the float helpers quantize exactly as the simulator's
+ * driver does.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -16,6 +17,7 @@ import { quantizeInputs } from "../../src/quant/simulator.js";
 import { buildProgram, runProgram } from "../../src/toolchain/index.js";
 import { compareRecords } from "../../src/verify/compare.js";
 import { decodeOutputs, driverSource, encodeInputs } from "../../src/verify/driver-io.js";
+import { writeProgram } from "../../src/verify/program.js";
 import { simulateRecords } from "../../src/verify/reference.js";
 import { describeDifference, verifyModel } from "../../src/verify/verify.js";
 import { floatModel, quantized, rawSeries, seriesData } from "./fixtures.js";
@@ -24,7 +26,7 @@ const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "seqforge-parity-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("verifyModel on the host", () => {
+describe("verifyModel on the host and the TypeScript module", () => {
   const cases = [
     { scheme: "w8a16", spec: { mode: "window", inputSize: 3, hidden: 6 } },
     { scheme: "w16a16", spec: { mode: "stream", cell: "seed", inputSize: 4, hidden: 5, layers: 2 } },
@@ -32,15 +34,16 @@ describe("verifyModel on the host", () => {
     { scheme: "f32", spec: { mode: "stream", inputSize: 2, hidden: 4 } },
   ] as const;
   for (const c of cases) {
-    it(`${c.scheme}, ${JSON.stringify(c.spec)}: release and sanitize builds pass`, { timeout: 60_000 }, async () => {
+    it(`${c.scheme}, ${JSON.stringify(c.spec)}: release and sanitize builds pass, and the module`, { timeout: 120_000 }, async () => {
       const fm = floatModel(c.spec);
       const q = quantized(fm, c.scheme);
       const dir = join(work, `verify-${c.scheme}`);
       mkdirSync(dir);
-      const report = await verifyModel({ model: q, modelFile: "model.q.json", data: seriesData(fm, 60), targets: ["host"], timeoutMs: 30_000, workDir: dir });
+      const report = await verifyModel({ model: q, modelFile: "model.q.json", data: seriesData(fm, 60), targets: ["host", "ts"], timeoutMs: 30_000, workDir: dir });
       expect(report.runs.map((r) => `${r.target} ${r.variant}: ${r.passed ? "pass" : r.summary + "\n" + r.error}`)).toEqual([
         "host release: pass",
         "host sanitize: pass",
+        "ts release: pass",
       ]);
       expect(report.ok).toBe(true);
       expect(report.records).toBe(c.spec.mode === "window" ? 60 - 1 - 5 + 1 : 60 - 1);
@@ -77,6 +80,32 @@ describe("a wrong constant in the C", () => {
     expect(cmp.first).toMatchObject({ record: 0, tensor: "layer0.c", index: 2 });
     const line = describeDifference(q, cmp.first!, 1, [0, 0]);
     expect(line).toMatch(/^first difference at record 0 \(prediction for row 1, step on row 0\): layer0\.c\[2\]: C -?\d+, simulator -?\d+$/);
+  });
+});
+
+describe("a wrong constant in the TypeScript module", () => {
+  it("is caught by the same comparison, named as the TypeScript's", { timeout: 120_000 }, async () => {
+    const fm = floatModel({ mode: "stream", inputSize: 3, hidden: 4 });
+    const q = quantized(fm, "w8a16");
+    const dir = join(work, "mutant-ts");
+    mkdirSync(dir);
+    const sources = await writeProgram(q, "ts", dir, "model", "ts");
+    // One bias of layer 0 (unit 2, gate g, row 4·2 + 2 in the module's unit-major order) moved far.
+    const text = readFileSync(join(dir, "model.ts"), "utf8");
+    const biasBlock = /const L0_B = new Int32Array\(\[\n([^\]]*)\]\);/.exec(text)!;
+    const rows = biasBlock[1]!.split("\n");
+    const unit2 = rows[2]!.split(", ");
+    unit2[2] = String(Number(unit2[2]) + 20000);
+    rows[2] = unit2.join(", ");
+    writeFileSync(join(dir, "model.ts"), text.replace(biasBlock[1]!, rows.join("\n")));
+    const xq = quantizeInputs(q, seriesData(fm, 20).inputs);
+    writeFileSync(join(dir, "in.bin"), encodeInputs(q, xq));
+    const built = await buildProgram({ target: "ts", sources: sources.map((f) => join(dir, f)), includeDirs: [], outDir: join(dir, "build") });
+    const res = await runProgram({ target: "ts", executable: built.executable, args: ["in.bin", "out.bin"], cwd: dir, timeoutMs: 30_000 });
+    expect(res.exitCode, res.stderr).toBe(0);
+    const cmp = compareRecords(simulateRecords(q, xq).records, decodeOutputs(q, new Uint8Array(readFileSync(join(dir, "out.bin")))));
+    expect(cmp.first).toMatchObject({ record: 0, tensor: "layer0.c", index: 2 });
+    expect(describeDifference(q, cmp.first!, 1, [0, 0], "ts")).toMatch(/layer0\.c\[2\]: TypeScript -?\d+, simulator -?\d+$/);
   });
 });
 

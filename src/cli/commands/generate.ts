@@ -1,15 +1,16 @@
 /**
- * `seqforge generate model.q.json [--target NAME] [--name NAME] [--float-io] --out DIR`: the C
- * model and its drop-in folder. Everything is generated in memory first (a bad name or model
- * fails before a file is touched), then each file is written atomically.
+ * `seqforge generate model.q.json [--lang c|ts] [--target NAME] [--name NAME] [--float-io] --out DIR`:
+ * the C model and its drop-in folder, or (`--lang ts`) the TypeScript module NAME.ts. Everything
+ * is generated in memory first (a bad name or model fails before a file is touched), then each
+ * file is written atomically.
  */
 import { join } from "node:path";
 import { defaultModelName, toCPrefix } from "../../codegen/identifier.js";
-import { generateC } from "../../codegen/generate.js";
+import { generateC, type GeneratedFile } from "../../codegen/generate.js";
 import { sizeFigures } from "../../codegen/figures.js";
-import { loadQuantModel } from "../../model/quant-model-file.js";
+import { loadQuantModel, type QuantModel } from "../../model/quant-model-file.js";
 import { loadTarget } from "../../toolchain/targets.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { OptionError } from "../../errors.js";
 import { stringFlag } from "../flag-values.js";
 import type { GenerateArgs } from "../main.js";
@@ -24,14 +25,25 @@ function prefixFromFileName(modelFile: string): string {
   }
 }
 
+async function generateFiles(model: QuantModel, args: GenerateArgs, name: string): Promise<GeneratedFile[]> {
+  if (args.lang === "ts") {
+    if (args["float-io"]) throw new OptionError("floatIo", "the TypeScript module always has quantizeInput and dequantizeOutput; the flag is for --lang c");
+    // ts-morph (the TypeScript compiler) loads only for --lang ts.
+    const { generateTsModule } = await import("../../codegen/ts/module.js");
+    return generateTsModule(model, { name });
+  }
+  const target = stringFlag("target", args.target);
+  loadTarget(target);
+  return generateC(model, { prefix: name, target, floatIo: args["float-io"] });
+}
+
 export async function run(args: GenerateArgs): Promise<number> {
   const modelFile = stringFlag("model", args.model);
   const out = stringFlag("out", args.out);
-  const target = stringFlag("target", args.target);
-  const prefix = args.name === undefined ? prefixFromFileName(modelFile) : toCPrefix(stringFlag("name", args.name));
-  loadTarget(target);
+  const name = args.name === undefined ? prefixFromFileName(modelFile) : toCPrefix(stringFlag("name", args.name));
   const model = loadQuantModel(modelFile);
-  const files = generateC(model, { prefix, target, floatIo: args["float-io"] });
+  const files = await generateFiles(model, args, name);
+  for (const f of files) assertNotAnInput(join(out, f.name), [{ path: modelFile, what: "the model file" }]);
   for (const f of files) writeFileAtomic(join(out, f.name), f.content);
   const fig = sizeFigures(model);
   if (args.json) {
@@ -39,14 +51,14 @@ export async function run(args: GenerateArgs): Promise<number> {
       JSON.stringify(
         {
           out,
-          name: prefix,
+          name,
+          lang: args.lang,
           scheme: model.scheme,
           files: files.map((f) => join(out, f.name)),
-          flashBytes: fig.flashBytes,
-          ramBytes: fig.ramBytes,
-          stateBytes: fig.stateBytes,
-          scratchBytes: fig.scratchBytes,
-          windowBytes: fig.windowBytes,
+          // The C's memory figures; the TypeScript module's are in its banner.
+          ...(args.lang === "c"
+            ? { flashBytes: fig.flashBytes, ramBytes: fig.ramBytes, stateBytes: fig.stateBytes, scratchBytes: fig.scratchBytes, windowBytes: fig.windowBytes }
+            : {}),
           macsPerStep: fig.macsPerStep,
         },
         null,
@@ -55,11 +67,15 @@ export async function run(args: GenerateArgs): Promise<number> {
     );
   } else {
     process.stdout.write(`wrote ${files.map((f) => f.name).join(", ")} to ${out}\n`);
-    process.stdout.write(
-      `${prefix}: ${model.scheme}, ${fig.flashBytes} bytes of constant data, ${fig.ramBytes} bytes of RAM (state ${fig.stateBytes} + scratch ${fig.scratchBytes})` +
-        (fig.windowBytes ? `, window buffer ${fig.windowBytes}` : "") +
-        "\n",
-    );
+    if (args.lang === "c") {
+      process.stdout.write(
+        `${name}: ${model.scheme}, ${fig.flashBytes} bytes of constant data, ${fig.ramBytes} bytes of RAM (state ${fig.stateBytes} + scratch ${fig.scratchBytes})` +
+          (fig.windowBytes ? `, window buffer ${fig.windowBytes}` : "") +
+          "\n",
+      );
+    } else {
+      process.stdout.write(`${name}: ${model.scheme}, ${fig.macsPerStep} MACs per step; import it as ./${name}.js\n`);
+    }
   }
   return 0;
 }

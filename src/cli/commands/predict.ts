@@ -9,7 +9,7 @@ import { floatEngine } from "../../model/float-engine.js";
 import { MODEL_FORMAT, parseFloatModel } from "../../model/model-file.js";
 import { predictSeries, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
 import { loadModelSeries } from "../../data/model-data.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { fixedEngine, parseQuantModel, QUANT_FORMAT } from "../../quant/index.js";
 import { readInputFile } from "../../util/read-input-file.js";
 import { stringFlag } from "../flag-values.js";
@@ -70,6 +70,7 @@ export async function run(args: PredictArgs): Promise<number> {
   const modelFile = stringFlag("model", args.model);
   const data = stringFlag("data", args.data);
   const out = stringFlag("out", args.out);
+  assertNotAnInput(out, [{ path: modelFile, what: "the model file" }, { path: data, what: "the --data file" }]);
   const model = openModel(modelFile, args.engine);
   const a = model.architecture;
 

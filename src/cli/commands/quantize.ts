@@ -10,6 +10,7 @@ import { quantizeModel } from "../../quant/quantize.js";
 import { quantReport } from "../../quant/report.js";
 import { sha256 } from "../../util/hash.js";
 import { readInputBytes } from "../../util/read-input-file.js";
+import { assertNotAnInput } from "../../util/atomic-write.js";
 import { stringFlag } from "../flag-values.js";
 import type { QuantizeArgs } from "../main.js";
 
@@ -19,6 +20,8 @@ export async function run(args: QuantizeArgs): Promise<number> {
   const out = stringFlag("out", args.out);
   const dataFile = args.data === undefined ? null : stringFlag("data", args.data);
   const scheme = args.scheme;
+  const inputs = [{ path: modelFile, what: "the model file" }, { path: calibFile, what: "the --calib file" }];
+  assertNotAnInput(out, dataFile === null ? inputs : [...inputs, { path: dataFile, what: "the --data file" }]);
   const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
   const calib = loadNormalizedSeries(calibFile, model);

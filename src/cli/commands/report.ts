@@ -5,7 +5,7 @@
  * page (src/report). Everything is checked and measured before the page is written, in one go.
  * Exit 0 when every verification passed, 1 when one failed (the page shows where).
  */
-import { assertWritablePath, writeFileAtomic } from "../../util/atomic-write.js";
+import { assertNotAnInput, assertWritablePath, writeFileAtomic } from "../../util/atomic-write.js";
 import { collectReport } from "../../report/collect.js";
 import { openReportInputs } from "../../report/inputs.js";
 import { renderReportPage } from "../../report/page.js";
@@ -14,12 +14,15 @@ import type { ReportArgs } from "../main.js";
 
 export async function run(args: ReportArgs): Promise<number> {
   const out = stringFlag("out", args.out);
-  const inputs = openReportInputs({
-    modelFiles: args.models.map((m) => stringFlag("models", m)),
-    dataFile: stringFlag("data", args.data),
-    floatFile: args.float === undefined ? undefined : stringFlag("float", args.float),
-    target: stringFlag("target", args.target),
-  });
+  const modelFiles = args.models.map((m) => stringFlag("models", m));
+  const dataFile = stringFlag("data", args.data);
+  const floatFile = args.float === undefined ? undefined : stringFlag("float", args.float);
+  assertNotAnInput(out, [
+    ...modelFiles.map((path) => ({ path, what: "a model file" })),
+    { path: dataFile, what: "the --data file" },
+    ...(floatFile === undefined ? [] : [{ path: floatFile, what: "the --float file" }]),
+  ]);
+  const inputs = openReportInputs({ modelFiles, dataFile, floatFile, target: stringFlag("target", args.target) });
   const timeoutMs = numberFlag("timeout", args.timeout, 1) * 1000;
   assertWritablePath(out);
   const data = await collectReport({ ...inputs, timeoutMs, progress: (line) => process.stderr.write(line + "\n") });

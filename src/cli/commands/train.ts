@@ -3,16 +3,15 @@
  * the real trainer, model file written atomically, a summary on stdout (or `--json`), progress
  * on stderr.
  */
-import { InputError } from "../../errors.js";
+import { InputError, OptionError } from "../../errors.js";
 import { saveFloatModel } from "../../model/model-file.js";
 import type { RunMode } from "../../model/model-file.js";
-import { fitModel, type FitOutput } from "../../train/fit-model.js";
-import { selectColumns } from "../../data/series.js";
-import { parseTable, readDataFile } from "../../data/table.js";
+import { describeDivergence, fitModel, type FitOutput } from "../../train/fit-model.js";
+import { readSeriesFile } from "../../data/table.js";
 import type { TrainConfig } from "../../train/api.js";
+import { checkTrainingSize } from "../../train/limits.js";
 import { trainLstm } from "../../train/trainer.js";
-import { sha256 } from "../../util/hash.js";
-import { assertWritablePath } from "../../util/atomic-write.js";
+import { assertNotAnInput, assertWritablePath } from "../../util/atomic-write.js";
 import { epochProgress } from "../../util/progress.js";
 import { columnListFlag, intFlag, numberFlag, stringFlag } from "../flag-values.js";
 import type { TrainArgs } from "../main.js";
@@ -27,6 +26,8 @@ export interface TrainOptions {
   mode: RunMode;
   out: string;
   json: boolean;
+  /** Write the model even when training diverged. */
+  keepDiverged: boolean;
   config: TrainConfig;
 }
 
@@ -59,6 +60,8 @@ export function trainOptions(args: TrainArgs): TrainOptions {
     mode,
     window,
   };
+  // Sizes that cannot be trained are refused before the data is read.
+  checkTrainingSize(config, features.length, targets.length);
   return {
     data: stringFlag("data", args.data),
     targets,
@@ -69,15 +72,16 @@ export function trainOptions(args: TrainArgs): TrainOptions {
     mode,
     out: stringFlag("out", args.out),
     json: args.json,
+    keepDiverged: args["keep-diverged"],
     config,
   };
 }
 
 /**
  * The flags recorded in the model file: everything that shapes the model, after defaults, under
- * the names the user types. `--out` and `--json` are left out: they change where and how the
- * result is reported, not the model, and leaving them out keeps the file identical wherever it
- * is written.
+ * the names the user types. `--out`, `--json` and `--keep-diverged` are left out: they change
+ * where and how the result is reported, not the model, and leaving them out keeps the file
+ * identical wherever it is written.
  */
 export function recordedFlags(o: TrainOptions): Record<string, unknown> {
   const c = o.config;
@@ -107,11 +111,10 @@ export function recordedFlags(o: TrainOptions): Record<string, unknown> {
 export async function run(args: TrainArgs): Promise<number> {
   const o = trainOptions(args);
   assertWritablePath(o.out); // before training, not after it
-  const bytes = readDataFile(o.data);
-  const table = parseTable(bytes, o.data);
+  assertNotAnInput(o.out, [{ path: o.data, what: "the --data file" }]);
   // Feature columns first, then targets not already among them: one parse per column.
   const columns = [...o.features, ...o.targets.filter((t) => !o.features.includes(t))];
-  const series = selectColumns(table, columns);
+  const { series, hash } = readSeriesFile(o.data, () => ({ names: columns, what: "requested" }));
 
   const progress = epochProgress(o.config.epochs);
   let seen = 0;
@@ -121,13 +124,21 @@ export async function run(args: TrainArgs): Promise<number> {
       series,
       spec: { features: o.features, targets: o.targets, window: o.window, horizon: o.horizon, mode: o.mode, val: o.val },
       config: o.config,
-      dataHash: sha256(bytes),
+      dataHash: hash,
       flags: recordedFlags(o),
       trainer: trainLstm,
       onEpoch: (r) => progress.update(++seen, r.loss, r.valLoss),
     });
   } finally {
     progress.stop();
+  }
+  if (fit.divergence) {
+    const what = `training diverged: ${describeDivergence(fit.divergence)}`;
+    if (!o.keepDiverged) throw new OptionError("lr", `${what}; lower --lr or clip gradients (--clip), or pass --keep-diverged to write the model anyway`);
+    process.stderr.write(`seqforge: warning: ${what}; the model is written only because of --keep-diverged\n`);
+  }
+  if (fit.stoppedAt !== null) {
+    process.stderr.write(`seqforge: warning: the loss was not finite at epoch ${fit.stoppedAt}; training stopped there and kept epoch ${fit.model.training.bestEpoch}\n`);
   }
   saveFloatModel(fit.model, o.out);
 
@@ -139,6 +150,7 @@ export async function run(args: TrainArgs): Promise<number> {
     model: o.out,
     epochs: history.length,
     bestEpoch,
+    diverged: fit.divergence !== null,
     loss: kept?.loss ?? null,
     valLoss: kept?.valLoss ?? null,
     validation: {

@@ -1,8 +1,9 @@
 /**
  * `seqforge verify model.q.json --data test.csv [--target NAME|all] [--timeout S] [--json]`:
- * generates the C and its test driver into a temporary folder, builds and runs it on each
- * target (host: release and sanitize builds), and holds it to the simulator bit for bit (f32:
- * within 1e-4 of float64). Exit 0 only when every run passes. The folder is removed after a
+ * generates the code and its test driver into a temporary folder (the C, and for the `ts` target
+ * the TypeScript module), builds and runs it on each target (host: release and sanitize builds;
+ * ts: type-checked, under Node), and holds it to the simulator bit for bit (f32: within 1e-4 of
+ * float64 on the outputs, 1e-3 on the state). Exit 0 only when every run passes. The folder is removed after a
  * pass and kept (its path printed) after a failure, with everything needed to reproduce it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -45,14 +46,17 @@ export async function run(args: VerifyArgs): Promise<number> {
     process.stdout.write(JSON.stringify({ ...report, workDir: report.ok ? null : workDir }, null, 2) + "\n");
   } else {
     process.stdout.write(formatReport(report));
-    if (!report.ok) process.stdout.write(`generated C, driver, builds and data kept in ${workDir}\n`);
+    if (!report.ok) process.stdout.write(`generated code, driver, builds and data kept in ${workDir}\n`);
   }
   return report.ok ? 0 : 1;
 }
 
 export function formatReport(r: VerifyReport): string {
   const lines: string[] = [];
-  const against = r.tolerance === 0 ? "the fixed-point simulator, bit for bit" : `float64, within ${r.tolerance} on normalised outputs`;
+  const against =
+    r.tolerance === 0
+      ? "the fixed-point simulator, bit for bit"
+      : `float64, within ${r.tolerance} on normalised outputs and ${r.stateTolerance} on the state (relative where larger than 1)`;
   lines.push(`verify ${r.modelFile} (${r.scheme}) on ${r.dataFile}: ${r.rows} rows, ${r.records} records, against ${against}`);
   const width = Math.max(...r.runs.map((x) => `${x.target} ${x.variant}`.length));
   for (const x of r.runs) {
@@ -61,13 +65,13 @@ export function formatReport(r: VerifyReport): string {
   }
   const sats = Object.entries(r.saturations).filter(([, n]) => n > 0);
   if (r.tolerance === 0) {
-    lines.push(`saturations (simulator, same in the C): ${sats.length ? sats.map(([t, n]) => `${t} ${n}`).join(", ") : "none"}`);
+    lines.push(`saturations (simulator, the same in the generated code): ${sats.length ? sats.map(([t, n]) => `${t} ${n}`).join(", ") : "none"}`);
   }
   if (r.accuracy.data) {
     lines.push(`accuracy against float64 (${r.accuracy.floatModel}) on this data: ${formatMetrics(r.accuracy.data)}`);
     const d = r.accuracy.data;
     if (d.taskRmseFloat !== null && d.taskRmseQuant !== null) {
-      lines.push(`task RMSE (normalised): float ${d.taskRmseFloat.toPrecision(4)}, C ${d.taskRmseQuant.toPrecision(4)}`);
+      lines.push(`task RMSE (normalised): float ${d.taskRmseFloat.toPrecision(4)}, generated code ${d.taskRmseQuant.toPrecision(4)}`);
     }
   } else if (r.accuracy.note) {
     lines.push(r.accuracy.note);
