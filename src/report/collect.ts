@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchModel, type BenchResult } from "../bench/bench-model.js";
+import { LANGUAGE_NAMES } from "../codegen/languages.js";
 import { generatorVersion } from "../codegen/templates.js";
 import { accuracy, persistence } from "../data/metrics.js";
 import { normalizeModelSeries, type NormalizedSeries } from "../data/model-data.js";
@@ -22,6 +23,7 @@ import type { ErrorMetrics, QuantModel, TensorFormat } from "../model/quant-mode
 import { firstPredictedRow, runSeries, type SequenceSpec } from "../model/sequence.js";
 import { compareOutputs } from "../quant/accuracy.js";
 import { fixedEngine } from "../quant/fixed-engine.js";
+import { languageOf } from "../verify/program.js";
 import { runOutputs, verifyModel } from "../verify/verify.js";
 import { fitLinearBaseline, predictLinearBaseline } from "./baseline.js";
 import type { ReportInputs } from "./inputs.js";
@@ -171,7 +173,9 @@ export async function collectReport(req: ReportRequest): Promise<ReportData> {
     const checked = await verifyOnTargets(req, file, q, series, say);
     models.push({ label, file, scheme: q.scheme, verified: checked.ok, verdicts: checked.verdicts, againstFloat });
     for (const c of checked.outputs) {
-      f.targets.forEach((_, o) => lines[o]!.push({ name: `${label} C ${c.target}`, kind: "c", values: column(o, denorm(c.outputs)) }));
+      // `w8a16 C cortex-m4`, or `w8a16 TypeScript ts` for the generated TypeScript module.
+      const name = `${label} ${LANGUAGE_NAMES[languageOf(c.target)]} ${c.target}`;
+      f.targets.forEach((_, o) => lines[o]!.push({ name, kind: "c", values: column(o, denorm(c.outputs)) }));
     }
     tensors.push(...tensorRanges(label, q));
     saturations.push(...saturationCounts(label, q, againstFloat.saturations ?? {}));

@@ -191,7 +191,7 @@ function predictionsFigure(r: ReportData): Figure {
   return {
     id: "predictions",
     title: "Truth, float64, the fixed-point simulator and the C, on one time axis",
-    caption: `Each panel is a stretch of ${size} predictions. Lines: the true value, the float64 model and the fixed-point simulator; dots: the outputs the generated C wrote on each target (${cRuns.join(", ") || "none"}), which sit on the simulator's line wherever verification is bit-exact.`,
+    caption: `Each panel is a stretch of ${size} predictions. Lines: the true value, the float64 model and the fixed-point simulator; dots: the outputs the generated code wrote on each target (${cRuns.join(", ") || "none"}), which sit on the simulator's line wherever verification is bit-exact.`,
     spec: spec({
       data: { values },
       facet,
