@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// The loops: `fast` (unit and host-gcc tests, seconds), `fuzz`, `qemu` (cross-built firmware run
-// under QEMU, minutes) and `browser` (the report page in headless Chromium). `make test` runs
-// them all; `make test-fast` only the first.
+// The loops: `fast` (unit and host-gcc tests, seconds), `slow` (whole pipelines on the host,
+// minutes), `fuzz`, `qemu` (cross-built firmware run under QEMU, minutes) and `browser` (headless
+// Chromium). `make test` runs them all; `make test-fast` only the first.
 export default defineConfig({
   test: {
     projects: [
@@ -10,11 +10,20 @@ export default defineConfig({
         test: {
           name: "fast",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts", "test/**/*.browser.test.ts"],
+          exclude: ["test/**/*.slow.test.ts", "test/**/*.qemu.test.ts", "test/**/*.fuzz.test.ts", "test/**/*.browser.test.ts"],
           // Generous: a CLI case waits for runs that share two cores with dozens of others (the
           // bad-input suites start theirs at once, in a hook), and a timeout is no finding.
           testTimeout: 180_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // Whole pipelines on the host (byte-identical regeneration of every artefact).
+        test: {
+          name: "slow",
+          include: ["test/**/*.slow.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
       {

@@ -1,5 +1,6 @@
 // Byte-identical regeneration: the same inputs, given by the same relative paths, give the same
-// model file, quantized file, predictions and C, whichever folder the commands run in and
+// model file, quantized file, predictions, C, TypeScript module and report page, whichever folder
+// the commands run in and
 // however often they run. Two working folders, the whole pipeline in each (integer and f32).
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -28,6 +29,8 @@ async function pipeline(dir: string): Promise<void> {
     ["predict", "out/model.q.json", "--engine", "fixed", "--data", "weather.csv", "--out", "out/fixed.csv"],
     ["generate", "out/model.q.json", "--name", "weather", "--out", "out/c"],
     ["generate", "out/model-f32.q.json", "--name", "weather_f32", "--float-io", "--out", "out/c-f32"],
+    ["generate", "out/model.q.json", "--lang", "ts", "--name", "weather", "--out", "out/ts"],
+    ["report", "out/model.q.json", "--data", "weather.csv", "--target", "host", "--out", "out/report.html"],
   ];
   for (const args of steps) {
     const r = await runCliAsync(args, dir);
@@ -41,12 +44,12 @@ describe("byte-identical regeneration", () => {
   const b = join(base, "second", "elsewhere");
   beforeAll(async () => {
     await Promise.all([pipeline(a), pipeline(b)]);
-  }, 120_000);
+  }, 300_000);
 
   it("gives the same files, byte for byte, in two working folders", () => {
     const made = files(join(a, "out"));
     expect(made).toEqual(files(join(b, "out")));
-    expect(made).toEqual(expect.arrayContaining(["model.json", "model.q.json", "model-f32.q.json", "predictions.csv", "fixed.csv", "c/weather.c", "c/weather.h", "c-f32/weather_f32.c"]));
+    expect(made).toEqual(expect.arrayContaining(["model.json", "model.q.json", "model-f32.q.json", "predictions.csv", "fixed.csv", "c/weather.c", "c/weather.h", "c-f32/weather_f32.c", "ts/weather.ts", "report.html"]));
     for (const f of made) expect(readFileSync(join(b, "out", f)).equals(readFileSync(join(a, "out", f))), relative(base, join(b, "out", f))).toBe(true);
   });
 
@@ -55,5 +58,5 @@ describe("byte-identical regeneration", () => {
     await pipeline(a);
     expect(files(join(a, "out"))).toEqual([...before.keys()]);
     for (const [f, bytes] of before) expect(readFileSync(join(a, "out", f)).equals(bytes), f).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });
