@@ -13,7 +13,7 @@
  * Run: node build/scripts/bench-cmsis-nn.js --cmsis-nn DIR [--targets a,b] [--out bench]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { InputError, VerificationError, exitCodeOf } from "../src/errors.js";
@@ -24,7 +24,7 @@ import { runProcess } from "../src/toolchain/process.js";
 import { requireTool } from "../src/toolchain/tools.js";
 import { parseMapFile, sectionKind, sectionSymbol } from "../src/bench/map-file.js";
 import { benchInputs } from "../src/bench/bench-model.js";
-import { COUNT_NOTE, markdownTable } from "../src/bench/report.js";
+import { markdownTable } from "../src/bench/report.js";
 import { REFERENCE_MODELS, referenceFloatModel } from "./reference-models.js";
 import { CMSIS_KERNELS, checkTrace, cmsisView, floatHiddenTrace, type CmsisKernel } from "./cmsis-nn-model.js";
 import { CMSIS_NN_FILE, type CmsisNnBench, type CmsisNnRow } from "./cmsis-reference.js";
@@ -48,6 +48,10 @@ const TOLERANCE: Record<CmsisKernel, number> = { s8: 0.03, s16: 0.01 };
 const SOURCE_DIRS = ["Source/LSTMFunctions", "Source/NNSupportFunctions", "Source/ActivationFunctions", "Source/BasicMathFunctions"];
 const FLOAT_SOURCE = /_(f16|f32|flt)\.c$/;
 const RUN_TIMEOUT_MS = 120_000;
+/** What the counts are (as seqforge's COUNT_NOTE says for its own, with CMSIS-NN's step: one call, no dense head). */
+const CMSIS_COUNT_NOTE =
+  "Instruction counts: instructions executed per step (one call of the kernel with time_steps = 1) under QEMU `-icount`, read with SysTick; " +
+  "not cycles (QEMU does not model pipelines, wait states or memory timing).";
 
 interface Options {
   cmsisDir: string;
@@ -65,29 +69,35 @@ function parseArgs(argv: string[]): Options {
   let outDir = "bench";
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1];
-    if (value === undefined) throw new InputError("command line", argv[i]!, `a value after it; ${usage()}`);
+    if (value === undefined) throw new InputError("command line", argv[i]!, `a value expected after it; ${usage()}`);
     if (argv[i] === "--cmsis-nn") cmsisDir = resolve(value);
     else if (argv[i] === "--targets") targets = value.split(",");
     else if (argv[i] === "--out") outDir = value;
-    else throw new InputError("command line", argv[i]!, `one of --cmsis-nn, --targets, --out; ${usage()}`);
+    else throw new InputError("command line", argv[i]!, `unknown option; --cmsis-nn, --targets or --out expected; ${usage()}`);
   }
-  if (cmsisDir === undefined) throw new InputError("command line", "", `--cmsis-nn DIR; ${usage()}`);
+  if (cmsisDir === undefined) throw new InputError("command line", "", `--cmsis-nn DIR expected; ${usage()}`);
   return { cmsisDir, targets, outDir };
 }
 
 /** The checkout's commit, its date and whether it has local changes; refuses a folder that is no CMSIS-NN checkout. */
 function describeCheckout(dir: string): CmsisNnBench["cmsisNN"] {
   const header = join(dir, "Include", "arm_nnfunctions.h");
-  if (!existsSync(header)) throw new InputError(dir, "Include/arm_nnfunctions.h", "a CMSIS-NN checkout (git clone https://github.com/ARM-software/CMSIS-NN)");
+  if (!existsSync(header)) throw new InputError(dir, "Include/arm_nnfunctions.h", "missing; a CMSIS-NN checkout expected (git clone https://github.com/ARM-software/CMSIS-NN)");
   for (const d of SOURCE_DIRS) {
-    if (!statSync(join(dir, d), { throwIfNoEntry: false })?.isDirectory()) throw new InputError(dir, d, "a folder of CMSIS-NN's sources");
+    if (!statSync(join(dir, d), { throwIfNoEntry: false })?.isDirectory()) throw new InputError(dir, d, "missing; a folder of CMSIS-NN's sources expected");
   }
   const git = (...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
   let commit: string;
+  let top: string;
   try {
     commit = git("rev-parse", "HEAD");
+    top = git("rev-parse", "--show-toplevel");
   } catch {
-    throw new InputError(dir, "", "a git checkout of CMSIS-NN (the rows name the commit they measured)");
+    throw new InputError(dir, "", "not a git checkout; a git checkout of CMSIS-NN expected (the rows name the commit they measured)");
+  }
+  // A copy inside another repository would be named by that repository's commit.
+  if (realpathSync(top) !== realpathSync(dir)) {
+    throw new InputError(dir, "", `inside the git repository ${top}, not its own checkout; a git checkout of CMSIS-NN expected (the rows name the commit they measured)`);
   }
   return {
     dir,
@@ -263,7 +273,7 @@ export function cmsisMarkdown(bench: CmsisNnBench): string {
   return [
     "# ARM CMSIS-NN's LSTM on the reference models, under seqforge's QEMU harness",
     "",
-    COUNT_NOTE.replace("(step + output)", "(one call of the kernel with time_steps = 1)"),
+    bench.meta.countMethod,
     "",
     `CMSIS-NN ${c.commit}${c.localChanges ? " (with local changes)" : ""}, committed ${c.commitDate}; measured ${bench.meta.date} by \`scripts/bench-cmsis-nn.sh\`. ` +
       `Built with ${bench.meta.cmsisFlags}; ${bench.meta.compiler}; ${bench.meta.qemu}.`,
@@ -275,7 +285,7 @@ export function cmsisMarkdown(bench: CmsisNnBench): string {
       "CMSIS-NN's code + its tables and the C library routines it calls; RAM = state (cell + h) + scratch (two int16 gate buffers + the output); stack by painting.",
     "",
     markdownTable(
-      ["target", "kernel", "path", "model", "instructions/step", "min–max", "MACs/step", "instr/MAC", "flash B (const+code+library)", "RAM B (state+scratch)", "stack B", "max |h − float64|"],
+      ["target", "kernel", "path", "model", "instructions/step", "min–max", "MACs/step", "instr/MAC", "flash B (const+code+library)", "RAM B (state+scratch)", "stack B", "max error of h against float64"],
       bench.results.map((r) => [
         r.target, r.function, r.path, `${r.model} (${r.inputSize}→${r.hiddenSize})`, n(r.instructionsPerStep),
         `${n(r.minInstructionsPerStep)}–${n(r.maxInstructionsPerStep)}`, n(r.macsPerStep), r.instructionsPerMac.toFixed(2),
@@ -291,7 +301,7 @@ async function main(): Promise<void> {
   const checkout = describeCheckout(opts.cmsisDir);
   const targets = opts.targets.map((t) => loadTarget(t));
   for (const t of targets) {
-    if (t.kind !== "qemu" || !t.core.startsWith("cortex-m")) throw new InputError("--targets", t.name, "a Cortex-M target run under QEMU (CMSIS-NN is Arm code)");
+    if (t.kind !== "qemu" || !t.core.startsWith("cortex-m")) throw new InputError("--targets", t.name, "a Cortex-M target run under QEMU expected (CMSIS-NN is Arm code)");
   }
   const workDir = mkdtempSync(join(tmpdir(), "seqforge-cmsis-nn-"));
   const results: CmsisNnRow[] = [];
@@ -319,7 +329,7 @@ async function main(): Promise<void> {
       qemu: [...new Set(described.map((t) => toolVersion(t.qemu.binary)))].join("; "),
       cmsisFlags: `${RELEASE_FLAGS.join(" ")} ${SECTION_FLAGS.join(" ")} and the target's -mcpu flags (targets/<name>.json)`,
       seed: SEED,
-      countMethod: COUNT_NOTE,
+      countMethod: CMSIS_COUNT_NOTE,
     },
     cmsisNN: { ...checkout, dir: basename(checkout.dir) },
     results,

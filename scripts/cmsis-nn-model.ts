@@ -56,9 +56,10 @@ const GATES = [
 export interface CmsisGateView {
   name: string;
   activation: string;
-  wx: string;
-  wh: string;
-  bias: string;
+  /** One line of C per unit (a row of the matrix); the biases eight to a line. */
+  wx: string[];
+  wh: string[];
+  bias: string[];
   input: Rescale;
   hidden: Rescale;
 }
@@ -85,6 +86,13 @@ const clampRound = (v: number, bits: number) => {
   return Math.max(-hi - 1, Math.min(hi, Math.round(v)));
 };
 
+/** `values` as lines of C initialisers, `width` to a line. */
+function rows(values: readonly (number | string)[], width: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i += width) out.push(values.slice(i, i + width).join(", "));
+  return out;
+}
+
 /** int8 with one scale for the whole matrix (max |w| ↦ 127), as TensorFlow Lite quantizes LSTM weights. */
 function quantizeMatrix(w: readonly number[]): { q: number[]; scale: number } {
   const max = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -108,9 +116,9 @@ export function cmsisView(model: FloatModel, kernel: CmsisKernel, inputs: readon
     return {
       name: g.name,
       activation: g.activation,
-      wx: wx.q.join(", "),
-      wh: wh.q.join(", "),
-      bias: bias.join(", "),
+      wx: rows(wx.q, I),
+      wh: rows(wh.q, H),
+      bias: rows(bias, 8),
       input: quantizeMultiplier(biasScale / GATE_SCALE),
       hidden: quantizeMultiplier((k.hScale * wh.scale) / GATE_SCALE),
     };

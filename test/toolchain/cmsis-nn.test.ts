@@ -41,25 +41,28 @@ describe("the reference model in CMSIS-NN's form", () => {
     const v = cmsisView(model, "s8", inputs);
     expect(v.gates.map((g) => `${g.name}:${g.activation}`)).toEqual(["forget:ARM_SIGMOID", "input:ARM_SIGMOID", "cell:ARM_TANH", "output:ARM_SIGMOID"]);
     for (const g of v.gates) {
-      const wx = g.wx.split(", ").map(Number);
-      const wh = g.wh.split(", ").map(Number);
+      // One line per unit.
+      expect(g.wx).toHaveLength(32);
+      expect(g.wh).toHaveLength(32);
+      const wx = g.wx.join(", ").split(", ").map(Number);
+      const wh = g.wh.join(", ").split(", ").map(Number);
       expect(wx).toHaveLength(32 * 8);
       expect(wh).toHaveLength(32 * 32);
       // One scale per matrix: its largest weight is ±127.
       expect(Math.max(...wx.map(Math.abs))).toBe(127);
       expect(Math.max(...wh.map(Math.abs))).toBe(127);
-      expect(g.bias.split(", ")).toHaveLength(32);
+      expect(g.bias.join(", ").split(", ")).toHaveLength(32);
     }
     expect(v.inputRows).toHaveLength(32);
     // The input gate's rows are the float model's rows 0..H-1 (gate order i, f, g, o there).
     const firstRow = model.weights.layers[0]!.wx.slice(0, 8);
     const scale = Math.max(...model.weights.layers[0]!.wx.slice(0, 32 * 8).map(Math.abs)) / 127;
-    expect(v.gates[1]!.wx.split(", ").slice(0, 8).map(Number)).toEqual(firstRow.map((w) => Math.round(w / scale)));
+    expect(v.gates[1]!.wx[0]!.split(", ").map(Number)).toEqual(firstRow.map((w) => Math.round(w / scale)));
   });
 
   it("writes int64 biases for the int16 kernel and renders a driver that calls it", () => {
     const v = cmsisView(model, "s16", inputs);
-    expect(v.gates[0]!.bias).toMatch(/^-?\d+LL, /);
+    expect(v.gates[0]!.bias[0]).toMatch(/^-?\d+LL, /);
     const c = renderHarness("cmsis_nn_bench_main.c.hbs", v);
     expect(c).toContain("status = arm_lstm_unidirectional_s16(bench_inputs[k], bench_out, &cmsis_params, &ctx);");
     expect(c).toContain("typedef int16_t act_t;");
