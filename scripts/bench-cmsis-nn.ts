@@ -185,7 +185,7 @@ async function flashFigures(target: QemuTarget, mapFile: string, image: string, 
   const fromArchive = sections.filter((s) => s.file.startsWith(`${archive}(`));
   const sum = (list: typeof sections, kind: string) => list.filter((s) => sectionKind(s.section) === kind).reduce((a, s) => a + s.size, 0);
   const constBytes = sections
-    .filter((s) => sectionKind(s.section) === "const" && sectionSymbol(s.section).startsWith("cmsis_"))
+    .filter((s) => !s.file.includes("(") && sectionKind(s.section) === "const" && sectionSymbol(s.section).startsWith("cmsis_"))
     .reduce((a, s) => a + s.size, 0);
   const nm = requireTool(target.nm, target.packages);
   const members = [...new Set(fromArchive.map((s) => /\(([^)]+)\)$/.exec(s.file)![1]!))];
