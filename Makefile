@@ -89,7 +89,8 @@ scripts: $(NODE_MODULES)
 	npx tsc -p tsconfig.scripts.json
 
 # Instructions per step (QEMU -icount; instructions, not cycles), flash and RAM of the reference
-# models S, M, L on every QEMU target, beside CMSIS-NN's: bench/results.json, bench/results.md.
+# models S, M, L on every QEMU target: bench/results.json, bench/results.md; beside them CMSIS-NN's
+# from bench/cmsis-nn.json when scripts/bench-cmsis-nn.sh CMSIS_NN_DIR has written it.
 bench: setup scripts
 	node build/scripts/bench-targets.js --out bench
 

@@ -1,6 +1,7 @@
 /**
  * `make bench`: the reference models S, M, L (scripts/reference-models.ts) on every QEMU
- * target, with CMSIS-NN's figures beside ours and the size goal for M. Writes bench/results.json
+ * target, with CMSIS-NN's figures beside ours (from bench/cmsis-nn.json, written by
+ * scripts/bench-cmsis-nn.sh, when it is there) and the size goal for M. Writes bench/results.json
  * and bench/results.md and prints the Markdown. Counts are INSTRUCTIONS (QEMU -icount), not
  * cycles. Run: make bench (node build/scripts/bench-targets.js [--targets a,b] [--out bench])
  */
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../src/util/atomic-write.js";
 import { listQemuTargets, loadTarget, type QemuTarget } from "../src/toolchain/index.js";
 import { benchModel, type BenchResult } from "../src/bench/bench-model.js";
-import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
+import { readCmsisNnBench, SIZE_GOAL } from "./cmsis-reference.js";
 import { REFERENCE_MODELS, referenceQuantModel } from "./reference-models.js";
 import { COUNT_NOTE } from "../src/bench/report.js";
 import { resultsMarkdown, sizeGoalChecks } from "./results-report.js";
@@ -70,8 +71,11 @@ async function main(): Promise<void> {
     seed: SEED,
     countMethod: COUNT_NOTE,
   };
-  const json = { meta, instructionsPerTick: factors, results, cmsisNN: CMSIS_NN_FIGURES, sizeGoal: { ...SIZE_GOAL, checks: sizeGoalChecks(results) } };
-  const md = resultsMarkdown(results, meta, factors);
+  // CMSIS-NN's rows come from scripts/bench-cmsis-nn.sh's file when it is there (not measured here).
+  const cmsis = readCmsisNnBench(opts.outDir);
+  const cmsisNN = cmsis && { file: "cmsis-nn.json", commit: cmsis.cmsisNN.commit, date: cmsis.meta.date };
+  const json = { meta, instructionsPerTick: factors, results, cmsisNN, sizeGoal: { ...SIZE_GOAL, checks: sizeGoalChecks(results) } };
+  const md = resultsMarkdown(results, meta, factors, cmsis);
   writeFileAtomic(join(opts.outDir, "results.json"), JSON.stringify(json, null, 2) + "\n");
   writeFileAtomic(join(opts.outDir, "results.md"), md);
   process.stdout.write(md);

@@ -3,7 +3,7 @@
  * goal for model M. Pure formatting of BenchResult rows.
  */
 import type { BenchResult } from "../src/bench/bench-model.js";
-import { CMSIS_NN_FIGURES, SIZE_GOAL } from "./cmsis-reference.js";
+import { SIZE_GOAL, type CmsisNnBench } from "./cmsis-reference.js";
 import { COUNT_NOTE, markdownTable, resultsTable } from "../src/bench/report.js";
 
 /** A size-goal row: the bench figures of model M on one target (flashBytes being what the goal is checked against). */
@@ -28,21 +28,46 @@ export function sizeGoalChecks(results: readonly BenchResult[]): GoalCheck[] {
     }));
 }
 
-export function comparisonTable(results: readonly BenchResult[]): string {
-  const ours = (target: string, size: string) => results.find((r) => r.target === target && r.model === `ref_${size.toLowerCase()}`);
-  const n = (v: number | undefined) => (v === undefined ? "–" : v.toLocaleString("en-US"));
-  const rows: string[][] = [];
-  for (const target of [...new Set(CMSIS_NN_FIGURES.map((c) => c.target))]) {
-    rows.push([target, "seqforge w8a16 (generated C)", ...["S", "M", "L"].map((s) => n(ours(target, s)?.instructionsPerStep))]);
-    for (const c of CMSIS_NN_FIGURES.filter((x) => x.target === target)) rows.push([target, c.kernel, n(c.S), n(c.M), n(c.L)]);
+/**
+ * seqforge's step beside CMSIS-NN's, per target, from bench/cmsis-nn.json (scripts/bench-cmsis-nn.sh):
+ * both the LSTM layer's step alone (CMSIS-NN's LSTM has no dense head, so seqforge's `step`
+ * without `output`), with the commit and date the CMSIS-NN rows were measured at. Without the
+ * file, a line saying how to measure them.
+ */
+export function comparisonTable(results: readonly BenchResult[], cmsis: CmsisNnBench | null): string {
+  if (cmsis === null) {
+    return "Not measured here: `scripts/bench-cmsis-nn.sh CMSIS_NN_DIR` builds ARM CMSIS-NN's arm_lstm_unidirectional_s8 and _s16 from a CMSIS-NN checkout " +
+      "and measures them with this harness (bench/cmsis-nn.json, bench/cmsis-nn.md); this table then shows them beside seqforge's step.\n";
   }
-  return markdownTable(["target", "kernel", "S", "M", "L"], rows);
+  const n = (v: number | undefined) => (v === undefined ? "–" : v.toLocaleString("en-US"));
+  const sizes = ["S", "M", "L"];
+  const ours = (target: string, size: string) => results.find((r) => r.target === target && r.model === `ref_${size.toLowerCase()}`);
+  const rows: string[][] = [];
+  for (const target of [...new Set(cmsis.results.map((c) => c.target))]) {
+    rows.push([target, "seqforge w8a16, `step`", "int16", ...sizes.map((s) => n(ours(target, s)?.stepInstructions))]);
+    for (const kernel of ["s8", "s16"] as const) {
+      const mine = cmsis.results.filter((c) => c.target === target && c.kernel === kernel);
+      if (mine.length === 0) continue;
+      rows.push([
+        target, `CMSIS-NN ${mine[0]!.function} (${mine[0]!.path})`, kernel === "s8" ? "int8" : "int16",
+        ...sizes.map((s) => n(mine.find((c) => c.model === s)?.instructionsPerStep)),
+      ]);
+    }
+  }
+  const c = cmsis.cmsisNN;
+  return (
+    `CMSIS-NN rows measured ${cmsis.meta.date} by \`scripts/bench-cmsis-nn.sh\` at CMSIS-NN ${c.commit.slice(0, 12)}${c.localChanges ? " (with local changes)" : ""} ` +
+    "(bench/cmsis-nn.md has its flash, RAM and the check of every run against float64). Instructions of one LSTM step, the dense head left out on both sides; " +
+    "the weights are int8 on both, the activations x and h as the column says (CMSIS-NN's gates and cell are int16, as seqforge's).\n\n" +
+    markdownTable(["target", "code", "x, h", "S", "M", "L"], rows)
+  );
 }
 
 export function resultsMarkdown(
   results: readonly BenchResult[],
   meta: { compiler: string; qemu: string; seed: number },
   factors: Record<string, number>,
+  cmsis: CmsisNnBench | null,
 ): string {
   const goals = sizeGoalChecks(results);
   const yes = (b: boolean) => (b ? "met" : "**not met**");
@@ -54,12 +79,12 @@ export function resultsMarkdown(
     `Reference models: one standard LSTM layer and a dense head with one output, w8a16, stream mode, random weights (seed ${meta.seed}), quantized with seeded random calibration inputs. ` +
       "S: input 3, hidden 16; M: input 8, hidden 32; L: input 40, hidden 64. Built with -O2 (and -Wall -Wextra -Wpedantic -Wconversion -Werror). " +
       `Per step = the mean of ${results[0]?.steps ?? 32} steps of ${"`step` + `output`"} from a reset state; flash = the model's constant data + its code + what it uses outside them, once per image: the seqforge runtime's 1,026-byte nonlinearity table and the C library routines it calls ` +
-      "(libgcc/newlib, e.g. the 64-bit multiply on Cortex-M0), all from the linker map (CMSIS-NN's flash figure includes its kernels too); RAM = state + the step's scratch; stack = the deepest stack of one step, by stack painting.",
+      "(libgcc/newlib, e.g. the 64-bit multiply on Cortex-M0), all from the linker map; RAM = state + the step's scratch; stack = the deepest stack of one step, by stack painting.",
     "",
     resultsTable(results),
-    "## Against CMSIS-NN (instructions per step, same count method, -O2, gcc 12.2)",
+    "## Against ARM CMSIS-NN (instructions per LSTM step, the same harness and count)",
     "",
-    comparisonTable(results),
+    comparisonTable(results, cmsis),
     `## Size goal for M in stream mode: flash (const + code + library) ≤ ${SIZE_GOAL.flashBytes.toLocaleString("en-US")} bytes, RAM (state + scratch) ≤ ${SIZE_GOAL.ramBytes} bytes`,
     "",
     markdownTable(

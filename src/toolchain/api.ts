@@ -26,6 +26,12 @@ export interface BuildRequest {
   variant?: BuildVariant;
   /** Extra -D definitions, e.g. { SEQFORGE_BENCH: "1" }. */
   defines?: Record<string, string>;
+  /**
+   * C targets: static archives linked after the objects (the linker takes only the members the
+   * program uses), for code built with other flags than the program's own — e.g. a third-party
+   * library the bench compares against (scripts/bench-cmsis-nn.ts).
+   */
+  libraries?: string[];
 }
 
 export interface BuildResult {

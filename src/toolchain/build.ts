@@ -65,7 +65,8 @@ export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
   }
   const executable = join(outDir, target.kind === "qemu" ? "image.elf" : "program");
   // Libraries (-lm, the C library via specs) after the objects, as the linker resolves left to right.
-  await tool(cc, [...linkFlags(target, variant), ...objects, ...ldExtra, "-o", executable], target, `linking ${executable}`);
+  const libraries = (req.libraries ?? []).map((l) => resolve(l));
+  await tool(cc, [...linkFlags(target, variant), ...objects, ...libraries, ...ldExtra, "-o", executable], target, `linking ${executable}`);
 
   const sizes = await readSizes(sizeTool, executable);
   return { executable, mapFile, sizes, objects };

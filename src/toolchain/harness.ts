@@ -4,6 +4,8 @@
  * measurement). They live with the targets (`targets/harness/`) because they are written against
  * the contract every target folder implements in its `seqforge_target.h` (instruction counter,
  * stack painting) and run on every target; they are not part of what `generate` hands to a user.
+ * The CMSIS-NN bench driver measures ARM's LSTM the same way, for the comparison
+ * (scripts/bench-cmsis-nn.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +15,7 @@ import { TARGETS_DIR } from "./targets.js";
 /** `targets/harness/`. */
 export const HARNESS_DIR = join(TARGETS_DIR, "harness");
 
-export type HarnessTemplate = "verify_driver.c.hbs" | "verify_driver.mjs.hbs" | "bench_main.c.hbs";
+export type HarnessTemplate = "verify_driver.c.hbs" | "verify_driver.mjs.hbs" | "bench_main.c.hbs" | "cmsis_nn_bench_main.c.hbs";
 export type HarnessSource = "counter-factor.c";
 
 const compiled = new Map<HarnessTemplate, HandlebarsTemplateDelegate>();

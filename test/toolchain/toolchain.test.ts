@@ -217,6 +217,21 @@ describe("host build and run", () => {
     expect(sanRun.stderr).toMatch(/signed integer overflow/);
   });
 
+  it("links the static archives given as libraries after the objects, taking only the members the program uses", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "twice.c"), "int twice(int x);\nint twice(int x) { return 2 * x; }\n");
+    // A member the program does not use may need what the image lacks: the linker must leave it out.
+    writeFileSync(join(dir, "unused.c"), "int missing(void);\nint unused(void);\nint unused(void) { return missing(); }\n");
+    writeFileSync(join(dir, "main.c"), "#include <stdio.h>\nint twice(int x);\nint main(void) { printf(\"twice=%d\\n\", twice(21)); return 0; }\n");
+    for (const f of ["twice", "unused"]) execFileSync("gcc", ["-c", join(dir, `${f}.c`), "-o", join(dir, `${f}.o`)]);
+    execFileSync("ar", ["rcs", join(dir, "libpair.a"), join(dir, "twice.o"), join(dir, "unused.o")]);
+    const sources = [join(dir, "main.c")];
+    await expect(buildProgram({ target: "host", sources, includeDirs: [], outDir: join(dir, "without") })).rejects.toThrow(/twice/);
+    const b = await buildProgram({ target: "host", sources, includeDirs: [], outDir: join(dir, "with"), libraries: [join(dir, "libpair.a")] });
+    const r = await runProgram({ target: "host", executable: b.executable, args: [], cwd: dir, timeoutMs: 10_000 });
+    expect(r).toMatchObject({ exitCode: 0, stdout: "twice=42\n" });
+  });
+
   it("kills a program that runs past its time and says so", async () => {
     const dir = tmp();
     const b = await buildProgram({ target: "host", sources: [join(FIXTURES, "hang.c")], includeDirs: [], outDir: dir });
