@@ -15,7 +15,7 @@ import { compareRecords } from "./compare.js";
 import { decodeOutputs, encodeInputs, type DriverRecord } from "./driver-io.js";
 import { LANGUAGE_NAMES, type Language } from "../codegen/languages.js";
 import { languageOf, writeProgram } from "./program.js";
-import { Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
+import { adversarialInputs, Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
 import { simulateRecords } from "./reference.js";
 
 const PREFIX = "fuzz";
@@ -28,15 +28,20 @@ export interface FuzzCase {
 }
 
 /**
- * The case of one seed: a model and `runs` input sequences of 1 … 12 rows (window mode: at least
- * a window, so each run predicts at least once).
+ * The case of one seed: a model (input and hidden sizes 1 … `maxSize`) and `runs` input
+ * sequences: three in four random, of 1 … 12 rows; every fourth adversarial (integer limits, a
+ * long constant run, alternating extremes: random-quant-model.ts), of 9 … 41 rows. Window mode:
+ * at least a window, so each run predicts at least once.
  */
-export function makeCase(seed: number, runs = 16): FuzzCase {
+export function makeCase(seed: number, runs = 16, maxSize = 64): FuzzCase {
   const d = new Draw(seededRandom(seed));
-  const spec = randomSpec(d);
+  const spec = randomSpec(d, maxSize);
   const model = randomQuantModel(d, spec);
   const min = spec.mode === "window" ? spec.window : 1;
-  const inputs = Array.from({ length: runs }, () => randomInputs(d, d.int(min, min + 11), spec.inputSize, model.fixed!.x.bits));
+  const bits = model.fixed!.x.bits;
+  const inputs = Array.from({ length: runs }, (_, k) =>
+    k % 4 === 3 ? adversarialInputs(d, d.int(min + 8, min + 40), spec.inputSize, bits) : randomInputs(d, d.int(min, min + 11), spec.inputSize, bits),
+  );
   return { seed, model, inputs };
 }
 
