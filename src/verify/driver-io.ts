@@ -128,6 +128,24 @@ export function recordBytes(model: QuantModel): number {
   return O * l.bytes.y + L * H * (l.bytes.c + l.bytes.h);
 }
 
+/** Records as the driver writes them (no "SQFO" or trailer): what the soak compares byte for byte. */
+export function encodeRecords(model: QuantModel, records: readonly DriverRecord[]): Uint8Array {
+  const l = layout(model);
+  const buf = new Uint8Array(records.length * recordBytes(model));
+  const view = new DataView(buf.buffer);
+  let at = 0;
+  const put = (kind: Kind, bytes: number, v: number) => {
+    writeValue(view, at, kind, v);
+    at += bytes;
+  };
+  for (const r of records) {
+    for (const v of r.y) put(l.kinds.y, l.bytes.y, v);
+    for (const layer of r.c) for (const v of layer) put(l.kinds.c, l.bytes.c, v);
+    for (const layer of r.h) for (const v of layer) put(l.kinds.h, l.bytes.h, v);
+  }
+  return buf;
+}
+
 /** Parses the driver's output file; throws DriverOutputError when it is cut short or malformed. */
 export function decodeOutputs(model: QuantModel, data: Uint8Array): DriverRecord[] {
   const l = layout(model);
