@@ -214,7 +214,7 @@ export function proofTable(proof: OverflowProof): string[] {
     "| --- | --- | ---: | ---: | ---: |",
   ];
   for (const b of proof.bounds) {
-    lines.push(`| ${b.name} | ${b.type} | ${b.bound} (${pow2(b.bound)}) | ${pow2(b.limit + 1n)} - 1 | ${headroomBits(b).toFixed(1)} |`);
+    lines.push(`| ${b.name} | ${b.type} | ${b.bound} (${pow2(b.bound)}) | 2^${(b.limit + 1n).toString(2).length - 1} - 1 | ${headroomBits(b).toFixed(1)} |`);
   }
   const sat = proof.saturable.filter((s) => s.bound > s.range).map((s) => s.name);
   lines.push("");
