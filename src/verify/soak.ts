@@ -111,11 +111,26 @@ export async function soak(model: QuantModel, label: string, target: string, ste
     throw new Error(`${target}: the soak driver ${res.timedOut ? "timed out" : `exited ${res.exitCode}`}: ${(res.stderr + res.stdout).trim().slice(0, 500)}`);
   }
   const t2 = Date.now();
+  const compared = compareSoak(model, rows, join(dir, "soak.out"));
+  const t3 = Date.now();
+  return { target, model: label, steps, ...compared, seconds: { build: (t1 - t0) / 1000, run: (t2 - t1) / 1000, compare: (t3 - t2) / 1000 } };
+}
 
+/** What compareSoak finds in a driver's output file. */
+export type SoakComparison = Omit<SoakResult, "target" | "model" | "steps" | "seconds">;
+
+/**
+ * Compares the verify driver's output file for the stream `rows` (one record per row, from one
+ * reset) with the simulator's records, byte for byte, reading the file in chunks; hashes both,
+ * keeps spot records and the last, and runs the simulator under the overflow proof's observer.
+ */
+export function compareSoak(model: QuantModel, rows: readonly ArrayLike<number>[], outputFile: string): SoakComparison {
+  const steps = rows.length;
+  const target = outputFile;
   const proof = proveOverflow(model);
   const obs = new ProofObserver(model, proof);
   const bytes = recordBytes(model);
-  const fd = openSync(join(dir, "soak.out"), "r");
+  const fd = openSync(outputFile, "r");
   const hashTarget = createHash("sha256");
   const hashSim = createHash("sha256");
   const maxAbs = { y: 0, c: 0, h: 0 };
@@ -127,13 +142,17 @@ export async function soak(model: QuantModel, label: string, target: string, ste
   try {
     const head = Buffer.alloc(4);
     readSync(fd, head, 0, 4, 0);
-    if (head.toString("latin1") !== "SQFO") throw new Error(`${target}: soak.out does not start with SQFO`);
+    if (head.toString("latin1") !== "SQFO") throw new Error(`${target}: does not start with SQFO`);
     let position = 4;
     const chunk = Buffer.alloc(CHUNK * bytes);
     obs.reset();
     for (let from = 0; from < steps && firstDifference === null; from += CHUNK) {
       const n = Math.min(CHUNK, steps - from);
       const got = readSync(fd, chunk, 0, n * bytes, position);
+      if (got === 0 && n > 0) {
+        firstDifference = `after step ${from}: the output file ends`;
+        break;
+      }
       position += got;
       const expected: DriverRecord[] = [];
       for (let t = from; t < from + n; t++) {
@@ -168,11 +187,7 @@ export async function soak(model: QuantModel, label: string, target: string, ste
   } finally {
     closeSync(fd);
   }
-  const t3 = Date.now();
   return {
-    target,
-    model: label,
-    steps,
     records,
     firstDifference,
     sha256Target: hashTarget.digest("hex"),
@@ -183,7 +198,6 @@ export async function soak(model: QuantModel, label: string, target: string, ste
     saturations: satRecord(obs.sim.sats),
     outsideProof: obs.outside(),
     proofHeadroomBits: proof.headroomBits,
-    seconds: { build: (t1 - t0) / 1000, run: (t2 - t1) / 1000, compare: (t3 - t2) / 1000 },
   };
 }
 
