@@ -12,6 +12,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ToolMissingError } from "../errors.js";
 import { cSources, generateC } from "../codegen/generate.js";
 import { sizeFigures } from "../codegen/figures.js";
 import { buildProgram, loadTarget, runProgram } from "../toolchain/index.js";
@@ -145,7 +146,9 @@ export async function runBatch(cases: readonly FuzzCase[], workDir: string, fail
       return cases.map((c) => ({ seed: c.seed, sequences: sequencesOf(c), failure: null }));
     }
     if (passed.size === cases.length) passed = new Set();
-  } catch {
+  } catch (err) {
+    // A missing compiler or QEMU is no finding about any model.
+    if (err instanceof ToolMissingError) throw err;
     // A build that fails: every model is rerun alone below, to find which one.
   }
   const results: CaseResult[] = [];
