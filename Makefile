@@ -11,7 +11,7 @@ OUT := out
 # redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
 PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser demo screenshot bench bench-ts bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser fuzz soak demo screenshot bench bench-ts bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -52,6 +52,18 @@ test-qemu: setup
 
 test-browser: setup
 	npx vitest run --project browser
+
+# The fuzzer at five times the scale of `make test`: 5,000 random models on the host (C under the
+# sanitizers, 50 per program) and 200 for the TypeScript module; counts and time printed. A
+# failure is shrunk and written to fuzz-failures/. Override with SEQFORGE_FUZZ_CASES=N etc.
+fuzz: setup typecheck
+	$(PLAIN_IF_REDIRECTED) SEQFORGE_FUZZ_CASES=$${SEQFORGE_FUZZ_CASES:-5000} SEQFORGE_FUZZ_TS_CASES=$${SEQFORGE_FUZZ_TS_CASES:-200} \
+	  npx vitest run --project fuzz test/verify/fuzz.fuzz.test.ts
+
+# A 1,000,000-step stream on the host and 100,000 steps on Cortex-M4 under QEMU, per soak model,
+# bit-exact with the simulator at every step and within the overflow proof: bench/soak.json, bench/soak.md.
+soak: setup scripts
+	node build/scripts/soak.js --out bench
 
 # The demo on the bundled data (data/README.md): Seattle daily weather, 2012–2014 to train (the
 # last 20% of it for validation and early stopping), 2015 held out to test. The model predicts

@@ -13,6 +13,7 @@ import { observeRanges, maxAbs, type ObservedRanges } from "./ranges.js";
 import { fixedEngine } from "./fixed-engine.js";
 import { roundHalfAway } from "./int-ops.js";
 import { buildTanhTable } from "./nonlinearity.js";
+import { assertNoOverflow } from "./overflow.js";
 import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "../model/schemes.js";
 import {
   GATE_FRAC,
@@ -92,16 +93,13 @@ export function rowBounds(q: number[], rows: number, cols: number): number[] {
 
 /**
  * The accumulator reduction P: the smallest shift with (B + 2^(P-1)) >> P ≤ 2^31 - 1 for every
- * row bound B (w16a16); for int32-accumulator schemes the bound must hold with P = 0.
+ * row bound B (w16a16); 0 for the int32-accumulator schemes.
  */
-export function accShiftFor(bounds: number[], wide: boolean, what: string): number {
+export function accShiftFor(bounds: number[], wide: boolean): number {
   const B = Math.max(0, ...bounds);
-  if (!wide) {
-    if (B > 2 ** 31 - 1) {
-      throw new InputError(what, "", `rows too long for an int32 accumulator (bound ${B}); use a smaller model or w16a16`);
-    }
-    return 0;
-  }
+  // An int32 accumulator is not reduced; whether it fits is the overflow proof's to say
+  // (overflow.ts, with the input's true width), naming the layer, gate and bound.
+  if (!wide) return 0;
   let P = 0;
   while ((P === 0 ? B : Math.floor((B + 2 ** (P - 1)) / 2 ** P)) > 2 ** 31 - 1) P++;
   return P;
@@ -177,8 +175,8 @@ function quantizeLayer(
   const { qmax, wide } = weightFacts(scheme);
   const qx = quantizeRows(w.wx, 4 * H, I, qmax);
   const qh = quantizeRows(w.wh, 4 * H, H, qmax);
-  const accShiftX = accShiftFor(rowBounds(qx.q, 4 * H, I), wide, what);
-  const accShiftH = accShiftFor(rowBounds(qh.q, 4 * H, H), wide, what);
+  const accShiftX = accShiftFor(rowBounds(qx.q, 4 * H, I), wide);
+  const accShiftH = accShiftFor(rowBounds(qh.q, 4 * H, H), wide);
   // Real value of one unit of each reduced accumulator, in units of z's Q15.
   const realX = qx.scale.map((s) => s * 2 ** accShiftX * 2 ** (Z_FRAC - inFmt.frac));
   const realH = qh.scale.map((s) => s * 2 ** accShiftH * 2 ** (Z_FRAC - fmt.hFrac));
@@ -216,7 +214,7 @@ export function buildFixedPoint(model: FloatModel, scheme: IntegerScheme, format
   }
   const { qmax, wide } = weightFacts(scheme);
   const qw = quantizeRows(model.weights.head.w, a.outputSize, H, qmax);
-  const accShift = accShiftFor(rowBounds(qw.q, a.outputSize, H), wide, what);
+  const accShift = accShiftFor(rowBounds(qw.q, a.outputSize, H), wide);
   const reals = qw.scale.map((s) => s * 2 ** accShift * 2 ** (formats.yFrac - inFmt.frac));
   const { shift, m } = chooseMultipliers(reals, what);
   const head: IntHead = {
@@ -313,6 +311,8 @@ export function quantizeModel(opts: QuantizeOptions): QuantModel {
     calibration: { dataFile: opts.calib.file, dataHash: opts.calib.hash, rows: 0, steps: 0, headroom: HEADROOM, tensors: [] },
     accuracy: { calib: emptyMetrics(), data: null, dataFile: null },
   };
+  // Refused before anything runs on it: a model that could overflow has no defined output.
+  assertNoOverflow(draft, what);
   const onCalib = measureAccuracy(model, draft, opts.calib);
   const onData = opts.data ? measureAccuracy(model, draft, opts.data) : null;
   return {

@@ -5,6 +5,7 @@
  */
 import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { CELLS } from "../model/cells.js";
+import { proofTable, proveOverflow } from "./overflow.js";
 
 const g = (v: number, p = 4) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(p - 1) : v.toPrecision(p));
 
@@ -28,6 +29,10 @@ export function quantReport(q: QuantModel): string {
   for (const t of q.calibration.tensors) {
     const sd = t.saturations === null ? "-" : String(dataSat[t.tensor] ?? "-");
     lines.push(`| ${t.tensor} | ${g(t.min)} | ${g(t.max)} | ${fmtName(t.format)} | ${t.saturations ?? "-"} | ${q.accuracy.data ? sd : "-"} |`);
+  }
+  if (q.fixed) {
+    lines.push("");
+    lines.push(...proofTable(proveOverflow(q, q.fixed)));
   }
   lines.push("");
   lines.push(`against float64 (normalised outputs):`);

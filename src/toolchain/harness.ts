@@ -15,7 +15,7 @@ import { TARGETS_DIR } from "./targets.js";
 /** `targets/harness/`. */
 export const HARNESS_DIR = join(TARGETS_DIR, "harness");
 
-export type HarnessTemplate = "verify_driver.c.hbs" | "verify_driver.mjs.hbs" | "bench_main.c.hbs" | "cmsis_nn_bench_main.c.hbs";
+export type HarnessTemplate = "verify_driver.c.hbs" | "verify_driver.mjs.hbs" | "bench_main.c.hbs" | "cmsis_nn_bench_main.c.hbs" | "fuzz_batch.c.hbs";
 export type HarnessSource = "counter-factor.c";
 
 const compiled = new Map<HarnessTemplate, HandlebarsTemplateDelegate>();

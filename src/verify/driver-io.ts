@@ -43,6 +43,37 @@ export function driverSource(model: QuantModel, prefix: string): string {
   });
 }
 
+/**
+ * The fuzzer's driver of many integer models in one program (targets/harness/fuzz_batch.c.hbs):
+ * each model generated with its own prefix, run on `runs` sequences read from one input file (the
+ * sequences' input files, concatenated in model order) into one output file (their output files,
+ * concatenated).
+ */
+export function batchDriverSource(models: readonly { model: QuantModel; prefix: string; runs: number }[]): string {
+  const views = models.map(({ model, prefix, runs }) => {
+    if (model.scheme === "f32") throw new Error(`the batch driver runs integer models; ${prefix} is f32`);
+    const l = layout(model);
+    return {
+      p: prefix,
+      P: prefix.toUpperCase(),
+      scheme: model.scheme,
+      runs,
+      windowMode: model.architecture.mode === "window",
+      inKind: l.kinds.x,
+      inBytes: l.bytes.x,
+      outBytes: l.bytes.y,
+      cBytes: l.bytes.c,
+      hBytes: l.bytes.h,
+    };
+  });
+  return renderHarness("fuzz_batch.c.hbs", {
+    count: views.length,
+    models: views,
+    any8: views.some((v) => v.inKind === "i8"),
+    any16: views.some((v) => v.inKind === "i16"),
+  });
+}
+
 /** The JavaScript driver of the TypeScript module `NAME.ts` (built to NAME.js beside it). */
 export function nodeDriverSource(model: QuantModel, name: string): string {
   return renderHarness("verify_driver.mjs.hbs", { name, windowMode: model.architecture.mode === "window" });
@@ -90,19 +121,44 @@ export interface DriverRecord {
 
 export class DriverOutputError extends Error {}
 
+/** Bytes of one record of the driver's output file: y, then c and h of every layer. */
+export function recordBytes(model: QuantModel): number {
+  const l = layout(model);
+  const { outputSize: O, layers: L, hiddenSize: H } = model.architecture;
+  return O * l.bytes.y + L * H * (l.bytes.c + l.bytes.h);
+}
+
+/** Records as the driver writes them (no "SQFO" or trailer): what the soak compares byte for byte. */
+export function encodeRecords(model: QuantModel, records: readonly DriverRecord[]): Uint8Array {
+  const l = layout(model);
+  const buf = new Uint8Array(records.length * recordBytes(model));
+  const view = new DataView(buf.buffer);
+  let at = 0;
+  const put = (kind: Kind, bytes: number, v: number) => {
+    writeValue(view, at, kind, v);
+    at += bytes;
+  };
+  for (const r of records) {
+    for (const v of r.y) put(l.kinds.y, l.bytes.y, v);
+    for (const layer of r.c) for (const v of layer) put(l.kinds.c, l.bytes.c, v);
+    for (const layer of r.h) for (const v of layer) put(l.kinds.h, l.bytes.h, v);
+  }
+  return buf;
+}
+
 /** Parses the driver's output file; throws DriverOutputError when it is cut short or malformed. */
 export function decodeOutputs(model: QuantModel, data: Uint8Array): DriverRecord[] {
   const l = layout(model);
   const { outputSize: O, layers: L, hiddenSize: H } = model.architecture;
-  const recordBytes = O * l.bytes.y + L * H * (l.bytes.c + l.bytes.h);
+  const bytes = recordBytes(model);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const tag = (at: number) => String.fromCharCode(...data.subarray(at, at + 4));
   if (data.length < 12 || tag(0) !== "SQFO") throw new DriverOutputError("the output file does not start with SQFO");
   const end = data.length - 8;
   if (tag(end) !== "SQFE") throw new DriverOutputError("the output file has no trailer: the run was cut short");
   const count = view.getUint32(end + 4, true);
-  if (4 + count * recordBytes !== end) {
-    throw new DriverOutputError(`the output file holds ${(end - 4) / recordBytes} records, its trailer says ${count}`);
+  if (4 + count * bytes !== end) {
+    throw new DriverOutputError(`the output file holds ${(end - 4) / bytes} records, its trailer says ${count}`);
   }
   const records: DriverRecord[] = [];
   let at = 4;

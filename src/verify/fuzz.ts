@@ -15,8 +15,8 @@ import { compareRecords } from "./compare.js";
 import { decodeOutputs, encodeInputs, type DriverRecord } from "./driver-io.js";
 import { LANGUAGE_NAMES, type Language } from "../codegen/languages.js";
 import { languageOf, writeProgram } from "./program.js";
-import { Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
-import { simulateRecords } from "./reference.js";
+import { adversarialInputs, Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
+import { recordSteps, simulateRecords } from "./reference.js";
 
 const PREFIX = "fuzz";
 
@@ -28,15 +28,20 @@ export interface FuzzCase {
 }
 
 /**
- * The case of one seed: a model and `runs` input sequences of 1 … 12 rows (window mode: at least
- * a window, so each run predicts at least once).
+ * The case of one seed: a model (input and hidden sizes 1 … `maxSize`) and `runs` input
+ * sequences: three in four random, of 1 … 12 rows; every fourth adversarial (integer limits, a
+ * long constant run, alternating extremes: random-quant-model.ts), of 9 … 41 rows. Window mode:
+ * at least a window, so each run predicts at least once.
  */
-export function makeCase(seed: number, runs = 16): FuzzCase {
+export function makeCase(seed: number, runs = 16, maxSize = 64): FuzzCase {
   const d = new Draw(seededRandom(seed));
-  const spec = randomSpec(d);
+  const spec = randomSpec(d, maxSize);
   const model = randomQuantModel(d, spec);
   const min = spec.mode === "window" ? spec.window : 1;
-  const inputs = Array.from({ length: runs }, () => randomInputs(d, d.int(min, min + 11), spec.inputSize, model.fixed!.x.bits));
+  const bits = model.fixed!.x.bits;
+  const inputs = Array.from({ length: runs }, (_, k) =>
+    k % 4 === 3 ? adversarialInputs(d, d.int(min + 8, min + 40), spec.inputSize, bits) : randomInputs(d, d.int(min, min + 11), spec.inputSize, bits),
+  );
   return { seed, model, inputs };
 }
 
@@ -51,6 +56,8 @@ export interface CaseResult {
   sequences: number;
   /** Null on a pass; else what failed, with the folder the case was written to. */
   failure: string | null;
+  /** Where a comparison failed: the run (input sequence) and the record in it. */
+  at?: { run: number; record: number };
 }
 
 /** Writes the case's generated code, driver and inputs; returns the sources to build (the model's first, the driver last). */
@@ -110,6 +117,8 @@ export interface RunOptions {
   /** `host` (the default, built with the sanitizers), a cross target (release build, QEMU) or `ts` (the TypeScript module under Node). */
   target?: string;
   timeoutMs?: number;
+  /** Write a failing case to `failuresDir` (default true; the shrinker saves only the smallest). */
+  save?: boolean;
 }
 
 /** Input/output pairs per driver process: QEMU's semihosting command line takes 32 arguments. */
@@ -126,9 +135,10 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
   const language = languageOf(target);
   const dir = resolve(workDir, `seed-${c.seed}-${target}`);
   const sources = await writeCaseFiles(dir, c, language);
-  const fail = async (what: string): Promise<CaseResult> => {
+  const fail = async (what: string, at?: CaseResult["at"]): Promise<CaseResult> => {
+    if (opts.save === false) return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what}`, at };
     const saved = await saveFailure(c, failuresDir, what, language);
-    return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what} (case written to ${saved})` };
+    return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what} (case written to ${saved})`, at };
   };
   let executable: string;
   try {
@@ -164,8 +174,43 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
     if (cmp.countMismatch) return fail(`run ${k}: ${cmp.countMismatch.actual} records, ${cmp.countMismatch.expected} expected`);
     if (cmp.first) {
       const f = cmp.first;
-      return fail(`run ${k}, record ${f.record}: ${f.tensor}[${f.index}]: ${LANGUAGE_NAMES[language]} ${f.actual}, simulator ${f.expected}`);
+      return fail(`run ${k}, record ${f.record}: ${f.tensor}[${f.index}]: ${LANGUAGE_NAMES[language]} ${f.actual}, simulator ${f.expected}`, { run: k, record: f.record });
     }
   }
   return { seed: c.seed, sequences: sequencesOf(c), failure: null };
+}
+
+/**
+ * The smallest reproducer this shrinker finds for a failure at `at`: the one failing sequence,
+ * cut to the rows its failing record needs (window mode: that record's window alone, from a
+ * reset state; stream mode: the rows up to it). Null when there is nothing to cut.
+ */
+export function shrinkCase(c: FuzzCase, at: NonNullable<CaseResult["at"]>): FuzzCase | null {
+  const rows = c.inputs[at.run]!;
+  const [first, last] = recordSteps(c.model, at.record);
+  const cut = c.model.architecture.mode === "window" ? rows.slice(first, last + 1) : rows.slice(0, last + 1);
+  if (c.inputs.length === 1 && cut.length === rows.length) return null;
+  return { ...c, inputs: [cut] };
+}
+
+/**
+ * Runs a case on its own, and when it fails, shrinks it (shrinkCase) and writes the smallest
+ * case that still fails to `failuresDir`, with its replay commands; the message says how much
+ * was cut.
+ */
+export async function runAndShrink(c: FuzzCase, workDir: string, failuresDir: string, opts: RunOptions = {}): Promise<CaseResult> {
+  const target = opts.target ?? "host";
+  const whole = await runCase(c, workDir, failuresDir, { ...opts, save: false });
+  if (whole.failure === null) return whole;
+  let smallest: { c: FuzzCase; r: CaseResult } = { c, r: whole };
+  const cut = whole.at ? shrinkCase(c, whole.at) : null;
+  if (cut) {
+    const r = await runCase(cut, resolve(workDir, "shrunk"), failuresDir, { ...opts, save: false });
+    if (r.failure !== null) smallest = { c: cut, r };
+  }
+  const rows = smallest.c.inputs.reduce((n, s) => n + s.length, 0);
+  const note = smallest.c === c ? "" : ` (shrunk from ${c.inputs.length} sequences to 1 of ${rows} rows)`;
+  const what = smallest.r.failure!.replace(`seed ${c.seed} on ${target}: `, "");
+  const saved = await saveFailure(smallest.c, failuresDir, `${what}${note}`, languageOf(target));
+  return { ...whole, failure: `seed ${c.seed} on ${target}: ${what}${note} (case written to ${saved})` };
 }

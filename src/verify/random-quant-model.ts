@@ -132,8 +132,8 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
     // Unbounded h (seed cell), a8: h's format is calibrated in cFrac - 8 … 7; draw it (ends
     // often: the shortest h' shift saturates h, the longest is the c-top-8-bits format).
     const hFrac = CELLS[cell].boundedH ? aBits - 1 : aBits === 16 ? cFrac : d.chance(0.3) ? d.pick([cFrac - 8, 7]) : d.int(cFrac - 8, 7);
-    const accShiftX = accShiftFor(rowBounds(wx, 4 * H, I), wide, "random");
-    const accShiftH = accShiftFor(rowBounds(wh, 4 * H, H), wide, "random");
+    const accShiftX = accShiftFor(rowBounds(wx, 4 * H, I), wide);
+    const accShiftH = accShiftFor(rowBounds(wh, 4 * H, H), wide);
     const accBits = Math.ceil(Math.log2(qmax * 2 ** (aBits - 1) * Math.sqrt(Math.max(I, H)))) - (wide ? Math.max(accShiftX, accShiftH) : 0);
     layers.push({
       inFrac: inFmt.frac,
@@ -155,7 +155,7 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
     inFmt = { frac: hFrac, bits: aBits };
   }
   const hw = weights(d, O, H, qmax);
-  const accShift = accShiftFor(rowBounds(hw, O, H), wide, "random");
+  const accShift = accShiftFor(rowBounds(hw, O, H), wide);
   const head: IntHead = {
     w: hw,
     bias: biases(d, O, 2 ** 14),
@@ -235,4 +235,36 @@ export function randomInputs(d: Draw, rows: number, size: number, bits: 8 | 16):
     );
   }
   return out;
+}
+
+/** The adversarial sequences' shapes (makeCase mixes them with random ones). */
+export const ADVERSARIAL_KINDS = ["limits", "constant", "alternating", "checkerboard", "step"] as const;
+
+/**
+ * An adversarial sequence: every row at the integer limits (each row all minimum or all maximum),
+ * one row held for the whole run (a long constant run: the state driven to its fixed point),
+ * whole rows alternating between the extremes, a checkerboard of extremes flipping every row, or
+ * a step from one extreme to the other halfway.
+ */
+export function adversarialInputs(d: Draw, rows: number, size: number, bits: 8 | 16, kind = d.pick(ADVERSARIAL_KINDS)): number[][] {
+  const lo = bits === 8 ? -128 : -32768;
+  const hi = -lo - 1;
+  const row = (v: number) => Array<number>(size).fill(v);
+  const held = d.chance(0.5) ? row(d.pick([lo, hi])) : randomInputs(d, 1, size, bits)[0]!;
+  const first = d.pick([lo, hi]);
+  const other = first === lo ? hi : lo;
+  return Array.from({ length: rows }, (_, t) => {
+    switch (kind) {
+      case "limits":
+        return row(d.pick([lo, hi]));
+      case "constant":
+        return [...held];
+      case "alternating":
+        return row(t % 2 === 0 ? first : other);
+      case "checkerboard":
+        return Array.from({ length: size }, (_, k) => ((t + k) % 2 === 0 ? first : other));
+      case "step":
+        return row(t < rows / 2 ? first : other);
+    }
+  });
 }

@@ -76,3 +76,12 @@ export function quantized(model: FloatModel, scheme: Scheme, calibRows = 200): Q
     quantizeModel({ model, scheme, source: { modelHash: "sha256:test", modelFile: "model.json" }, calib: seriesData(model, calibRows, 11, "calib.csv") }),
   );
 }
+
+/** A count from the environment (the fuzzer's knobs), or its default; a bad value is an error, not a silent default. */
+export function envCount(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${v}: a positive integer expected`);
+  return n;
+}

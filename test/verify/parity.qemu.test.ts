@@ -1,29 +1,51 @@
 /**
  * Parity under QEMU: random quantized models (the fuzzer's, with extreme weights, multipliers and
- * biases, odd sizes) on Cortex-M4 (DSP kernels: SMLAD / SMLALD), Cortex-M0 (portable kernels, no
- * long multiply) and Cortex-M55; and `verify` on every target for a realistic model of each
- * scheme. The C must equal the simulator bit for bit everywhere.
+ * biases, odd sizes, random and adversarial inputs) on every QEMU core — Cortex-M0 (portable
+ * kernels, no long multiply), M3, M4 and M7 (DSP kernels: SMLAD / SMLALD), M33, M55 (Helium) and
+ * riscv32 — many models per image (src/verify/batch.ts); and `verify` on every target for a
+ * realistic model of each scheme. The C must equal the simulator bit for bit everywhere.
+ *
+ *   SEQFORGE_FUZZ_QEMU_CASES=N  models per core (default 100)
+ *   SEQFORGE_FUZZ_SEED=N        first seed (default 20240601; each core gets its own range)
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { listTargets, mapLimit } from "../../src/toolchain/index.js";
-import { makeCase, runCase } from "../../src/verify/fuzz.js";
+import { listQemuTargets, listTargets, mapLimit } from "../../src/toolchain/index.js";
+import { flashBudget, maxSizeFor, planBatches, runBatch } from "../../src/verify/batch.js";
+import { makeCase } from "../../src/verify/fuzz.js";
 import { verifyModel } from "../../src/verify/verify.js";
-import { floatModel, quantized, seriesData } from "./fixtures.js";
+import { envCount, floatModel, quantized, seriesData } from "./fixtures.js";
 
 const work = mkdtempSync(join(tmpdir(), "seqforge-parity-qemu-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const firstSeed = Number(process.env.SEQFORGE_FUZZ_SEED ?? 20240601);
+const perCore = envCount("SEQFORGE_FUZZ_QEMU_CASES", 100);
+/** Models per image: a QEMU boot and a link each; the flash budget splits further. */
+const PER_IMAGE = 50;
 
 describe("random models under QEMU", () => {
-  for (const target of ["cortex-m4", "cortex-m0", "cortex-m55"]) {
-    it(`${target}: 12 models, every sequence bit-exact`, async () => {
-      const seeds = Array.from({ length: 12 }, (_, i) => firstSeed + 1000 * ["cortex-m4", "cortex-m0", "cortex-m55"].indexOf(target) + i);
-      const results = await mapLimit(seeds, 2, (seed) => runCase(makeCase(seed), work, resolve("fuzz-failures"), { target }));
-      expect(results.filter((r) => r.failure).map((r) => r.failure)).toEqual([]);
-      expect(results.reduce((n, r) => n + r.sequences, 0)).toBeGreaterThan(100);
+  const targets = listQemuTargets();
+  it("cover every core", () => {
+    expect(targets).toEqual(expect.arrayContaining(["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", "riscv32"]));
+  });
+  for (const [t, target] of targets.entries()) {
+    it(`${target}: ${perCore} models, every sequence bit-exact`, { timeout: 1_800_000 }, async () => {
+      const started = Date.now();
+      const maxSize = maxSizeFor(target);
+      const cases = Array.from({ length: perCore }, (_, i) => makeCase(firstSeed + 10_000 * t + i, 16, maxSize));
+      const batches = planBatches(cases, PER_IMAGE, flashBudget(target));
+      const results = (await mapLimit(batches, 2, (b) => runBatch(b, work, resolve("fuzz-failures"), { target }))).flat();
+      const sequences = results.reduce((n, r) => n + r.sequences, 0);
+      const failed = results.filter((r) => r.failure).map((r) => r.failure);
+      console.log(
+        `fuzz ${target}: ${cases.length} models (sizes ≤ ${maxSize}), ${sequences} sequences, ${batches.length} images, ` +
+          `first seed ${firstSeed + 10_000 * t}, ${failed.length} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      expect(failed).toEqual([]);
+      expect(results).toHaveLength(perCore);
+      if (perCore >= 100) expect(sequences).toBeGreaterThan(5000);
     });
   }
 });

@@ -9,6 +9,7 @@ import { defaultModelName, toCPrefix } from "../../codegen/identifier.js";
 import { generateC, type GeneratedFile } from "../../codegen/generate.js";
 import { sizeFigures } from "../../codegen/figures.js";
 import { loadQuantModel, type QuantModel } from "../../model/quant-model-file.js";
+import { assertNoOverflow } from "../../quant/overflow.js";
 import { loadTarget } from "../../toolchain/targets.js";
 import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { OptionError } from "../../errors.js";
@@ -42,6 +43,8 @@ export async function run(args: GenerateArgs): Promise<number> {
   const out = stringFlag("out", args.out);
   const name = args.name === undefined ? prefixFromFileName(modelFile) : toCPrefix(stringFlag("name", args.name));
   const model = loadQuantModel(modelFile);
+  // A file whose integers could overflow (edited and rehashed by hand) has no C that is defined.
+  assertNoOverflow(model, modelFile);
   const files = await generateFiles(model, args, name);
   for (const f of files) assertNotAnInput(join(out, f.name), [{ path: modelFile, what: "the model file" }]);
   for (const f of files) writeFileAtomic(join(out, f.name), f.content);

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { formatMetrics } from "../../codegen/banner.js";
 import { loadNormalizedSeries } from "../../data/model-data.js";
 import { loadQuantModel } from "../../model/quant-model-file.js";
+import { assertNoOverflow } from "../../quant/overflow.js";
 import { resolveTargets } from "../../toolchain/targets.js";
 import { verifyModel, type VerifyReport } from "../../verify/verify.js";
 import { numberFlag, stringFlag } from "../flag-values.js";
@@ -23,6 +24,8 @@ export async function run(args: VerifyArgs): Promise<number> {
   const targets = resolveTargets(stringFlag("target", args.target));
   const timeoutMs = numberFlag("timeout", args.timeout, 1) * 1000;
   const model = loadQuantModel(modelFile);
+  // Nothing to verify in a file whose integers could overflow: its C's behaviour is undefined.
+  assertNoOverflow(model, modelFile);
   const data = loadNormalizedSeries(dataFile, model);
   const workDir = mkdtempSync(join(tmpdir(), "seqforge-verify-"));
   let report: VerifyReport;
