@@ -10,12 +10,12 @@
  * differs), its models that did not pass are rerun one by one with runAndShrink, which names the
  * culprit and writes its smallest failing case: a batch only ever speeds up the passing case.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ToolMissingError } from "../errors.js";
 import { cSources, generateC } from "../codegen/generate.js";
 import { sizeFigures } from "../codegen/figures.js";
-import { buildProgram, loadTarget, runProgram } from "../toolchain/index.js";
+import { buildProgram, loadTarget, runProgram, type RunResult } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
 import { batchDriverSource, decodeOutputs, encodeInputs, recordBytes } from "./driver-io.js";
 import { runAndShrink, sequencesOf, type CaseResult, type FuzzCase } from "./fuzz.js";
@@ -122,27 +122,38 @@ export function passedCases(cases: readonly FuzzCase[], out: Uint8Array): Set<nu
 }
 
 /**
+ * Writes, builds (host: sanitizers; QEMU: release) and runs one batch in `dir`; the program's
+ * output is `dir`/batch.out. Throws when the build fails.
+ */
+export async function buildAndRunBatch(cases: readonly FuzzCase[], dir: string, opts: BatchOptions): Promise<RunResult> {
+  const target = opts.target;
+  const sources = writeBatch(cases, dir, target);
+  const { executable } = await buildProgram({
+    target,
+    variant: target === "host" ? "sanitize" : "release",
+    sources: sources.map((f) => join(dir, f)),
+    includeDirs: [dir],
+    outDir: join(dir, "build"),
+  });
+  return runProgram({ target, executable, args: ["batch.in", "batch.out"], cwd: dir, timeoutMs: opts.timeoutMs ?? 300_000 });
+}
+
+/**
  * Runs one batch on the target; every case gets a result. A case that the batch did not pass is
  * rerun alone (runAndShrink), which decides, and writes the failure.
  */
 export async function runBatch(cases: readonly FuzzCase[], workDir: string, failuresDir: string, opts: BatchOptions): Promise<CaseResult[]> {
   const target = opts.target;
   const dir = resolve(workDir, `batch-${cases[0]!.seed}-${target}`);
-  const sources = writeBatch(cases, dir, target === "host" ? "host" : target);
   let passed = new Set<number>();
   try {
-    const { executable } = await buildProgram({
-      target,
-      variant: target === "host" ? "sanitize" : "release",
-      sources: sources.map((f) => join(dir, f)),
-      includeDirs: [dir],
-      outDir: join(dir, "build"),
-    });
-    const res = await runProgram({ target, executable, args: ["batch.in", "batch.out"], cwd: dir, timeoutMs: opts.timeoutMs ?? 300_000 });
+    const res = await buildAndRunBatch(cases, dir, opts);
     // A sanitizer report or a crash ends the run: the models whose records all came before it
     // and match passed; the rest are rerun alone (all of them when the run failed at its end).
     passed = passedCases(cases, new Uint8Array(readFileSync(join(dir, "batch.out"))));
     if (res.exitCode === 0 && !res.timedOut && passed.size === cases.length) {
+      // Nothing to keep from a batch that passed: a thousand models' builds fill a disk.
+      rmSync(dir, { recursive: true, force: true });
       return cases.map((c) => ({ seed: c.seed, sequences: sequencesOf(c), failure: null }));
     }
     if (passed.size === cases.length) passed = new Set();

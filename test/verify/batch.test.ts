@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { maxSizeFor, planBatches, passedCases, runBatch } from "../../src/verify/batch.js";
+import { buildAndRunBatch, maxSizeFor, planBatches, passedCases, runBatch } from "../../src/verify/batch.js";
 import { makeCase, shrinkCase } from "../../src/verify/fuzz.js";
 import { sizeFigures } from "../../src/codegen/figures.js";
 import { recordSteps } from "../../src/verify/reference.js";
@@ -25,7 +25,10 @@ describe("a fuzz batch", () => {
     const results = await runBatch(cases, work, join(work, "failures"), { target: "host" });
     expect(results.map((r) => r.failure)).toEqual([null, null, null]);
     expect(results.map((r) => r.seed)).toEqual([501, 502, 503]);
+    // A batch that passed leaves nothing behind; rebuilt here by hand to read its output.
     const dir = join(work, "batch-501-host");
+    expect(existsSync(dir)).toBe(false);
+    expect((await buildAndRunBatch(cases, dir, { target: "host" })).exitCode).toBe(0);
     expect(existsSync(join(dir, "fz501.c")) && existsSync(join(dir, "fz503.h"))).toBe(true);
     const out = new Uint8Array(readFileSync(join(dir, "batch.out")));
     expect(passedCases(cases, out)).toEqual(new Set([0, 1, 2]));

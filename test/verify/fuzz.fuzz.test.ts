@@ -30,7 +30,8 @@ const tsCases = envCount("SEQFORGE_FUZZ_TS_CASES", 40);
 const work = mkdtempSync(join(tmpdir(), "seqforge-fuzz-"));
 const failures = resolve("fuzz-failures");
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Removing a thousand models' folders takes longer than a hook's default 10 s on a loaded machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 600_000);
 
 function report(target: string, cases: FuzzCase[], results: CaseResult[], programs: number, started: number): void {
   const sequences = results.reduce((n, r) => n + r.sequences, 0);
