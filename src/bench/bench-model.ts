@@ -79,6 +79,13 @@ export interface BenchResult {
   windowBytes: number;
   /** Deepest stack of one step + output, measured by stack painting. */
   stackBytes: number;
+  /** Deepest stack of one step alone (its scratch included: the scratch lives in step's frame). */
+  stepStackBytes: number;
+  /**
+   * What one step needs in RAM: the state + the deepest stack of the step (= state + scratch +
+   * the rest of the step's stack; the scratch is counted once, inside the stack).
+   */
+  stepRamBytes: number;
   /** Declared constant arrays the compiler folded into code (one-element arrays): in the header's flash figure, not in constBytes. */
   foldedConstBytes: number;
   /** The header's stated figures, and whether the linker map agrees with them (headerAgrees), with the reasons when not. */
@@ -197,6 +204,8 @@ function toResult(
     scratchBytes,
     windowBytes,
     stackBytes: m.stackBytes,
+    stepStackBytes: m.stepStackBytes,
+    stepRamBytes: m.sizes.stateBytes + m.stepStackBytes,
     foldedConstBytes: constCheck.folded.reduce((n, f) => n + f.bytes, 0),
     header,
     headerAgrees: disagreements.length === 0,

@@ -43,8 +43,9 @@ export interface TargetMeasurement {
   maxInstructionsPerStep: number;
   /** Window mode: one PREFIX_predict (reset, a full window of steps, output); else null. */
   instructionsPerPrediction: number | null;
-  /** Deepest stack the measured calls used, from the painted stack. */
+  /** Deepest stack the measured calls used (step + output), and step alone, from the painted stack. */
   stackBytes: number;
+  stepStackBytes: number;
   sizes: ModelSizes;
   /** Raw driver report (ticks), kept for the JSON output. */
   raw: DriverReport;
@@ -108,6 +109,7 @@ export async function measureOnTarget(program: BenchProgram, driver: string, tar
     maxInstructionsPerStep: Math.round(raw.maxTicks * f),
     instructionsPerPrediction: raw.predictTicks === null ? null : Math.round(raw.predictTicks * f),
     stackBytes: raw.stackBytes,
+    stepStackBytes: raw.stepStackBytes,
     sizes,
     raw,
   };
