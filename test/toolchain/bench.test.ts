@@ -147,7 +147,7 @@ describe("reference models", () => {
 describe("tables", () => {
   const row = (target: string, model: string, ips: number, flash: number, ram: number): BenchResult =>
     ({
-      target, model, scheme: "w8a16", mode: "stream", inputSize: 8, hiddenSize: 32, layers: 1, outputSize: 1,
+      target, model, optimize: "speed", scheme: "w8a16", mode: "stream", inputSize: 8, hiddenSize: 32, layers: 1, outputSize: 1,
       instructionsPerStep: ips, minInstructionsPerStep: ips, maxInstructionsPerStep: ips, stepInstructions: ips - 100,
       outputInstructions: 100, macsPerStep: 5152, instructionsPerMac: ips / 5152, instructionsPerPrediction: null,
       flashBytes: flash, constBytes: flash - 1400, codeBytes: 1000, libraryBytes: 400, libraryRoutines: ["__aeabi_lmul", "memcpy"], ramBytes: ram, stateBytes: ram - 64,
@@ -161,7 +161,7 @@ describe("tables", () => {
   it("say that the counts are instructions, not cycles, and warn where the header disagrees", () => {
     const text = benchReport(results);
     expect(text).toMatch(/instructions executed per step .* not cycles/);
-    expect(text).toContain("| cortex-m4 | ref_m (8→32×1→1, stream) | w8a16 | 29,637 |");
+    expect(text).toContain("| cortex-m4 | ref_m (8→32×1→1, stream) | speed | w8a16 | 29,637 |");
     // RAM in step: state + scratch + the rest of the step's stack (the scratch is inside it).
     expect(text).toContain("| 268 (128+64+76) |");
     expect(text).toContain("warning: cortex-m0, ref_m: the header's figures disagree with the image: STATE_BYTES 1, the map places 2");

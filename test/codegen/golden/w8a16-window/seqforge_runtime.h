@@ -41,13 +41,27 @@
 #endif
 
 /*
+ * SEQFORGE_OPTIMIZE_SIZE: 1 chooses the smaller code wherever the paths below differ only in
+ * speed and size, 0 the faster. A generated model defines it (seqforge generate --optimize
+ * speed|size); otherwise 1 when the compiler optimises for size (gcc and clang define
+ * __OPTIMIZE_SIZE__ under -Os).
+ */
+#if !defined(SEQFORGE_OPTIMIZE_SIZE)
+#if defined(__OPTIMIZE_SIZE__)
+#define SEQFORGE_OPTIMIZE_SIZE 1
+#else
+#define SEQFORGE_OPTIMIZE_SIZE 0
+#endif
+#endif
+
+/*
  * SEQFORGE_UNROLL_GATES: 1 unrolls the loop over a unit's four gates (faster: each gate's kind
- * becomes a constant), 0 keeps one copy of it (smaller). By default 0 on Armv6-M (Cortex-M0,
- * M0+: the smallest flash, and the copies cost about 450 bytes there), 1 elsewhere; define it to
- * choose. Same integers either way.
+ * becomes a constant), 0 keeps one copy of it (smaller). By default 0 with SEQFORGE_OPTIMIZE_SIZE
+ * and on Armv6-M (Cortex-M0, M0+: the smallest flash, and the copies cost about 450 bytes
+ * there), 1 elsewhere; define it to choose. Same integers either way.
  */
 #if !defined(SEQFORGE_UNROLL_GATES)
-#if defined(__ARM_ARCH_6M__)
+#if SEQFORGE_OPTIMIZE_SIZE || defined(__ARM_ARCH_6M__)
 #define SEQFORGE_UNROLL_GATES 0
 #else
 #define SEQFORGE_UNROLL_GATES 1
@@ -258,8 +272,7 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
  * no call per unit, no loop counter, every weight read at a constant offset. Faster, and larger
  * by about the unrolled loops' length. 0 keeps one out-of-line loop per kernel: the smallest
  * code (out of line, each inner loop runs from registers; the call costs a few instructions per
- * unit). By default 0 when the compiler optimises for size (gcc and clang define
- * __OPTIMIZE_SIZE__ under -Os, as seqforge generate --optimize size builds) and on Armv6-M
+ * unit). By default 0 with SEQFORGE_OPTIMIZE_SIZE and on Armv6-M
  * (Cortex-M0, M0+: the portable loop, unrolled, was measured no faster and 1.6 KB larger on
  * model M), 1 otherwise; define it to choose. Same integers either way. With it,
  * SEQFORGE_UNIT_DOTS makes the generated per-layer function holding a unit's two dot products
@@ -267,7 +280,7 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
  * layer's loop, gcc spilled their accumulators). (`unused`: a model uses its scheme's kernel only.)
  */
 #if !defined(SEQFORGE_INLINE_KERNELS)
-#if defined(__OPTIMIZE_SIZE__) || defined(__ARM_ARCH_6M__)
+#if SEQFORGE_OPTIMIZE_SIZE || defined(__ARM_ARCH_6M__)
 #define SEQFORGE_INLINE_KERNELS 0
 #else
 #define SEQFORGE_INLINE_KERNELS 1

@@ -18,6 +18,14 @@
 
 #include "tiny.h"
 /*
+ * Built for speed (seqforge generate --optimize speed): 1 keeps the runtime's kernels
+ * compact (one out-of-line loop each, for -Os), 0 unrolls them for this model's sizes (for -O2).
+ * Same integers either way; define SEQFORGE_OPTIMIZE_SIZE when compiling to choose otherwise.
+ */
+#if !defined(SEQFORGE_OPTIMIZE_SIZE)
+#define SEQFORGE_OPTIMIZE_SIZE 0
+#endif
+/*
  * The fixed-point primitives, and the nonlinearity table they read (seqforge_tanh_table): one
  * table per firmware image, shared by every model in it, defined in seqforge_runtime.c.
  */
