@@ -272,18 +272,20 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
  * no call per unit, no loop counter, every weight read at a constant offset. Faster, and larger
  * by about the unrolled loops' length. 0 keeps one out-of-line loop per kernel: the smallest
  * code (out of line, each inner loop runs from registers; the call costs a few instructions per
- * unit). By default 0 with SEQFORGE_OPTIMIZE_SIZE and on Armv6-M
+ * unit). By default 1 on the Arm cores from Armv7-M on, 0 with SEQFORGE_OPTIMIZE_SIZE, on
+ * the host and other processors (there the portable loops stay as they are, which the
+ * sanitizer fuzz covers; unrolled, a host build with -g took a minute per model) and on Armv6-M
  * (Cortex-M0, M0+: the portable loop, unrolled, was measured no faster and 1.6 KB larger on
- * model M), 1 otherwise; define it to choose. Same integers either way. With it,
+ * model M); define it to choose. Same integers either way. With it,
  * SEQFORGE_UNIT_DOTS makes the generated per-layer function holding a unit's two dot products
  * out of line: the unrolled kernels then run with every register to themselves (inlined into the
  * layer's loop, gcc spilled their accumulators). (`unused`: a model uses its scheme's kernel only.)
  */
 #if !defined(SEQFORGE_INLINE_KERNELS)
-#if SEQFORGE_OPTIMIZE_SIZE || defined(__ARM_ARCH_6M__)
-#define SEQFORGE_INLINE_KERNELS 0
-#else
+#if defined(__arm__) && !defined(__ARM_ARCH_6M__) && !SEQFORGE_OPTIMIZE_SIZE
 #define SEQFORGE_INLINE_KERNELS 1
+#else
+#define SEQFORGE_INLINE_KERNELS 0
 #endif
 #endif
 
