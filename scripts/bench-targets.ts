@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../src/util/atomic-write.js";
+import { OPTIMIZE_LEVELS, type Optimize } from "../src/util/optimize.js";
 import { listQemuTargets, loadTarget, type QemuTarget } from "../src/toolchain/index.js";
 import { benchModel, type BenchResult } from "../src/bench/bench-model.js";
 import { readCmsisNnBench, SIZE_GOAL } from "./cmsis-reference.js";
@@ -21,15 +22,23 @@ const SEED = 1;
 
 interface Options {
   targets: string[];
+  /** Both by default: the table shows each target's speed build beside its size build. */
+  levels: Optimize[];
   outDir: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { targets: listQemuTargets(), outDir: "bench" };
+  const opts: Options = { targets: listQemuTargets(), levels: [...OPTIMIZE_LEVELS], outDir: "bench" };
+  const usage = "usage: bench-targets.js [--targets a,b] [--optimize speed,size] [--out DIR]";
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === "--targets") opts.targets = argv[i + 1]!.split(",");
     else if (argv[i] === "--out") opts.outDir = argv[i + 1]!;
-    else throw new Error(`unknown argument ${argv[i]}; usage: bench-targets.js [--targets a,b] [--out DIR]`);
+    else if (argv[i] === "--optimize") {
+      opts.levels = argv[i + 1]!.split(",").map((l) => {
+        if (!(OPTIMIZE_LEVELS as readonly string[]).includes(l)) throw new Error(`--optimize ${l}: expected ${OPTIMIZE_LEVELS.join(" or ")}; ${usage}`);
+        return l as Optimize;
+      });
+    } else throw new Error(`unknown argument ${argv[i]}; ${usage}`);
   }
   return opts;
 }
@@ -51,15 +60,18 @@ async function main(): Promise<void> {
       process.stderr.write(`quantizing reference model ${spec.name} (input ${spec.inputSize}, hidden ${spec.hiddenSize})…\n`);
       const model = referenceQuantModel(spec, { scheme: "w8a16", seed: SEED });
       const name = `ref_${spec.name.toLowerCase()}`;
-      results.push(
-        ...(await benchModel({ model, name, targets: opts.targets, workDir: join(workDir, name), onProgress: (m) => process.stderr.write(`${m}\n`) })),
-      );
+      for (const optimize of opts.levels) {
+        results.push(
+          ...(await benchModel({ model, name, targets: opts.targets, optimize, workDir: join(workDir, name, optimize), onProgress: (m) => process.stderr.write(`${m}\n`) })),
+        );
+      }
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  // Order: by model size, then by target as listed.
-  const order = (r: BenchResult) => REFERENCE_MODELS.findIndex((s) => `ref_${s.name.toLowerCase()}` === r.model) * 100 + opts.targets.indexOf(r.target);
+  // Order: by model size, then by target as listed, speed before size.
+  const order = (r: BenchResult) =>
+    REFERENCE_MODELS.findIndex((s) => `ref_${s.name.toLowerCase()}` === r.model) * 1000 + opts.targets.indexOf(r.target) * 10 + OPTIMIZE_LEVELS.indexOf(r.optimize);
   results.sort((a, b) => order(a) - order(b));
   const described = opts.targets.map((t) => loadTarget(t) as QemuTarget);
   const factors = Object.fromEntries(described.map((t) => [t.name, t.counter.instructionsPerTick]));

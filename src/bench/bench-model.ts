@@ -12,7 +12,8 @@ import { cSources, generateC } from "../codegen/generate.js";
 import { sizeFigures } from "../codegen/figures.js";
 import { f32Engine } from "../quant/f32-engine.js";
 import { quantizeInputs, Simulator, type QuantModel } from "../quant/index.js";
-import { mapLimit } from "../toolchain/index.js";
+import { loadTarget, mapLimit } from "../toolchain/index.js";
+import { DEFAULT_OPTIMIZE, type Optimize } from "../util/optimize.js";
 import { checkConstArrays, declaredConstArrays, type ConstCheck } from "./const-arrays.js";
 import { parseHeaderFigures, type HeaderFigures } from "./header-figures.js";
 import { measureOnTarget, writeDriver, type BenchProgram, type TargetMeasurement } from "./measure.js";
@@ -23,6 +24,8 @@ export interface ModelBenchOptions {
   /** C prefix of the generated code, and the model's name in the results. */
   name: string;
   targets: string[];
+  /** Generate and build for speed (-O2) or size (-Os); default: each target's (targets/<name>.json `optimize`). */
+  optimize?: Optimize;
   workDir: string;
   /** Steps measured (from a reset state); 32 by default. */
   steps?: number;
@@ -36,6 +39,8 @@ export interface ModelBenchOptions {
 export interface BenchResult {
   target: string;
   model: string;
+  /** What the C was generated and built for: speed (-O2, unrolled kernels) or size (-Os, compact). */
+  optimize: Optimize;
   scheme: string;
   mode: string;
   inputSize: number;
@@ -79,6 +84,13 @@ export interface BenchResult {
   windowBytes: number;
   /** Deepest stack of one step + output, measured by stack painting. */
   stackBytes: number;
+  /** Deepest stack of one step alone (its scratch included: the scratch lives in step's frame). */
+  stepStackBytes: number;
+  /**
+   * What one step needs in RAM: the state + the deepest stack of the step (= state + scratch +
+   * the rest of the step's stack; the scratch is counted once, inside the stack).
+   */
+  stepRamBytes: number;
   /** Declared constant arrays the compiler folded into code (one-element arrays): in the header's flash figure, not in constBytes. */
   foldedConstBytes: number;
   /** The header's stated figures, and whether the linker map agrees with them (headerAgrees), with the reasons when not. */
@@ -90,12 +102,27 @@ export interface BenchResult {
 }
 
 export async function benchModel(opts: ModelBenchOptions): Promise<BenchResult[]> {
+  // The C differs with the optimisation (SEQFORGE_OPTIMIZE_SIZE in NAME.c): one generation per
+  // level the targets ask for, results in the order of opts.targets.
+  const levelOf = (t: string): Optimize => {
+    const d = loadTarget(t);
+    return opts.optimize ?? ("optimize" in d ? d.optimize : undefined) ?? DEFAULT_OPTIMIZE;
+  };
+  const results: BenchResult[] = [];
+  for (const level of [...new Set(opts.targets.map(levelOf))]) {
+    const targets = opts.targets.filter((t) => levelOf(t) === level);
+    results.push(...(await benchModelAt(opts, level, targets, join(opts.workDir, level))));
+  }
+  return opts.targets.map((t) => results.find((r) => r.target === t)!);
+}
+
+async function benchModelAt(opts: ModelBenchOptions, optimize: Optimize, targetNames: string[], workDir: string): Promise<BenchResult[]> {
   const { model, name } = opts;
   const steps = opts.steps ?? 32;
   const integer = model.scheme !== "f32";
-  const modelDir = join(opts.workDir, "model");
+  const modelDir = join(workDir, "model");
   mkdirSync(modelDir, { recursive: true });
-  const files = generateC(model, { prefix: name, target: opts.targets.join(","), floatIo: false });
+  const files = generateC(model, { prefix: name, target: targetNames.join(","), floatIo: false, optimize });
   for (const f of files) writeFileSync(join(modelDir, f.name), f.content);
   const header = parseHeaderFigures(files.find((f) => f.name === `${name}.h`)!.content, name);
   const declared = declaredConstArrays(files.find((f) => f.name === `${name}.c`)!.content);
@@ -114,14 +141,14 @@ export async function benchModel(opts: ModelBenchOptions): Promise<BenchResult[]
     runtimeSources: cSources(files).runtime.map((f) => join(modelDir, f)),
     includeDirs: [modelDir],
   };
-  const driver = writeDriver(program, opts.workDir);
+  const driver = writeDriver(program, workDir);
 
-  return mapLimit(opts.targets, opts.parallel ?? 2, async (target) => {
-    opts.onProgress?.(`bench ${name} on ${target}…`);
-    const m = await measureOnTarget(program, driver, target, join(opts.workDir, "targets"));
+  return mapLimit(targetNames, opts.parallel ?? 2, async (target) => {
+    opts.onProgress?.(`bench ${name} on ${target} (${optimize})…`);
+    const m = await measureOnTarget(program, driver, target, join(workDir, "targets"), optimize);
     checkOutputs(m, expected, integer, name);
     const constCheck = checkConstArrays(declared, m.sizes.symbols.filter((s) => s.kind === "const"));
-    return toResult(model, name, m, header, figures.scratchBytes, constCheck);
+    return toResult(model, name, optimize, m, header, figures.scratchBytes, constCheck);
   });
 }
 
@@ -160,6 +187,7 @@ function checkOutputs(m: TargetMeasurement, expected: number[], integer: boolean
 function toResult(
   model: QuantModel,
   name: string,
+  optimize: Optimize,
   m: TargetMeasurement,
   header: HeaderFigures,
   scratchBytes: number,
@@ -172,6 +200,7 @@ function toResult(
   return {
     target: m.target,
     model: name,
+    optimize,
     scheme: model.scheme,
     mode: a.mode,
     inputSize: a.inputSize,
@@ -197,6 +226,8 @@ function toResult(
     scratchBytes,
     windowBytes,
     stackBytes: m.stackBytes,
+    stepStackBytes: m.stepStackBytes,
+    stepRamBytes: m.sizes.stateBytes + m.stepStackBytes,
     foldedConstBytes: constCheck.folded.reduce((n, f) => n + f.bytes, 0),
     header,
     headerAgrees: disagreements.length === 0,

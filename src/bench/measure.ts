@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VerificationError } from "../errors.js";
+import type { Optimize } from "../util/optimize.js";
 import { buildProgram, loadTarget, runProgram } from "../toolchain/index.js";
 import { readSymbols, readUndefined } from "../toolchain/size.js";
 import { requireTool } from "../toolchain/tools.js";
@@ -43,8 +44,9 @@ export interface TargetMeasurement {
   maxInstructionsPerStep: number;
   /** Window mode: one PREFIX_predict (reset, a full window of steps, output); else null. */
   instructionsPerPrediction: number | null;
-  /** Deepest stack the measured calls used, from the painted stack. */
+  /** Deepest stack the measured calls used (step + output), and step alone, from the painted stack. */
   stackBytes: number;
+  stepStackBytes: number;
   sizes: ModelSizes;
   /** Raw driver report (ticks), kept for the JSON output. */
   raw: DriverReport;
@@ -60,7 +62,7 @@ export function writeDriver(program: BenchProgram, workDir: string): string {
   return file;
 }
 
-export async function measureOnTarget(program: BenchProgram, driver: string, targetName: string, workDir: string): Promise<TargetMeasurement> {
+export async function measureOnTarget(program: BenchProgram, driver: string, targetName: string, workDir: string, optimize?: Optimize): Promise<TargetMeasurement> {
   const target = loadTarget(targetName);
   if (target.kind !== "qemu") {
     throw new VerificationError(`${targetName}: the bench counts instructions with a target's counter under QEMU; choose a target run under QEMU`);
@@ -72,6 +74,7 @@ export async function measureOnTarget(program: BenchProgram, driver: string, tar
     includeDirs: program.includeDirs,
     outDir,
     variant: "release",
+    optimize,
   });
   const run = await runProgram({ target: targetName, executable: built.executable, args: [], cwd: outDir, timeoutMs: RUN_TIMEOUT_MS });
   if (run.timedOut) throw new VerificationError(`${targetName}: the bench image did not finish in ${RUN_TIMEOUT_MS / 1000} s`);
@@ -108,6 +111,7 @@ export async function measureOnTarget(program: BenchProgram, driver: string, tar
     maxInstructionsPerStep: Math.round(raw.maxTicks * f),
     instructionsPerPrediction: raw.predictTicks === null ? null : Math.round(raw.predictTicks * f),
     stackBytes: raw.stackBytes,
+    stepStackBytes: raw.stepStackBytes,
     sizes,
     raw,
   };

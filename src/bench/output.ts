@@ -1,6 +1,6 @@
 /**
  * Parsing what the bench driver prints (targets/harness/bench_main.c.hbs):
- *   bench steps=32 reset_ticks=.. step_ticks=.. output_ticks=.. min_ticks=.. max_ticks=.. stack_bytes=.. state_bytes=..
+ *   bench steps=32 reset_ticks=.. step_ticks=.. output_ticks=.. min_ticks=.. max_ticks=.. stack_bytes=.. step_stack_bytes=.. state_bytes=..
  *   bench y=v0,v1,...
  *   bench predict_ticks=.. predict_wrapped=0|1 window_bytes=..      (window mode only)
  */
@@ -14,7 +14,9 @@ export interface DriverReport {
   /** Fewest and most ticks of one step + output. */
   minTicks: number;
   maxTicks: number;
+  /** Deepest stack of step + output, and of step alone (painted before each step). */
   stackBytes: number;
+  stepStackBytes: number;
   stateBytes: number;
   /** The output vector after the last step. */
   y: number[];
@@ -25,7 +27,7 @@ export interface DriverReport {
   windowBytes: number | null;
 }
 
-const FIELDS = ["steps", "reset_ticks", "step_ticks", "output_ticks", "min_ticks", "max_ticks", "stack_bytes", "state_bytes"] as const;
+const FIELDS = ["steps", "reset_ticks", "step_ticks", "output_ticks", "min_ticks", "max_ticks", "stack_bytes", "step_stack_bytes", "state_bytes"] as const;
 
 export function parseDriverOutput(stdout: string): DriverReport {
   const figures = stdout.split("\n").find((l) => l.startsWith("bench steps="));
@@ -49,6 +51,7 @@ export function parseDriverOutput(stdout: string): DriverReport {
     minTicks: get("min_ticks"),
     maxTicks: get("max_ticks"),
     stackBytes: get("stack_bytes"),
+    stepStackBytes: get("step_stack_bytes"),
     stateBytes: get("state_bytes"),
     y,
     // A prediction that wrapped the 24-bit counter has no count (see sf_counter_wrapped).

@@ -22,19 +22,20 @@ function table(header: string[], rows: string[][]): string {
 /** One row per target and model. */
 export function resultsTable(results: readonly BenchResult[]): string {
   const header = [
-    "target", "model", "scheme", "instructions/step", "min–max", "MACs/step", "instr/MAC",
-    "flash B (const+code+library)", "RAM B (state+scratch)", "window B", "stack B",
+    "target", "model", "optimize", "scheme", "instructions/step", "min–max", "MACs/step", "instr/MAC",
+    "flash B (const+code+library)", "RAM B in step (state+scratch+other stack)", "window B", "stack B (step+output)",
   ];
   const rows = results.map((r) => [
     r.target,
     `${r.model} (${r.inputSize}→${r.hiddenSize}×${r.layers}→${r.outputSize}, ${r.mode})`,
+    r.optimize,
     r.scheme,
     n(r.instructionsPerStep),
     `${n(r.minInstructionsPerStep)}–${n(r.maxInstructionsPerStep)}`,
     n(r.macsPerStep),
     r.instructionsPerMac.toFixed(2),
     `${n(r.flashBytes)} (${n(r.constBytes)}+${n(r.codeBytes)}+${n(r.libraryBytes)})`,
-    `${n(r.ramBytes)} (${r.stateBytes}+${r.scratchBytes})`,
+    `${n(r.stepRamBytes)} (${r.stateBytes}+${r.scratchBytes}+${r.stepStackBytes - r.scratchBytes})`,
     n(r.windowBytes),
     n(r.stackBytes),
   ]);

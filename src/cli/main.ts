@@ -13,6 +13,7 @@ import { CELL_NAMES, DEFAULT_CELL } from "../model/cells.js";
 import { DEFAULT_SCHEME, SCHEME_NAMES } from "../model/schemes.js";
 import { RUN_MODES } from "../model/sequence.js";
 import { DIVERGENCE_FACTOR, LOSS_KINDS, OPTIMIZERS, TRAIN_LIMITS } from "../train/api.js";
+import { OPTIMIZE_LEVELS } from "../util/optimize.js";
 
 const json = { json: { type: "boolean", default: false, describe: "print a machine-readable result on stdout" } } as const;
 /** The `<model>` positional of every command that reads a model file. */
@@ -63,6 +64,7 @@ const generateFlags = {
   target: { type: "string", default: "cortex-m4", describe: "the target the C's banner and README name (C only)" },
   name: { type: "string", describe: "C identifier prefix, or the TypeScript module's name (default: from the file name)" },
   "float-io": { type: "boolean", default: false, describe: "also emit float helpers that apply the normalisation (C; the TypeScript module always has them)" },
+  optimize: { choices: OPTIMIZE_LEVELS, describe: "what the C is built for: speed (-O2, kernels unrolled for the model's sizes) or size (-Os, compact kernels); default: the target's (C only)" },
   out: { type: "string", demandOption: true, describe: "folder to write" },
   ...json,
 } as const satisfies Record<string, Options>;
@@ -76,6 +78,7 @@ const verifyFlags = {
 
 const benchFlags = {
   target: { type: "string", default: "cortex-m4", describe: "a QEMU target name, ts (the TypeScript module under Node), or all" },
+  optimize: { choices: OPTIMIZE_LEVELS, describe: "generate and build for speed (-O2) or size (-Os); default: each target's" },
   ...json,
 } as const satisfies Record<string, Options>;
 

@@ -4,6 +4,7 @@
  * same bytes everywhere.
  */
 import type { QuantModel } from "../model/quant-model-file.js";
+import { DEFAULT_OPTIMIZE, type Optimize } from "../util/optimize.js";
 import { banner } from "./banner.js";
 import { render, generatorVersion } from "./templates.js";
 import { checkModelTable, commonView, f32View, integerView, runtimeView } from "./view.js";
@@ -25,6 +26,8 @@ export interface GenerateOptions {
   target: string;
   /** Emit the float helpers that apply the normalisation. */
   floatIo: boolean;
+  /** What the integer model's C is built for (SEQFORGE_OPTIMIZE_SIZE in NAME.c); speed by default. */
+  optimize?: Optimize;
   /** Overrides package.json's version (tests pin it so golden files survive a release). */
   generatorVersion?: string;
 }
@@ -68,7 +71,15 @@ export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFi
   const cName = `${opts.prefix}.c`;
   const files: GeneratedFile[] = [
     { name: hName, content: render("model/model.h", { ...view, banner: bannerFor(hName) }) },
-    { name: cName, content: render(integer ? "model/model-int.c" : "model/model-f32.c", { ...view, banner: bannerFor(cName) }) },
+    {
+      name: cName,
+      content: render(integer ? "model/model-int.c" : "model/model-f32.c", {
+        ...view,
+        banner: bannerFor(cName),
+        optimize: opts.optimize ?? DEFAULT_OPTIMIZE,
+        optimizeSize: (opts.optimize ?? DEFAULT_OPTIMIZE) === "size" ? 1 : 0,
+      }),
+    },
   ];
   if (integer) {
     const runtime = runtimeView(version, RUNTIME_VERSION);

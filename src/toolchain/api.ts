@@ -4,9 +4,10 @@
  * Node for the `node` target. Implemented in this folder; targets are described in
  * `targets/<name>.json`.
  */
+import type { Optimize } from "../util/optimize.js";
 
 export type BuildVariant =
-  /** -O2 with -Wall -Wextra -Wpedantic -Wconversion -Werror (every target). */
+  /** -O2 (or -Os: BuildRequest.optimize) with -Wall -Wextra -Wpedantic -Wconversion -Werror (every target). */
   | "release"
   /** host only: -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all. */
   | "sanitize";
@@ -24,6 +25,8 @@ export interface BuildRequest {
   /** Folder for objects, the image and its map file. */
   outDir: string;
   variant?: BuildVariant;
+  /** release variant: -O2 (speed) or -Os (size); default: the target's `optimize`. */
+  optimize?: Optimize;
   /** Extra -D definitions, e.g. { SEQFORGE_BENCH: "1" }. */
   defines?: Record<string, string>;
   /**

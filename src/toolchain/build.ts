@@ -11,6 +11,7 @@ import Handlebars from "handlebars";
 import { ToolMissingError, VerificationError } from "../errors.js";
 import type { BuildRequest, BuildResult, BuildVariant } from "./api.js";
 import { compileFlags, linkFlags } from "./flags.js";
+import { DEFAULT_OPTIMIZE } from "../util/optimize.js";
 import { runProcess } from "./process.js";
 import { readSizes } from "./size.js";
 import { buildNodeProgram } from "./node.js";
@@ -52,7 +53,8 @@ export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
     ldExtra.push(...target.ldflags);
   }
 
-  const cflags = compileFlags(target, variant);
+  const optimize = req.optimize ?? target.optimize ?? DEFAULT_OPTIMIZE;
+  const cflags = compileFlags(target, variant, optimize);
   const defines = Object.entries(req.defines ?? {}).map(([k, v]) => `-D${k}=${v}`);
   const incs = includeDirs.map((d) => `-I${d}`);
   // One object per source (numbered: two sources may share a base name), so that the map file
@@ -66,7 +68,7 @@ export async function buildProgram(req: BuildRequest): Promise<BuildResult> {
   const executable = join(outDir, target.kind === "qemu" ? "image.elf" : "program");
   // Libraries (-lm, the C library via specs) after the objects, as the linker resolves left to right.
   const libraries = (req.libraries ?? []).map((l) => resolve(l));
-  await tool(cc, [...linkFlags(target, variant), ...objects, ...libraries, ...ldExtra, "-o", executable], target, `linking ${executable}`);
+  await tool(cc, [...linkFlags(target, variant, optimize), ...objects, ...libraries, ...ldExtra, "-o", executable], target, `linking ${executable}`);
 
   const sizes = await readSizes(sizeTool, executable);
   return { executable, mapFile, sizes, objects };

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { InputError, OptionError } from "../errors.js";
 import { validateWith } from "../util/validate.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
+import { OPTIMIZE_LEVELS } from "../util/optimize.js";
 
 /** `targets/` at the package root. */
 export const TARGETS_DIR = join(PACKAGE_ROOT, "targets");
@@ -40,6 +41,8 @@ const Common = {
   /** Architecture flags, added to every compile and link. */
   cflags: z.array(z.string()),
   ldflags: z.array(z.string()),
+  /** What a release build (and `seqforge generate` for this target) optimises for by default: speed (-O2) or size (-Os). */
+  optimize: z.enum(OPTIMIZE_LEVELS).optional(),
 };
 
 export const NativeTargetSchema = z.object({ ...Common, kind: z.literal("native") }).strict();

@@ -17,6 +17,7 @@ import { LANGUAGE_NAMES, type Language } from "../codegen/languages.js";
 import { languageOf, writeProgram } from "./program.js";
 import { adversarialInputs, Draw, randomInputs, randomQuantModel, randomSpec, seededRandom } from "./random-quant-model.js";
 import { recordSteps, simulateRecords } from "./reference.js";
+import type { Optimize } from "../util/optimize.js";
 
 const PREFIX = "fuzz";
 
@@ -119,6 +120,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Write a failing case to `failuresDir` (default true; the shrinker saves only the smallest). */
   save?: boolean;
+  /**
+   * A cross target's release build for speed (-O2, the default) or size (-Os, with
+   * SEQFORGE_OPTIMIZE_SIZE=1 given to the compiler: what generate --optimize size writes).
+   */
+  optimize?: Optimize;
 }
 
 /** Input/output pairs per driver process: QEMU's semihosting command line takes 32 arguments. */
@@ -149,6 +155,7 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
         sources: sources.map((f) => join(dir, f)),
         includeDirs: [dir],
         outDir: join(dir, "build"),
+        ...(opts.optimize ? { optimize: opts.optimize, defines: { SEQFORGE_OPTIMIZE_SIZE: opts.optimize === "size" ? "1" : "0" } } : {}),
       })
     ).executable;
   } catch (err) {

@@ -30,13 +30,22 @@
  * 2^24 ticks (about 20 million instructions); measure longer work in chunks. */
 #define SF_TICKS_MASK 0x00FFFFFFu
 
-/* Starts SysTick free-running from 0xFFFFFF on the processor clock, no interrupt. */
+/*
+ * Starts SysTick free-running from 0xFFFFFF on the processor clock, no interrupt. Any write to CVR
+ * clears it to 0, and it reloads from RVR only on the next tick: a read before that tick returns
+ * 0, and the reload sets COUNTFLAG, so the first region measured after the set-up would start at
+ * 0 and look like a wrap. So wait for the reload, then read CSR to clear COUNTFLAG: the counter
+ * is mid-count, from 0xFFFFFF down, when this returns.
+ */
 static inline void sf_counter_init(void)
 {
     SF_SYST_CSR = 0u;
     SF_SYST_RVR = SF_TICKS_MASK;
-    SF_SYST_CVR = 0u;   /* any write clears it; it reloads from RVR on the next tick */
+    SF_SYST_CVR = 0u;
     SF_SYST_CSR = 5u;   /* ENABLE | CLKSOURCE = processor clock */
+    while (SF_SYST_CVR == 0u) {
+    }
+    (void)SF_SYST_CSR;  /* clears COUNTFLAG */
 }
 
 static inline uint32_t sf_counter_now(void)

@@ -75,6 +75,16 @@ describe("reproducibility", () => {
     }
   });
 
+  it("writes --optimize into the model's C as SEQFORGE_OPTIMIZE_SIZE (speed by default), nothing else", () => {
+    const model = fixtureModel({ scheme: "w8a16" });
+    const c = (optimize?: "speed" | "size") => generateC(model, { prefix: "m", target: "host", floatIo: false, optimize }).find((f) => f.name === "m.c")!.content;
+    expect(c()).toContain("#define SEQFORGE_OPTIMIZE_SIZE 0\n");
+    expect(c("size")).toContain("#define SEQFORGE_OPTIMIZE_SIZE 1\n");
+    expect(c("speed")).toBe(c());
+    const strip = (text: string) => text.replace(/SEQFORGE_OPTIMIZE_SIZE \d|--optimize \w+|for (speed|size)/g, "");
+    expect(strip(c("size"))).toBe(strip(c("speed")));
+  });
+
   it("does not depend on the clock, the time zone or the locale", () => {
     const model = fixtureModel({ scheme: "w8a16" });
     const a = generateC(model, { prefix: "m", target: "host", floatIo: true });

@@ -25,10 +25,12 @@ function kernelCase(scheme: "w8a16" | "w16a16" | "w8a8", seed: number): FuzzCase
 }
 
 describe("dot-product kernels on every path", () => {
-  for (const target of ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m55"]) {
-    it(`${target}: w8a16, w16a16, w8a8 at sizes 23 and 21, bit-exact`, { timeout: 240_000 }, async () => {
+  // speed: the kernels unrolled for the sizes (SEQFORGE_INLINE_KERNELS, -O2); size: the
+  // out-of-line loops (-Os). Cortex-M0 runs its loops in both, built -O2 and -Os.
+  for (const target of ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m55"]) for (const optimize of ["speed", "size"] as const) {
+    it(`${target}, built for ${optimize}: w8a16, w16a16, w8a8 at sizes 23 and 21, bit-exact`, { timeout: 240_000 }, async () => {
       const cases = (["w8a16", "w16a16", "w8a8"] as const).map((scheme, i) => kernelCase(scheme, 7100 + i));
-      const results = await mapLimit(cases, 2, (c) => runCase(c, join(work, target), resolve("fuzz-failures"), { target }));
+      const results = await mapLimit(cases, 2, (c) => runCase(c, join(work, target, optimize), resolve("fuzz-failures"), { target, optimize }));
       expect(results.filter((r) => r.failure).map((r) => r.failure)).toEqual([]);
       expect(results.reduce((n, r) => n + r.sequences, 0)).toBe(18);
     });

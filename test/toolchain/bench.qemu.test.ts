@@ -31,7 +31,8 @@ describe("bench of generated models", () => {
       expect(r.stateBytes).toBe(64); // h and c, 16 int16 each
       expect(r.flashBytes).toBe(r.constBytes + r.codeBytes + r.libraryBytes);
       expect(r.libraryRoutines.length > 0).toBe(r.libraryBytes > 0);
-      expect(r.instructionsPerStep).toBe(r.stepInstructions + r.outputInstructions);
+      // Each is a mean rounded on its own: the sum of the two rounded means is within 1 of the rounded total.
+      expect(Math.abs(r.instructionsPerStep - (r.stepInstructions + r.outputInstructions))).toBeLessThanOrEqual(1);
     }
     // Armv6-M has no 32×32→64 multiply and fewer registers: more instructions per MAC than the M4.
     expect(a[0]!.instructionsPerMac).toBeGreaterThan(a[1]!.instructionsPerMac);
@@ -83,7 +84,7 @@ describe("seqforge bench (the command; needs `npx tsc -p .` first)", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "cortex-m3"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("not cycles");
-    expect(r.stdout).toMatch(/\| cortex-m3 \| motor \(3→16×1→1, stream\) \| w8a16 \| [\d,]+ \|/);
+    expect(r.stdout).toMatch(/\| cortex-m3 \| motor \(3→16×1→1, stream\) \| speed \| w8a16 \| [\d,]+ \|/);
     const host = spawnSync(process.execPath, [join(ROOT, "bin/seqforge.js"), "bench", file, "--target", "host"], { encoding: "utf8" });
     expect(host.status).toBe(2);
     expect(host.stderr).toContain("--target: host has no instruction counter");

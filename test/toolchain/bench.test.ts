@@ -110,15 +110,15 @@ describe("driver", () => {
 
   it("parses the driver's figures and outputs, and refuses output without them", () => {
     const r = parseDriverOutput(
-      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 predict_wrapped=0 window_bytes=36\n",
+      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 step_stack_bytes=88 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 predict_wrapped=0 window_bytes=36\n",
     );
     expect(r).toEqual({
-      steps: 4, resetTicks: 7, stepTicks: 400, outputTicks: 40, minTicks: 109, maxTicks: 111, stackBytes: 96, stateBytes: 64,
+      steps: 4, resetTicks: 7, stepTicks: 400, outputTicks: 40, minTicks: 109, maxTicks: 111, stackBytes: 96, stepStackBytes: 88, stateBytes: 64,
       y: [-3, 12], predictTicks: 900, predictWrapped: false, windowBytes: 36,
     });
     // A prediction that wrapped the 24-bit counter has no count, never a count modulo 2^24.
     const wrapped = parseDriverOutput(
-      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 predict_wrapped=1 window_bytes=36\n",
+      "bench steps=4 reset_ticks=7 step_ticks=400 output_ticks=40 min_ticks=109 max_ticks=111 stack_bytes=96 step_stack_bytes=88 state_bytes=64\nbench y=-3,12\nbench predict_ticks=900 predict_wrapped=1 window_bytes=36\n",
     );
     expect([wrapped.predictTicks, wrapped.predictWrapped, wrapped.windowBytes]).toEqual([null, true, 36]);
     expect(() => parseDriverOutput("seqforge: the program faulted\n")).toThrow(/printed no figures/);
@@ -147,11 +147,11 @@ describe("reference models", () => {
 describe("tables", () => {
   const row = (target: string, model: string, ips: number, flash: number, ram: number): BenchResult =>
     ({
-      target, model, scheme: "w8a16", mode: "stream", inputSize: 8, hiddenSize: 32, layers: 1, outputSize: 1,
+      target, model, optimize: "speed", scheme: "w8a16", mode: "stream", inputSize: 8, hiddenSize: 32, layers: 1, outputSize: 1,
       instructionsPerStep: ips, minInstructionsPerStep: ips, maxInstructionsPerStep: ips, stepInstructions: ips - 100,
       outputInstructions: 100, macsPerStep: 5152, instructionsPerMac: ips / 5152, instructionsPerPrediction: null,
       flashBytes: flash, constBytes: flash - 1400, codeBytes: 1000, libraryBytes: 400, libraryRoutines: ["__aeabi_lmul", "memcpy"], ramBytes: ram, stateBytes: ram - 64,
-      scratchBytes: 64, windowBytes: 0, stackBytes: 150, foldedConstBytes: 0,
+      scratchBytes: 64, windowBytes: 0, stackBytes: 150, stepStackBytes: 140, stepRamBytes: ram - 64 + 140, foldedConstBytes: 0,
       header: { flashBytes: flash - 1000, ramBytes: ram, stateBytes: ram - 64, windowBytes: null, macsPerStep: 5120, macsPerOutput: 32 },
       headerAgrees: target !== "cortex-m0", headerDisagreements: target === "cortex-m0" ? ["STATE_BYTES 1, the map places 2"] : [],
       instructionsPerTick: 1.25, steps: 32,
@@ -161,18 +161,20 @@ describe("tables", () => {
   it("say that the counts are instructions, not cycles, and warn where the header disagrees", () => {
     const text = benchReport(results);
     expect(text).toMatch(/instructions executed per step .* not cycles/);
-    expect(text).toContain("| cortex-m4 | ref_m (8→32×1→1, stream) | w8a16 | 29,637 |");
+    expect(text).toContain("| cortex-m4 | ref_m (8→32×1→1, stream) | speed | w8a16 | 29,637 |");
+    // RAM in step: state + scratch + the rest of the step's stack (the scratch is inside it).
+    expect(text).toContain("| 268 (128+64+76) |");
     expect(text).toContain("warning: cortex-m0, ref_m: the header's figures disagree with the image: STATE_BYTES 1, the map places 2");
   });
 
   it("check the size goal for M", () => {
     expect(sizeGoalChecks(results)).toEqual([
-      { target: "cortex-m0", flashBytes: 9_230, constBytes: 7_830, codeBytes: 1000, libraryBytes: 400, libraryRoutines: ["__aeabi_lmul", "memcpy"], ramBytes: 192, flashMet: false, ramMet: true },
-      { target: "cortex-m4", flashBytes: 8_890, constBytes: 7_490, codeBytes: 1000, libraryBytes: 400, libraryRoutines: ["__aeabi_lmul", "memcpy"], ramBytes: 192, flashMet: true, ramMet: true },
+      { target: "cortex-m0", flashBytes: 9_230, constBytes: 7_830, codeBytes: 1000, libraryBytes: 400, libraryRoutines: ["__aeabi_lmul", "memcpy"], ramBytes: 192, stepRamBytes: 268, flashMet: false, ramMet: true, stepRamMet: null },
+      { target: "cortex-m4", flashBytes: 8_890, constBytes: 7_490, codeBytes: 1000, libraryBytes: 400, libraryRoutines: ["__aeabi_lmul", "memcpy"], ramBytes: 192, stepRamBytes: 268, flashMet: true, ramMet: true, stepRamMet: true },
     ]);
     // The goal's table counts the library routines in the flash it compares, and names them.
     expect(resultsMarkdown(results, { compiler: "gcc", qemu: "qemu", seed: 1 }, {}, null)).toContain(
-      "| cortex-m0 | M | 9,230 | 7,830 | 1,000 | 400 | __aeabi_lmul, memcpy | **not met** | 192 | met |",
+      "| cortex-m0 | M | 9,230 | 7,830 | 1,000 | 400 | __aeabi_lmul, memcpy | **not met** | 192 | met | 268 | – |",
     );
   });
 });

@@ -153,6 +153,8 @@ describe("flags", () => {
     const m4 = loadTarget("cortex-m4") as CTarget;
     expect(compileFlags(m4, "release")).toEqual(expect.arrayContaining(["-Werror", "-O2", "-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]));
     expect(() => compileFlags(m4, "sanitize")).toThrow(/only for native targets/);
+    // --optimize size: -Os in place of -O2, nothing else changes.
+    expect(compileFlags(m4, "release", "size")).toEqual(compileFlags(m4, "release").map((f) => (f === "-O2" ? "-Os" : f)));
   });
 
   it("passes argv through semihosting, refusing arguments the command line cannot carry", () => {

@@ -35,7 +35,7 @@ export async function run(args: BenchArgs): Promise<number> {
   try {
     const qemu = targets.filter((t) => kindOf(t) === "qemu");
     const node = targets.filter((t) => kindOf(t) === "node");
-    const counted: BenchResult[] = qemu.length ? await benchModel({ model, name, targets: qemu, workDir: join(workDir, "qemu"), onProgress }) : [];
+    const counted: BenchResult[] = qemu.length ? await benchModel({ model, name, targets: qemu, optimize: args.optimize, workDir: join(workDir, "qemu"), onProgress }) : [];
     let timed: NodeBenchResult[] = [];
     if (node.length) {
       // ts-morph (the TypeScript compiler) loads only when the TypeScript module is benched.

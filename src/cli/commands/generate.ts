@@ -29,13 +29,15 @@ function prefixFromFileName(modelFile: string): string {
 async function generateFiles(model: QuantModel, args: GenerateArgs, name: string): Promise<GeneratedFile[]> {
   if (args.lang === "ts") {
     if (args["float-io"]) throw new OptionError("floatIo", "the TypeScript module always has quantizeInput and dequantizeOutput; the flag is for --lang c");
+    if (args.optimize !== undefined) throw new OptionError("optimize", "the TypeScript module has one form; the flag chooses how the C is built (--lang c)");
     // ts-morph (the TypeScript compiler) loads only for --lang ts.
     const { generateTsModule } = await import("../../codegen/ts/module.js");
     return generateTsModule(model, { name });
   }
   const target = stringFlag("target", args.target);
-  loadTarget(target);
-  return generateC(model, { prefix: name, target, floatIo: args["float-io"] });
+  const described = loadTarget(target);
+  const optimize = args.optimize ?? ("optimize" in described ? described.optimize : undefined);
+  return generateC(model, { prefix: name, target, floatIo: args["float-io"], optimize });
 }
 
 export async function run(args: GenerateArgs): Promise<number> {

@@ -41,13 +41,27 @@
 #endif
 
 /*
+ * SEQFORGE_OPTIMIZE_SIZE: 1 chooses the smaller code wherever the paths below differ only in
+ * speed and size, 0 the faster. A generated model defines it (seqforge generate --optimize
+ * speed|size); otherwise 1 when the compiler optimises for size (gcc and clang define
+ * __OPTIMIZE_SIZE__ under -Os).
+ */
+#if !defined(SEQFORGE_OPTIMIZE_SIZE)
+#if defined(__OPTIMIZE_SIZE__)
+#define SEQFORGE_OPTIMIZE_SIZE 1
+#else
+#define SEQFORGE_OPTIMIZE_SIZE 0
+#endif
+#endif
+
+/*
  * SEQFORGE_UNROLL_GATES: 1 unrolls the loop over a unit's four gates (faster: each gate's kind
- * becomes a constant), 0 keeps one copy of it (smaller). By default 0 on Armv6-M (Cortex-M0,
- * M0+: the smallest flash, and the copies cost about 450 bytes there), 1 elsewhere; define it to
- * choose. Same integers either way.
+ * becomes a constant), 0 keeps one copy of it (smaller). By default 0 with SEQFORGE_OPTIMIZE_SIZE
+ * and on Armv6-M (Cortex-M0, M0+: the smallest flash, and the copies cost about 450 bytes
+ * there), 1 elsewhere; define it to choose. Same integers either way.
  */
 #if !defined(SEQFORGE_UNROLL_GATES)
-#if defined(__ARM_ARCH_6M__)
+#if SEQFORGE_OPTIMIZE_SIZE || defined(__ARM_ARCH_6M__)
 #define SEQFORGE_UNROLL_GATES 0
 #else
 #define SEQFORGE_UNROLL_GATES 1
@@ -199,37 +213,101 @@ static inline int16_t seqforge_tanh_q15(int32_t z)
  *   z    = sat32(((acc_x * mx + acc_h * mh + 2^(s-1)) >> s) + b)       in int64
  *   gate = tanh_q15(z) for the g gate (is_tanh = 1), else sigmoid_q15(z)
  *        = min(32767, (32768 + tanh(z / 2) + 1) >> 1)
- * |acc| <= 2^31 and 0 <= m < 2^30 keep each product below 2^61: the int64 sum cannot overflow,
- * and |z| < 2^62 before sat32, so |z| is exact in int64.
+ * |acc| <= 2^31 and 0 <= m < 2^30 keep each product below 2^61: the int64 sum p cannot overflow.
+ *
  * sat32 is folded into the range check: both functions are flat (+-32767 before the sigmoid's
- * last step) from |z| >= 2^19 on (tanh from 2^18), and every value sat32 changes keeps its sign
- * and stays at |z| >= 2^19; so saturating first, or not, gives the same gate, bit for bit.
+ * last step) from |z| >= 2^19 on (tanh from 2^18), so any two z of the same sign at or beyond
+ * 2^19 give the same gate, bit for bit. Two evaluations of z rely on it:
+ *
+ * s >= 33 (s is a constant of the layer, so the compiler keeps one of the two): the
+ * requantisation in 32 bits. (p + 2^(s-1)) >> s = (hi + 2^(s-33)) >> (s-32) with
+ * hi = p >> 32 (adding a multiple of 2^32 commutes with the floor of p / 2^32, and floors of
+ * successive divisions compose), and |p| < 2^62 gives |hi| < 2^30 and |v| <= 2^29 for the
+ * shifted v: one 32 x 32 -> 64 multiply and one multiply-accumulate, then only the high word.
+ * b is clamped to [-2^30, 2^30]: where that changes b, |b| > 2^30 and |v| <= 2^29 give
+ * |v + b| > 2^29 >= 2^19 with b's sign, both before and after the clamp, so the gate is the
+ * same; after it, v + b is exact in int32 (below 2^31 in magnitude) and no sat32 is needed.
+ *
+ * s <= 32: z in int64, |z| < 2^62 exact, compared in int64.
  */
 static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
 {
-    const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
-    const int64_t a = z < 0 ? -z : z;
-    int32_t t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
-    if (z < 0) {
+    int32_t t;
+    int negative;
+    if (s >= 33) {
+        const int32_t hi = (int32_t)(seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) >> 32);
+        const int32_t v = (hi + ((int32_t)1 << (s - 33))) >> (s - 32);
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+        const int32_t bc = (int32_t)__builtin_arm_ssat(b, 31); /* SSAT #31: clamp to [-2^30, 2^30 - 1], the same gate */
+#else
+        const int32_t bc = b > 1073741824 ? 1073741824 : (b < -1073741824 ? -1073741824 : b);
+#endif
+        const int32_t z = v + bc;
+        const int32_t a = z < 0 ? -z : z;
+        negative = z < 0;
+        t = a >= (524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(a << is_tanh);
+    } else {
+        const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
+        const int64_t a = z < 0 ? -z : z;
+        negative = z < 0;
+        t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
+    }
+    if (negative) {
         t = -t;
     }
     if (is_tanh) {
         return (int16_t)t;
     }
     t = (32768 + t + 1) >> 1; /* in [1, 32768]: only t = 32767 rounds up to 32768 */
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    return (int16_t)__builtin_arm_ssat(t, 16); /* SSAT #16: min(32767, t) for t >= 1, one instruction */
+#else
     return (int16_t)(t > 32767 ? 32767 : t);
+#endif
 }
 
 /*
- * The dot-product kernels below are kept out of line: inlined into a layer, their accumulators
- * compete for registers with everything else alive there and gcc spills them inside the loop;
- * on their own each inner loop runs from registers. The call costs a few instructions per unit.
- * (`unused`: a model uses the kernel of its scheme only.)
+ * SEQFORGE_INLINE_KERNELS: 1 inlines the dot-product kernels below into the step, where the
+ * model's sizes are constants, and unrolls their loops completely for them (SEQFORGE_UNROLL):
+ * no call per unit, no loop counter, every weight read at a constant offset. Faster, and larger
+ * by about the unrolled loops' length. 0 keeps one out-of-line loop per kernel: the smallest
+ * code (out of line, each inner loop runs from registers; the call costs a few instructions per
+ * unit). By default 1 on the Arm cores from Armv7-M on, 0 with SEQFORGE_OPTIMIZE_SIZE, on
+ * the host and other processors (there the portable loops stay as they are, which the
+ * sanitizer fuzz covers; unrolled, a host build with -g took a minute per model) and on Armv6-M
+ * (Cortex-M0, M0+: the portable loop, unrolled, was measured no faster and 1.6 KB larger on
+ * model M); define it to choose. Same integers either way. With it,
+ * SEQFORGE_UNIT_DOTS makes the generated per-layer function holding a unit's two dot products
+ * out of line: the unrolled kernels then run with every register to themselves (inlined into the
+ * layer's loop, gcc spilled their accumulators). (`unused`: a model uses its scheme's kernel only.)
  */
-#if defined(__GNUC__)
+#if !defined(SEQFORGE_INLINE_KERNELS)
+#if defined(__arm__) && !defined(__ARM_ARCH_6M__) && !SEQFORGE_OPTIMIZE_SIZE
+#define SEQFORGE_INLINE_KERNELS 1
+#else
+#define SEQFORGE_INLINE_KERNELS 0
+#endif
+#endif
+
+#if SEQFORGE_INLINE_KERNELS && defined(__GNUC__) && !defined(__clang__)
+/* gcc's first scheduling pass hoists the unrolled loads of weights far ahead of their use and
+ * spills accumulators to make room: without it, model M's unit on Cortex-M4 takes 224
+ * instructions in place of 244 (the same integers). */
+#define SEQFORGE_KERNEL static inline __attribute__((always_inline, unused))
+#define SEQFORGE_UNROLL _Pragma("GCC unroll 64")
+#define SEQFORGE_UNIT_DOTS static __attribute__((noinline, optimize("no-schedule-insns")))
+#elif SEQFORGE_INLINE_KERNELS && defined(__GNUC__)
+#define SEQFORGE_KERNEL static inline __attribute__((always_inline, unused))
+#define SEQFORGE_UNROLL _Pragma("GCC unroll 64")
+#define SEQFORGE_UNIT_DOTS static __attribute__((noinline))
+#elif defined(__GNUC__)
 #define SEQFORGE_KERNEL static __attribute__((noinline, unused))
+#define SEQFORGE_UNROLL
+#define SEQFORGE_UNIT_DOTS static inline
 #else
 #define SEQFORGE_KERNEL static inline
+#define SEQFORGE_UNROLL
+#define SEQFORGE_UNIT_DOTS static inline
 #endif
 
 #if SEQFORGE_DSP
@@ -290,6 +368,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
     const uint16x8_t even = vidupq_n_u16(0, 2);
     const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
     const int16_t *const octets_end = x + (n & ~7);
+    SEQFORGE_UNROLL
     for (; x != octets_end; x += 8, w += 32) {
         const int16x8_t xv = vldrhq_s16(x);
         a0 = vmladavaq_s16(a0, vldrbq_gather_offset_s16(w, offsets), xv);
@@ -298,6 +377,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
         a3 = vmladavaq_s16(a3, vldrbq_gather_offset_s16(w + 5, offsets), xv);
     }
 #endif
+    SEQFORGE_UNROLL
     for (; x != pairs_end; x += 2, w += 8) {
 #if SEQFORGE_DSP
         const int32_t xx = seqforge_load32(x);
@@ -359,6 +439,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a8(const int8_t *w, const int8_t *x, int n
      */
     const uint8x16_t lane = vidupq_n_u8(0, 1);
     const uint8x16_t offsets = vaddq_u8(vshlq_n_u8(vandq_u8(lane, vdupq_n_u8(13)), 2), vandq_u8(lane, vdupq_n_u8(2)));
+    SEQFORGE_UNROLL
     for (; k + 15 < n; k += 16, w += 64) {
         const int8x16_t xv = vldrbq_s8(x + k);
         a0 = vmladavaq_s8(a0, vldrbq_gather_offset_s8(w, offsets), xv);
@@ -367,6 +448,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a8(const int8_t *w, const int8_t *x, int n
         a3 = vmladavaq_s8(a3, vldrbq_gather_offset_s8(w + 9, offsets), xv);
     }
 #endif
+    SEQFORGE_UNROLL
     for (; k + 3 < n; k += 4, w += 16) {
 #if SEQFORGE_DSP
         const int32_t xw = seqforge_load32(x + k);
@@ -391,6 +473,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a8(const int8_t *w, const int8_t *x, int n
         a3 += w[9] * x0 + w[11] * x2 + w[13] * x1 + w[15] * x3;
 #endif
     }
+    SEQFORGE_UNROLL
     for (; k < n; k++, w += 4) {
         const int32_t x0 = x[k];
         a0 += w[0] * x0;
@@ -424,6 +507,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w16_a16(const int16_t *w, const int16_t *x, i
      */
     const uint16x8_t lane = vidupq_n_u16(0, 1);
     const uint16x8_t offsets = vaddq_u16(lane, vmulq_n_u16(vbicq_n_u16(lane, 1), 3));
+    SEQFORGE_UNROLL
     for (; k + 7 < n; k += 8, w += 32) {
         const int16x8_t xv = vldrhq_s16(x + k);
         a0 = vmlaldavaq_s16(a0, vldrhq_gather_shifted_offset_s16(w, offsets), xv);
@@ -432,6 +516,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w16_a16(const int16_t *w, const int16_t *x, i
         a3 = vmlaldavaq_s16(a3, vldrhq_gather_shifted_offset_s16(w + 6, offsets), xv);
     }
 #endif
+    SEQFORGE_UNROLL
     for (; k + 1 < n; k += 2, w += 8) {
 #if SEQFORGE_DSP
         const int32_t xx = seqforge_load32(x + k);

@@ -18,6 +18,14 @@
 
 #include "tiny.h"
 /*
+ * Built for speed (seqforge generate --optimize speed): 1 keeps the runtime's kernels
+ * compact (one out-of-line loop each, for -Os), 0 unrolls them for this model's sizes (for -O2).
+ * Same integers either way; define SEQFORGE_OPTIMIZE_SIZE when compiling to choose otherwise.
+ */
+#if !defined(SEQFORGE_OPTIMIZE_SIZE)
+#define SEQFORGE_OPTIMIZE_SIZE 0
+#endif
+/*
  * The fixed-point primitives, and the nonlinearity table they read (seqforge_tanh_table): one
  * table per firmware image, shared by every model in it, defined in seqforge_runtime.c.
  */
@@ -88,6 +96,17 @@ static const int32_t tiny_l0_b[16] = {
  *   c' = sat16(rshr(f * c, 15) + rshr(i * g, 16))                Q14
  *   h' = rshr(o * tanh(c' * 2^1), 15)                 Q15
  */
+/*
+ * Both dot products of unit j (its four gate rows against x, and against h): with
+ * SEQFORGE_INLINE_KERNELS the kernels are unrolled here for this layer's sizes, in a function of
+ * their own so that the unrolled loops have every register to themselves.
+ */
+SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t ax[4], int32_t ah[4])
+{
+    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, ax);
+    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, ah);
+}
+
 static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 {
     int16_t h_new[4]; /* scratch: every row reads the old h, so the new h waits here */
@@ -99,8 +118,7 @@ static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
         int g;
         int16_t cn;
 
-        seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, ax);
-        seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, ah);
+        tiny_l0_dots(j, x, h, ax, ah);
 #if SEQFORGE_UNROLL_GATES && defined(__GNUC__)
 #pragma GCC unroll 4
 #endif
