@@ -184,6 +184,8 @@ export function parseVersionedJson(
   file: string,
   format: string,
   supportedVersion: number,
+  /** Earlier versions the caller still reads (and upgrades after this check). */
+  olderVersions: readonly number[] = [],
 ): unknown {
   let raw: unknown;
   try {
@@ -210,8 +212,8 @@ export function parseVersionedJson(
       `format version ${r.version} is newer than this seqforge reads (${supportedVersion}); upgrade seqforge`,
     );
   }
-  if (r.version !== supportedVersion) {
-    throw new InputError(file, "field version", `version ${supportedVersion} expected, found ${r.version}`);
+  if (r.version !== supportedVersion && !olderVersions.includes(r.version)) {
+    throw new InputError(file, "field version", `version ${[...olderVersions, supportedVersion].join(" or ")} expected, found ${r.version}`);
   }
   return raw;
 }

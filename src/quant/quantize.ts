@@ -130,8 +130,13 @@ export interface ActFormat {
   bits: 8 | 16;
 }
 
+/** The model input's formats: one per column, and the finest of them (layer 0's accumulator side). */
+export interface InputFormat extends ActFormat {
+  fracs: number[];
+}
+
 export interface ChosenFormats {
-  x: ActFormat;
+  x: InputFormat;
   /** Per layer: c's format (int16) and h's. */
   layers: { cFrac: number; hFrac: number; hBits: 8 | 16 }[];
   yFrac: number;
@@ -151,7 +156,10 @@ export function hFracFor(cell: CellKind, aBits: 8 | 16, cFrac: number, hMaxAbs: 
 
 export function chooseFormats(model: FloatModel, scheme: IntegerScheme, ranges: ObservedRanges): ChosenFormats {
   const aBits = integerFacts(scheme).activationBits;
-  const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1), bits: aBits };
+  // One format per input column: a column with a wide normalised range (precipitation's ±8)
+  // no longer costs the narrow ones (temperatures) their resolution (docs/fixed-point.md).
+  const fracs = ranges.xCols.map((r) => chooseFrac(maxAbs(r), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1));
+  const x: InputFormat = { frac: Math.max(...fracs), bits: aBits, fracs };
   const layers = ranges.layers.map((r) => {
     const cFrac = chooseFrac(maxAbs(r.c), 16, HEADROOM, 0, 15);
     return { cFrac, hFrac: hFracFor(model.architecture.cell, aBits, cFrac, maxAbs(r.h)), hBits: aBits as 8 | 16 };
@@ -165,17 +173,28 @@ function weightFacts(scheme: IntegerScheme): { qmax: number; wide: boolean } {
   return { qmax: 2 ** (f.weightBits - 1) - 1, wide: f.accumulatorBits === 64 };
 }
 
+/**
+ * Layer 0's wx with 2^(frac - fracs[k]) folded into column k: x_q[k] in Q fracs[k] times the
+ * folded column is the product in Q frac, so the row stays one dot product with one multiplier.
+ */
+export function foldInputColumns(wx: ArrayLike<number>, rows: number, x: InputFormat): number[] {
+  const I = x.fracs.length;
+  if (wx.length !== rows * I) throw new Error(`wx holds ${wx.length} weights, ${rows} × ${I} expected`);
+  return Array.from(wx, (v, n) => v * 2 ** (x.frac - x.fracs[n % I]!));
+}
+
 function quantizeLayer(
   w: LayerWeights,
   I: number,
   H: number,
-  inFmt: ActFormat,
+  inFmt: ActFormat | InputFormat,
   fmt: ChosenFormats["layers"][number],
   scheme: IntegerScheme,
   what: string,
 ): IntLayer {
   const { qmax, wide } = weightFacts(scheme);
-  const qx = quantizeRows(w.wx, 4 * H, I, qmax);
+  const wx = "fracs" in inFmt ? foldInputColumns(w.wx, 4 * H, inFmt) : w.wx;
+  const qx = quantizeRows(wx, 4 * H, I, qmax);
   const qh = quantizeRows(w.wh, 4 * H, H, qmax);
   const accShiftX = accShiftFor(rowBounds(qx.q, 4 * H, I), wide, what);
   const accShiftH = accShiftFor(rowBounds(qh.q, 4 * H, H), wide, what);
@@ -208,7 +227,7 @@ export function buildFixedPoint(model: FloatModel, scheme: IntegerScheme, format
   const a = model.architecture;
   const H = a.hiddenSize;
   const layers: IntLayer[] = [];
-  let inFmt = formats.x;
+  let inFmt: ActFormat | InputFormat = formats.x;
   for (let l = 0; l < a.layers; l++) {
     const fmt = formats.layers[l]!;
     layers.push(quantizeLayer(model.weights.layers[l]!, l === 0 ? a.inputSize : H, H, inFmt, fmt, scheme, what));
@@ -255,6 +274,9 @@ export function measureAccuracy(model: FloatModel, q: QuantModel, data: Normaliz
   return compareOutputs(ref.outputs, out.outputs, targets, engine.saturations());
 }
 
+/** The calibration tensor (and saturation counter) of input column k. */
+export const inputTensor = (k: number) => `x[${k}]`;
+
 function calibrationSummary(
   ranges: ObservedRanges,
   fx: FixedPoint | null,
@@ -268,7 +290,9 @@ function calibrationSummary(
     format,
     saturations,
   });
-  const tensors: TensorCalibration[] = [t("x", ranges.x, fx ? fx.x : null, fx ? sats.x ?? 0 : null)];
+  const tensors: TensorCalibration[] = ranges.xCols.map((r, k) =>
+    t(inputTensor(k), r, fx ? { frac: fx.x.fracs[k]!, bits: fx.x.bits } : null, fx ? sats[inputTensor(k)] ?? 0 : null),
+  );
   ranges.layers.forEach((r, l) => {
     const L = fx?.layers[l];
     const s = (name: string) => (fx ? sats[`layer${l}.${name}`] ?? 0 : null);

@@ -25,6 +25,8 @@ export interface LayerRanges {
 
 export interface ObservedRanges {
   x: Range;
+  /** Each input column's range: the column's own format is chosen from it. */
+  xCols: Range[];
   layers: LayerRanges[];
   y: Range;
   /** Steps run (window mode: every step of every window). */
@@ -51,6 +53,7 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
   const y = new Float64Array(arch.outputSize);
   const ranges: ObservedRanges = {
     x: emptyRange(),
+    xCols: Array.from({ length: arch.inputSize }, emptyRange),
     layers: Array.from({ length: arch.layers }, () => ({
       z: emptyRange(),
       i: emptyRange(),
@@ -78,7 +81,10 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
     reset: () => resetFloatState(state),
     step: (x) => {
       ranges.steps++;
-      for (const v of x) see(ranges.x, v);
+      x.forEach((v, k) => {
+        see(ranges.x, v);
+        see(ranges.xCols[k]!, v);
+      });
       floatStep(model, state, x, y, observe);
       return y;
     },

@@ -27,7 +27,10 @@ export function quantReport(q: QuantModel): string {
   const dataSat = q.accuracy.data?.saturations ?? {};
   for (const t of q.calibration.tensors) {
     const sd = t.saturations === null ? "-" : String(dataSat[t.tensor] ?? "-");
-    lines.push(`| ${t.tensor} | ${g(t.min)} | ${g(t.max)} | ${fmtName(t.format)} | ${t.saturations ?? "-"} | ${q.accuracy.data ? sd : "-"} |`);
+    // An input column's tensor x[k] is named with its feature: each has its own format.
+    const col = /^x\[(\d+)\]$/.exec(t.tensor);
+    const name = col ? `${t.tensor} ${q.features[Number(col[1])] ?? ""}`.trim() : t.tensor;
+    lines.push(`| ${name} | ${g(t.min)} | ${g(t.max)} | ${fmtName(t.format)} | ${t.saturations ?? "-"} | ${q.accuracy.data ? sd : "-"} |`);
   }
   lines.push("");
   lines.push(`against float64 (normalised outputs):`);
