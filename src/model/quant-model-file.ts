@@ -159,6 +159,10 @@ export type FixedPoint = z.infer<typeof FixedPoint>;
 export const Float32Weights = z.object({ layers: z.array(LayerWeights), head: HeadWeights });
 export type Float32Weights = z.infer<typeof Float32Weights>;
 
+/** How a calibrated format was chosen (docs/fixed-point.md "Choosing a format by its error"). */
+export const FormatMethodEnum = z.enum(["max", "percentile", "mse"]);
+export type FormatMethod = z.infer<typeof FormatMethodEnum>;
+
 /** One tensor's calibration record. */
 export const TensorCalibration = z.object({
   /** `x`, `layer0.z`, `layer0.i`, `layer0.f`, `layer0.g`, `layer0.o`, `layer0.c`, `layer0.h`, `y`. */
@@ -167,6 +171,8 @@ export const TensorCalibration = z.object({
   max: finite,
   /** The format chosen (null for tensors with a fixed format, or for f32). */
   format: TensorFormat.nullable(),
+  /** The clipping rule whose format was kept, for the tensors calibration chooses (absent in version 1). */
+  method: FormatMethodEnum.optional(),
   /** Saturations counted by the simulator over the calibration data (null where none can happen, or f32). */
   saturations: z.number().int().nonnegative().nullable(),
 });
