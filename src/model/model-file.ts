@@ -72,6 +72,12 @@ export const Training = z.object({
   flags: z.record(z.string(), z.unknown()),
   lossHistory: z.array(EpochRecord),
   bestEpoch: z.number().int().nonnegative().nullable(),
+  /**
+   * The linear autoregressive baseline fitted on the same training windows (src/data/linear-baseline.ts):
+   * per target, [intercept, then feature k of window row r at 1 + r·I + k], normalised units.
+   * Absent from models trained before it, or with too few training samples.
+   */
+  linearBaseline: z.object({ coefficients: z.array(z.array(finite)), samples: z.number().int().nonnegative() }).optional(),
 });
 export type Training = z.infer<typeof Training>;
 
