@@ -99,8 +99,9 @@ bench: setup scripts
 bench-ts: build scripts
 	node build/scripts/bench-ts.js --out bench
 
-# Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
-# 100,000-step streaming runs: bench/quant.json, bench/quant.md.
+# Fixed-point accuracy per series (scripts/series.ts), scheme, cell and run mode against issue
+# 12's goals, nonlinearity error bounds, and 100,000-step streaming runs on the demo series:
+# bench/quant.json, bench/quant.md.
 bench-quant: setup scripts
 	node build/scripts/bench-quant.js --out bench
 
