@@ -11,7 +11,7 @@ OUT := out
 # redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
 PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser fuzz soak demo screenshot bench bench-ts bench-train bench-quant bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser fuzz soak demo screenshot bench bench-ts bench-train bench-quant forget-bias bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -112,10 +112,16 @@ bench: setup scripts
 bench-ts: build scripts
 	node build/scripts/bench-ts.js --out bench
 
-# Fixed-point accuracy per scheme and cell on the demo task, nonlinearity error bounds, and
-# 100,000-step streaming runs: bench/quant.json, bench/quant.md.
+# Fixed-point accuracy per series (scripts/series.ts), scheme, cell and run mode against issue
+# 12's goals, nonlinearity error bounds, and 100,000-step streaming runs on the demo series:
+# bench/quant.json, bench/quant.md.
 bench-quant: setup scripts
 	node build/scripts/bench-quant.js --out bench
+
+# The initial forget-gate bias, 0 against 1, on every bundled series (three seeds each):
+# bench/forget-bias.json, bench/forget-bias.md.
+forget-bias: setup scripts
+	node build/scripts/forget-bias.js --out bench
 
 # One training iteration (forward, BPTT, update) against numpy running the same algorithm
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.

@@ -7,7 +7,7 @@ import type { QuantModel } from "../model/quant-model-file.js";
 import { DEFAULT_OPTIMIZE, type Optimize } from "../util/optimize.js";
 import { banner } from "./banner.js";
 import { render, generatorVersion } from "./templates.js";
-import { checkModelTable, commonView, f32View, integerView, runtimeView } from "./view.js";
+import { checkModelTable, commonView, f32View, inputFormatsText, integerView, runtimeView } from "./view.js";
 
 /**
  * Bumped when the runtime (seqforge_runtime.h, seqforge_runtime.c) changes in a way older models
@@ -102,7 +102,7 @@ export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFi
     horizonPlural: a.horizon !== 1,
     inputDescription: io(
       integer
-        ? `normalised ((raw - mean) / scale) and quantized to Q${model.fixed!.x.frac} ${view.inType}`
+        ? `normalised ((raw - mean) / scale) and quantized to ${inputFormatsText(model.fixed!)} ${view.inType}`
         : "normalised: (raw - mean) / scale",
       model.features,
     ),

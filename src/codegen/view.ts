@@ -168,7 +168,17 @@ function kernelName(scheme: IntegerScheme): string {
   return `w${f.weightBits}_a${f.activationBits}`;
 }
 
-function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme) {
+/**
+ * Layer 0 of a model whose features have different formats: what the input weights' columns
+ * carry (the quantizer folded 2^(frac - fracs[k]) into column k), or null when they share one.
+ */
+function foldNote(fixed: FixedPoint): string | null {
+  const x = fixed.x;
+  if (x.fracs.every((f) => f === x.frac)) return null;
+  return `feature k in Q f[k] (${inputFormatsText(fixed)}); column k carries 2^(${x.frac} - f[k]), so every row sums in Q${x.frac}`;
+}
+
+function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme, fixed: FixedPoint) {
   const rows = 4 * H;
   const blocks = (v: number[], n: number) => matrix(packUnitBlocks(v, H, n, scheme), 4 * n, int, (j) => `unit ${j}`);
   return {
@@ -180,7 +190,8 @@ function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: 
     inputSize: I,
     inputPlural: I !== 1,
     inType: l.inBits === 8 ? "int8_t" : "int16_t",
-    inFrac: l.inFrac,
+    inFormat: layerInputText(fixed, index),
+    fold: index === 0 ? foldNote(fixed) : null,
     cFrac: l.cFrac,
     hFrac: l.hFrac,
     shift: l.shift,
@@ -203,12 +214,28 @@ function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: 
   };
 }
 
+/**
+ * Layer l's input format as a comment says it: `Q15`; for layer 0 of a model whose features have
+ * different formats, `Q10, Q15, Q10 by feature, summed in Q15` (the folded weight columns).
+ */
+export function layerInputText(fixed: FixedPoint, l: number): string {
+  const inFrac = fixed.layers[l]!.inFrac;
+  if (l > 0 || fixed.x.fracs.every((f) => f === inFrac)) return `Q${inFrac}`;
+  return `${inputFormatsText(fixed)}, summed in Q${inFrac}`;
+}
+
+/** The input formats as a comment says them: `Q7` when every feature shares it, else `Q7, Q7, Q3, Q6 by feature`. */
+export function inputFormatsText(fixed: FixedPoint): string {
+  const f = fixed.x.fracs;
+  return f.every((v) => v === f[0]) ? `Q${f[0]}` : `Q${f.join(", Q")} by feature`;
+}
+
 export function integerView(model: QuantModel, fixed: FixedPoint, common: CommonView, floatIo: boolean) {
   const a = model.architecture;
   const H = a.hiddenSize;
   const t = cTypes(model.scheme);
   const scheme = model.scheme as IntegerScheme;
-  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, scheme));
+  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, scheme, fixed));
   const head = fixed.head;
   const norm = model.normalization;
   const xMax = fixed.x.bits === 8 ? 127 : 32767;
@@ -219,7 +246,7 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     kernel: kernelName(scheme),
     wide: integerFacts(scheme).accumulatorBits === 64,
     a8: integerFacts(scheme).activationBits === 8,
-    inFrac: fixed.x.frac,
+    inFormats: inputFormatsText(fixed),
     outFrac: head.outFrac,
     cFracs: fixed.layers.map((l) => l.cFrac).join(", Q"),
     hFracs: fixed.layers.map((l) => l.hFrac).join(", Q"),
@@ -239,7 +266,8 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
           inScale: inline(norm.input.scale, doubleLiteral),
           outMean: inline(norm.output.mean, doubleLiteral),
           outScale: inline(norm.output.scale, doubleLiteral),
-          inStep: doubleLiteral(2 ** fixed.x.frac),
+          // 2^fracs[k]: each feature's own input format (docs/fixed-point.md "Input and output").
+          inStep: inline(fixed.x.fracs.map((f) => 2 ** f), doubleLiteral),
           outStep: doubleLiteral(2 ** -head.outFrac),
           inMax: xMax,
           inMin: -xMax - 1,

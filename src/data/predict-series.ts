@@ -50,6 +50,11 @@ export interface TargetAccuracy extends Accuracy {
   count: number;
   /** Persistence (the target's value at row j-K); null when K = 0, where it would be the answer itself. */
   persistence: Accuracy | null;
+  /**
+   * The linear AR baseline (linear-baseline.ts) and the model, both over the rows the baseline
+   * predicts (those with a whole window); null without a baseline.
+   */
+  linear: { baseline: Accuracy; model: Accuracy; count: number } | null;
 }
 
 /**
@@ -62,7 +67,10 @@ export function scorePredictions(
   targets: readonly string[],
   horizon: number,
   fromRow = 0,
+  /** The linear baseline's predictions (data units), values[target][k] for rows[k]. */
+  linear: Predictions | null = null,
 ): TargetAccuracy[] {
+  const linearAt = new Map(linear?.rows.map((j, k) => [j, k]) ?? []);
   const keep = pred.rows.flatMap((j, k) => (j >= fromRow ? [k] : []));
   const rows = keep.map((k) => pred.rows[k]!);
   const scores: TargetAccuracy[] = [];
@@ -76,7 +84,33 @@ export function scorePredictions(
       count: rows.length,
       ...accuracy(p, a),
       persistence: horizon > 0 ? accuracy(persistence(actual, rows, horizon), a) : null,
+      linear: linear ? againstLinear(keep.filter((k) => linearAt.has(pred.rows[k]!))) : null,
     });
+    function againstLinear(both: number[]) {
+      if (both.length === 0) return null;
+      const truth = Float64Array.from(both, (k) => actual![pred.rows[k]!]!);
+      return {
+        baseline: accuracy(Float64Array.from(both, (k) => linear!.values[o]![linearAt.get(pred.rows[k]!)!]!), truth),
+        model: accuracy(Float64Array.from(both, (k) => pred.values[o]![k]!), truth),
+        count: both.length,
+      };
+    }
   });
   return scores;
+}
+
+/**
+ * A score as the command line prints it: the model's RMSE beside persistence and the linear AR
+ * baseline, and a plain sentence when the baseline does at least as well as the model.
+ */
+export function scoreLines(label: string, s: TargetAccuracy, window: number): string[] {
+  const p4 = (v: number) => v.toPrecision(4);
+  const others = [s.persistence ? `persistence ${p4(s.persistence.rmse)}` : null, s.linear ? `linear AR ${p4(s.linear.baseline.rmse)}` : null].filter(Boolean);
+  const lines = [`${label}: RMSE ${p4(s.rmse)}${others.length ? ` (${others.join(", ")})` : ""}, MAE ${p4(s.mae)}, ${s.count} predictions`];
+  if (s.linear && s.linear.baseline.rmse <= s.linear.model.rmse) {
+    lines.push(
+      `${s.target}: the LSTM does not beat a linear autoregressive model of the last ${window} rows (RMSE ${p4(s.linear.baseline.rmse)} against the LSTM's ${p4(s.linear.model.rmse)} on the same ${s.linear.count} rows): the linear model would do as well for a fraction of the flash`,
+    );
+  }
+  return lines;
 }

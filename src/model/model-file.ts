@@ -72,6 +72,12 @@ export const Training = z.object({
   flags: z.record(z.string(), z.unknown()),
   lossHistory: z.array(EpochRecord),
   bestEpoch: z.number().int().nonnegative().nullable(),
+  /**
+   * The linear autoregressive baseline fitted on the same training windows (src/data/linear-baseline.ts):
+   * per target, [intercept, then feature k of window row r at 1 + r·I + k], normalised units.
+   * Absent from models trained before it, or with too few training samples.
+   */
+  linearBaseline: z.object({ coefficients: z.array(z.array(finite)), samples: z.number().int().nonnegative() }).optional(),
 });
 export type Training = z.infer<typeof Training>;
 
@@ -184,6 +190,8 @@ export function parseVersionedJson(
   file: string,
   format: string,
   supportedVersion: number,
+  /** Earlier versions the caller still reads (and upgrades after this check). */
+  olderVersions: readonly number[] = [],
 ): unknown {
   let raw: unknown;
   try {
@@ -210,8 +218,8 @@ export function parseVersionedJson(
       `format version ${r.version} is newer than this seqforge reads (${supportedVersion}); upgrade seqforge`,
     );
   }
-  if (r.version !== supportedVersion) {
-    throw new InputError(file, "field version", `version ${supportedVersion} expected, found ${r.version}`);
+  if (r.version !== supportedVersion && !olderVersions.includes(r.version)) {
+    throw new InputError(file, "field version", `version ${[...olderVersions, supportedVersion].join(" or ")} expected, found ${r.version}`);
   }
   return raw;
 }

@@ -32,7 +32,11 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
 
 export { QUANT_FORMAT };
-export const QUANT_VERSION = 1;
+/**
+ * 2: the model input has a format per column (`fixed.x.fracs`). Version-1 files, whose single
+ * `fixed.x.frac` applied to every column, are still read (parseQuantModel fills `fracs`).
+ */
+export const QUANT_VERSION = 2;
 
 
 /** Integer ranges of the C types the file's integers are stored in. */
@@ -139,8 +143,12 @@ export const FixedPoint = z.object({
   /** int8 or int16 weights; int32 or int64 dot-product accumulators. */
   weightBits: z.union([z.literal(8), z.literal(16)]),
   accumulatorBits: z.union([z.literal(32), z.literal(64)]),
-  /** The model input's format (int16, or int8 for w8a8). */
-  x: z.object({ frac, bits: z.union([z.literal(8), z.literal(16)]) }),
+  /**
+   * The model input (int16, or int8 for w8a8): column k is quantized in Q`fracs[k]`; `frac` is
+   * the largest of them, the format layer 0's accumulator sees once the quantizer has folded
+   * 2^(frac - fracs[k]) into weight column k (docs/fixed-point.md "Per-column input formats").
+   */
+  x: z.object({ frac, bits: z.union([z.literal(8), z.literal(16)]), fracs: z.array(frac) }),
   layers: z.array(IntLayer),
   head: IntHead,
   nonlinearity: Nonlinearity,
@@ -151,6 +159,10 @@ export type FixedPoint = z.infer<typeof FixedPoint>;
 export const Float32Weights = z.object({ layers: z.array(LayerWeights), head: HeadWeights });
 export type Float32Weights = z.infer<typeof Float32Weights>;
 
+/** How a calibrated format was chosen (docs/fixed-point.md "Choosing a format by its error"). */
+export const FormatMethodEnum = z.enum(["max", "percentile", "mse"]);
+export type FormatMethod = z.infer<typeof FormatMethodEnum>;
+
 /** One tensor's calibration record. */
 export const TensorCalibration = z.object({
   /** `x`, `layer0.z`, `layer0.i`, `layer0.f`, `layer0.g`, `layer0.o`, `layer0.c`, `layer0.h`, `y`. */
@@ -159,6 +171,8 @@ export const TensorCalibration = z.object({
   max: finite,
   /** The format chosen (null for tensors with a fixed format, or for f32). */
   format: TensorFormat.nullable(),
+  /** The clipping rule whose format was kept, for the tensors calibration chooses (absent in version 1). */
+  method: FormatMethodEnum.optional(),
   /** Saturations counted by the simulator over the calibration data (null where none can happen, or f32). */
   saturations: z.number().int().nonnegative().nullable(),
 });
@@ -203,7 +217,7 @@ export type Accuracy = z.infer<typeof Accuracy>;
 export const QuantModelSchema = z
   .object({
     format: z.literal(QUANT_FORMAT),
-    version: z.literal(QUANT_VERSION),
+    version: z.union([z.literal(1), z.literal(QUANT_VERSION)]),
     /** sha256 of the canonical content without this field. */
     hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "sha256:<64 hex digits>"),
     scheme: SchemeEnum,
@@ -281,6 +295,13 @@ export const QuantModelSchema = z
     if (facts.accumulatorBits === 32 && f.head.accShift !== 0) issue(["fixed", "head", "accShift"], `0 expected for scheme ${m.scheme}`);
     if (f.head.outFrac < 0) issue(["fixed", "head", "outFrac"], "a format in 0 … 15 expected");
     if (f.x.frac < 0) issue(["fixed", "x", "frac"], "a format in 0 … 15 expected");
+    expect(["fixed", "x", "fracs"], f.x.fracs.length, a.inputSize);
+    f.x.fracs.forEach((fk, k) => {
+      if (fk < 0 || fk > aBits - 1) issue(["fixed", "x", "fracs", k], `a format in 0 … ${aBits - 1} expected`);
+    });
+    if (f.x.fracs.length && f.x.frac !== Math.max(...f.x.fracs)) {
+      issue(["fixed", "x", "frac"], `${Math.max(...f.x.fracs)} expected (the finest column format, fracs)`);
+    }
     const t = f.nonlinearity.table;
     expect(["fixed", "nonlinearity", "table"], t.length, TABLE_SIZE);
     if (t[0] !== 0) issue(["fixed", "nonlinearity", "table", 0], "0 expected (tanh(0))");
@@ -313,9 +334,17 @@ export function contentHash(model: QuantModel): string {
   return sha256(canonicalJson({ ...model, hash: "" }));
 }
 
+/** A version-1 file's one input format applies to every column: its `fracs`, as version 2 writes them. */
+function upgradeVersion1(raw: unknown): unknown {
+  const r = raw as { version?: unknown; fixed?: { x?: { frac?: unknown; fracs?: unknown } } | null; architecture?: { inputSize?: unknown } };
+  const x = r.fixed?.x;
+  if (r.version !== 1 || !x || x.fracs !== undefined || typeof r.architecture?.inputSize !== "number") return raw;
+  return { ...r, fixed: { ...r.fixed, x: { ...x, fracs: Array(r.architecture.inputSize).fill(x.frac) } } };
+}
+
 export function parseQuantModel(text: string, file: string): QuantModel {
-  const raw = parseVersionedJson(text, file, QUANT_FORMAT, QUANT_VERSION);
-  const model = validateWith(QuantModelSchema, raw, file);
+  const raw = parseVersionedJson(text, file, QUANT_FORMAT, QUANT_VERSION, [1]);
+  const model = validateWith(QuantModelSchema, upgradeVersion1(raw), file);
   // The hash covers the content as written, so a file from an earlier version that carries a
   // field this one no longer reads (architecture.sequence) still verifies.
   const actual = sha256(canonicalJson({ ...(raw as object), hash: "" }));

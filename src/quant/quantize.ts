@@ -10,6 +10,7 @@ import { floatEngine } from "../model/float-engine.js";
 import { runSeries } from "../model/sequence.js";
 import { compareOutputs } from "./accuracy.js";
 import { observeRanges, maxAbs, type ObservedRanges } from "./ranges.js";
+import { mseFrac, PERCENTILE, percentileAbs, type AbsHistogram } from "./clipping.js";
 import { fixedEngine } from "./fixed-engine.js";
 import { roundHalfAway } from "./int-ops.js";
 import { buildTanhTable } from "./nonlinearity.js";
@@ -28,6 +29,7 @@ import {
   type IntHead,
   type IntLayer,
   type QuantModel,
+  type FormatMethod,
   type TensorCalibration,
   type TensorFormat,
 } from "../model/quant-model-file.js";
@@ -128,8 +130,13 @@ export interface ActFormat {
   bits: 8 | 16;
 }
 
+/** The model input's formats: one per column, and the finest of them (layer 0's accumulator side). */
+export interface InputFormat extends ActFormat {
+  fracs: number[];
+}
+
 export interface ChosenFormats {
-  x: ActFormat;
+  x: InputFormat;
   /** Per layer: c's format (int16) and h's. */
   layers: { cFrac: number; hFrac: number; hBits: 8 | 16 }[];
   yFrac: number;
@@ -149,12 +156,139 @@ export function hFracFor(cell: CellKind, aBits: 8 | 16, cFrac: number, hMaxAbs: 
 
 export function chooseFormats(model: FloatModel, scheme: IntegerScheme, ranges: ObservedRanges): ChosenFormats {
   const aBits = integerFacts(scheme).activationBits;
-  const x: ActFormat = { frac: chooseFrac(maxAbs(ranges.x), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1), bits: aBits };
+  // One format per input column: a column with a wide normalised range (precipitation's ±8)
+  // no longer costs the narrow ones (temperatures) their resolution (docs/fixed-point.md).
+  const fracs = ranges.xCols.map((r) => chooseFrac(maxAbs(r), aBits, aBits === 8 ? HEADROOM_INT8 : HEADROOM, 0, aBits - 1));
+  const x: InputFormat = { frac: Math.max(...fracs), bits: aBits, fracs };
   const layers = ranges.layers.map((r) => {
     const cFrac = chooseFrac(maxAbs(r.c), 16, HEADROOM, 0, 15);
     return { cFrac, hFrac: hFracFor(model.architecture.cell, aBits, cFrac, maxAbs(r.h)), hBits: aBits as 8 | 16 };
   });
   return { x, layers, yFrac: chooseFrac(maxAbs(ranges.y), 16, HEADROOM, 0, 15) };
+}
+
+/**
+ * A format calibration chooses: the tensor's name, its histogram, width, the headroom of the max
+ * rule, its bounds, and how to read and write it in a ChosenFormats.
+ */
+interface FormatSlot {
+  tensor: string;
+  hist: AbsHistogram;
+  bits: 8 | 16;
+  lo: number;
+  hi: number;
+  get(f: ChosenFormats): number;
+  set(f: ChosenFormats, frac: number): void;
+}
+
+function formatSlots(model: FloatModel, scheme: IntegerScheme, ranges: ObservedRanges): FormatSlot[] {
+  const aBits = integerFacts(scheme).activationBits;
+  const boundedH = CELLS[model.architecture.cell].boundedH;
+  const slots: FormatSlot[] = ranges.xHists.map((hist, k) => ({
+    tensor: inputTensor(k),
+    hist,
+    bits: aBits,
+    lo: 0,
+    hi: aBits - 1,
+    get: (f) => f.x.fracs[k]!,
+    set: (f, frac) => {
+      f.x.fracs[k] = frac;
+      f.x.frac = Math.max(...f.x.fracs);
+    },
+  }));
+  ranges.layers.forEach((r, l) => {
+    slots.push({
+      tensor: `layer${l}.c`,
+      hist: r.cHist,
+      bits: 16,
+      lo: 0,
+      hi: 15,
+      get: (f) => f.layers[l]!.cFrac,
+      set: (f, frac) => {
+        const L = f.layers[l]!;
+        L.cFrac = frac;
+        // h follows c where its format is c's (seed, a16) or bounded by it (seed, a8).
+        if (!boundedH) L.hFrac = aBits === 16 ? frac : Math.min(7, Math.max(frac - 8, L.hFrac));
+      },
+    });
+    if (!boundedH && aBits === 8) {
+      slots.push({
+        tensor: `layer${l}.h`,
+        hist: r.hHist,
+        bits: 8,
+        lo: -8,
+        hi: 7,
+        get: (f) => f.layers[l]!.hFrac,
+        set: (f, frac) => {
+          const L = f.layers[l]!;
+          L.hFrac = Math.min(7, Math.max(L.cFrac - 8, frac));
+        },
+      });
+    }
+  });
+  slots.push({ tensor: "y", hist: ranges.yHist, bits: 16, lo: 0, hi: 15, get: (f) => f.yFrac, set: (f, frac) => (f.yFrac = frac) });
+  return slots;
+}
+
+/**
+ * A candidate must lower the calibration l2r by this fraction to replace the max rule's format:
+ * the max rule keeps headroom for held-out data, which the calibration error cannot see.
+ */
+export const CLIP_MARGIN = 0.02;
+
+export interface SelectedFormats {
+  formats: ChosenFormats;
+  /** Per calibrated tensor (`x[0]`, `layer0.c`, `y`, …): the rule whose format was kept. */
+  methods: Record<string, FormatMethod>;
+}
+
+/**
+ * Formats chosen by the error they cause (docs/fixed-point.md "Choosing a format by its error"):
+ * starting from the max rule, each calibrated tensor in turn tries the percentile and the
+ * MSE-optimal formats, and keeps the one whose quantized model is closest to float64 on the
+ * calibration data (l2r), if it beats the current choice by CLIP_MARGIN.
+ */
+export function selectFormats(
+  model: FloatModel,
+  scheme: IntegerScheme,
+  ranges: ObservedRanges,
+  l2rOf: (formats: ChosenFormats) => number,
+): SelectedFormats {
+  const formats = chooseFormats(model, scheme, ranges);
+  const methods: Record<string, FormatMethod> = {};
+  let best = l2rOf(formats);
+  for (const slot of formatSlots(model, scheme, ranges)) {
+    methods[slot.tensor] = "max";
+    const current = slot.get(formats);
+    // An int16 tensor keeps the max rule's headroom: a finer format chosen on the calibration
+    // error saturates held-out values (docs/fixed-point.md, measured), and 16 bits leave the
+    // rounding error far below the int8 weights' anyway. The int8 activations may go finer.
+    const hi = slot.bits === 16 ? current : slot.hi;
+    const tried = new Set([current]);
+    const candidates: [FormatMethod, number][] = [
+      ["percentile", chooseFrac(percentileAbs(slot.hist, PERCENTILE), slot.bits, 1, slot.lo, hi)],
+      ["mse", mseFrac(slot.hist, slot.bits, slot.lo, hi)],
+    ];
+    for (const [method, frac] of candidates) {
+      if (tried.has(frac)) continue;
+      tried.add(frac);
+      const trial = structuredClone(formats);
+      slot.set(trial, frac);
+      let l2r: number;
+      try {
+        l2r = l2rOf(trial);
+      } catch (err) {
+        if (err instanceof InputError) continue; // a format the quantizer cannot use (a bias beyond int32)
+        throw err;
+      }
+      if (l2r < best * (1 - CLIP_MARGIN)) {
+        best = l2r;
+        slot.set(formats, frac);
+        methods[slot.tensor] = method;
+      }
+    }
+  }
+  return { formats, methods };
 }
 
 /** The largest weight magnitude (symmetric: -qmax … qmax) and whether the accumulator is 64-bit. */
@@ -163,17 +297,28 @@ function weightFacts(scheme: IntegerScheme): { qmax: number; wide: boolean } {
   return { qmax: 2 ** (f.weightBits - 1) - 1, wide: f.accumulatorBits === 64 };
 }
 
+/**
+ * Layer 0's wx with 2^(frac - fracs[k]) folded into column k: x_q[k] in Q fracs[k] times the
+ * folded column is the product in Q frac, so the row stays one dot product with one multiplier.
+ */
+export function foldInputColumns(wx: ArrayLike<number>, rows: number, x: InputFormat): number[] {
+  const I = x.fracs.length;
+  if (wx.length !== rows * I) throw new Error(`wx holds ${wx.length} weights, ${rows} × ${I} expected`);
+  return Array.from(wx, (v, n) => v * 2 ** (x.frac - x.fracs[n % I]!));
+}
+
 function quantizeLayer(
   w: LayerWeights,
   I: number,
   H: number,
-  inFmt: ActFormat,
+  inFmt: ActFormat | InputFormat,
   fmt: ChosenFormats["layers"][number],
   scheme: IntegerScheme,
   what: string,
 ): IntLayer {
   const { qmax, wide } = weightFacts(scheme);
-  const qx = quantizeRows(w.wx, 4 * H, I, qmax);
+  const wx = "fracs" in inFmt ? foldInputColumns(w.wx, 4 * H, inFmt) : w.wx;
+  const qx = quantizeRows(wx, 4 * H, I, qmax);
   const qh = quantizeRows(w.wh, 4 * H, H, qmax);
   const accShiftX = accShiftFor(rowBounds(qx.q, 4 * H, I), wide);
   const accShiftH = accShiftFor(rowBounds(qh.q, 4 * H, H), wide);
@@ -206,7 +351,7 @@ export function buildFixedPoint(model: FloatModel, scheme: IntegerScheme, format
   const a = model.architecture;
   const H = a.hiddenSize;
   const layers: IntLayer[] = [];
-  let inFmt = formats.x;
+  let inFmt: ActFormat | InputFormat = formats.x;
   for (let l = 0; l < a.layers; l++) {
     const fmt = formats.layers[l]!;
     layers.push(quantizeLayer(model.weights.layers[l]!, l === 0 ? a.inputSize : H, H, inFmt, fmt, scheme, what));
@@ -253,20 +398,27 @@ export function measureAccuracy(model: FloatModel, q: QuantModel, data: Normaliz
   return compareOutputs(ref.outputs, out.outputs, targets, engine.saturations());
 }
 
+/** The calibration tensor (and saturation counter) of input column k. */
+export const inputTensor = (k: number) => `x[${k}]`;
+
 function calibrationSummary(
   ranges: ObservedRanges,
   fx: FixedPoint | null,
   sats: Record<string, number>,
   calib: NormalizedSeries,
+  methods: Record<string, FormatMethod>,
 ): Calibration {
   const t = (tensor: string, r: { min: number; max: number }, format: TensorFormat | null, saturations: number | null): TensorCalibration => ({
     tensor,
     min: r.min > r.max ? 0 : r.min,
     max: r.min > r.max ? 0 : r.max,
     format,
+    ...(methods[tensor] ? { method: methods[tensor] } : {}),
     saturations,
   });
-  const tensors: TensorCalibration[] = [t("x", ranges.x, fx ? fx.x : null, fx ? sats.x ?? 0 : null)];
+  const tensors: TensorCalibration[] = ranges.xCols.map((r, k) =>
+    t(inputTensor(k), r, fx ? { frac: fx.x.fracs[k]!, bits: fx.x.bits } : null, fx ? sats[inputTensor(k)] ?? 0 : null),
+  );
   ranges.layers.forEach((r, l) => {
     const L = fx?.layers[l];
     const s = (name: string) => (fx ? sats[`layer${l}.${name}`] ?? 0 : null);
@@ -288,7 +440,6 @@ export function quantizeModel(opts: QuantizeOptions): QuantModel {
   const { model, scheme } = opts;
   const what = opts.source.modelFile;
   const ranges = observeRanges(model, opts.calib.inputs);
-  const fixed = !isIntegerScheme(scheme) ? null : buildFixedPoint(model, scheme, chooseFormats(model, scheme, ranges), what);
   const float32 =
     !isIntegerScheme(scheme)
       ? {
@@ -306,18 +457,30 @@ export function quantizeModel(opts: QuantizeOptions): QuantModel {
     features: model.features,
     targets: model.targets,
     normalization: model.normalization,
-    fixed,
+    fixed: null,
     float32,
     calibration: { dataFile: opts.calib.file, dataHash: opts.calib.hash, rows: 0, steps: 0, headroom: HEADROOM, tensors: [] },
     accuracy: { calib: emptyMetrics(), data: null, dataFile: null },
   };
+  let methods: Record<string, FormatMethod> = {};
+  if (isIntegerScheme(scheme)) {
+    const ref = runSeries(floatEngine(model), model.architecture, opts.calib.inputs).outputs;
+    const l2rOf = (formats: ChosenFormats) => {
+      const trial = { ...draft, fixed: buildFixedPoint(model, scheme, formats, what) };
+      return compareOutputs(ref, runSeries(fixedEngine(trial), model.architecture, opts.calib.inputs).outputs, null).l2r;
+    };
+    const selected = selectFormats(model, scheme, ranges, l2rOf);
+    methods = selected.methods;
+    draft.fixed = buildFixedPoint(model, scheme, selected.formats, what);
+  }
+  const fixed = draft.fixed;
   // Refused before anything runs on it: a model that could overflow has no defined output.
   assertNoOverflow(draft, what);
   const onCalib = measureAccuracy(model, draft, opts.calib);
   const onData = opts.data ? measureAccuracy(model, draft, opts.data) : null;
   return {
     ...draft,
-    calibration: calibrationSummary(ranges, fixed, onCalib.saturations ?? {}, opts.calib),
+    calibration: calibrationSummary(ranges, fixed, onCalib.saturations ?? {}, opts.calib, methods),
     accuracy: { calib: onCalib, data: onData, dataFile: opts.data?.file ?? null },
   };
 }

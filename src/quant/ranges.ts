@@ -7,6 +7,7 @@
 import { createFloatState, floatStep, resetFloatState, type LayerObserver } from "../model/float-lstm.js";
 import type { FloatModel } from "../model/model-file.js";
 import { runSeries, type StepEngine } from "../model/sequence.js";
+import { addToHistogram, createHistogram, type AbsHistogram } from "./clipping.js";
 
 export interface Range {
   min: number;
@@ -21,12 +22,19 @@ export interface LayerRanges {
   o: Range;
   c: Range;
   h: Range;
+  /** |c| and |h| distributions, for the formats chosen by their error (clipping.ts). */
+  cHist: AbsHistogram;
+  hHist: AbsHistogram;
 }
 
 export interface ObservedRanges {
   x: Range;
+  /** Each input column's range: the column's own format is chosen from it. */
+  xCols: Range[];
+  xHists: AbsHistogram[];
   layers: LayerRanges[];
   y: Range;
+  yHist: AbsHistogram;
   /** Steps run (window mode: every step of every window). */
   steps: number;
 }
@@ -51,6 +59,8 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
   const y = new Float64Array(arch.outputSize);
   const ranges: ObservedRanges = {
     x: emptyRange(),
+    xCols: Array.from({ length: arch.inputSize }, emptyRange),
+    xHists: Array.from({ length: arch.inputSize }, createHistogram),
     layers: Array.from({ length: arch.layers }, () => ({
       z: emptyRange(),
       i: emptyRange(),
@@ -59,8 +69,11 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
       o: emptyRange(),
       c: emptyRange(),
       h: emptyRange(),
+      cHist: createHistogram(),
+      hHist: createHistogram(),
     })),
     y: emptyRange(),
+    yHist: createHistogram(),
     steps: 0,
   };
   const gates = ["i", "f", "g", "o"] as const;
@@ -70,15 +83,25 @@ export function instrumentedFloatEngine(model: FloatModel): StepEngine & { range
     gates.forEach((gate, q) => {
       for (let j = 0; j < H; j++) see(r[gate], a[q * H + j]!);
     });
-    for (const v of c) see(r.c, v);
-    for (const v of h) see(r.h, v);
+    for (const v of c) {
+      see(r.c, v);
+      addToHistogram(r.cHist, v);
+    }
+    for (const v of h) {
+      see(r.h, v);
+      addToHistogram(r.hHist, v);
+    }
   };
   return {
     ranges,
     reset: () => resetFloatState(state),
     step: (x) => {
       ranges.steps++;
-      for (const v of x) see(ranges.x, v);
+      x.forEach((v, k) => {
+        see(ranges.x, v);
+        see(ranges.xCols[k]!, v);
+        addToHistogram(ranges.xHists[k]!, v);
+      });
       floatStep(model, state, x, y, observe);
       return y;
     },
@@ -90,6 +113,11 @@ export function observeRanges(model: FloatModel, inputs: Float64Array[]): Observ
   const engine = instrumentedFloatEngine(model);
   const out = runSeries(engine, model.architecture, inputs);
   // y: only the outputs the run mode produces (a window model's head runs at the window's end).
-  for (const y of out.outputs) for (const v of y) see(engine.ranges.y, v);
+  for (const y of out.outputs) {
+    for (const v of y) {
+      see(engine.ranges.y, v);
+      addToHistogram(engine.ranges.yHist, v);
+    }
+  }
   return engine.ranges;
 }

@@ -23,12 +23,16 @@ export function quantReport(q: QuantModel): string {
   const int8 = q.scheme === "w8a8" ? ` (int8 ${CELLS[a.cell].boundedH ? "x" : "x and h"}: ×1)` : "";
   lines.push(`calibration: ${q.calibration.dataFile}, ${q.calibration.rows} rows, ${q.calibration.steps} steps, headroom ×${q.calibration.headroom}${int8}`);
   lines.push("");
-  lines.push("| tensor | calibrated min | calibrated max | format | saturations (calib) | saturations (data) |");
-  lines.push("| --- | ---: | ---: | --- | ---: | ---: |");
+  // "chosen by": the clipping rule whose format caused the least error (docs/fixed-point.md).
+  lines.push("| tensor | calibrated min | calibrated max | format | chosen by | saturations (calib) | saturations (data) |");
+  lines.push("| --- | ---: | ---: | --- | --- | ---: | ---: |");
   const dataSat = q.accuracy.data?.saturations ?? {};
   for (const t of q.calibration.tensors) {
     const sd = t.saturations === null ? "-" : String(dataSat[t.tensor] ?? "-");
-    lines.push(`| ${t.tensor} | ${g(t.min)} | ${g(t.max)} | ${fmtName(t.format)} | ${t.saturations ?? "-"} | ${q.accuracy.data ? sd : "-"} |`);
+    // An input column's tensor x[k] is named with its feature: each has its own format.
+    const col = /^x\[(\d+)\]$/.exec(t.tensor);
+    const name = col ? `${t.tensor} ${q.features[Number(col[1])] ?? ""}`.trim() : t.tensor;
+    lines.push(`| ${name} | ${g(t.min)} | ${g(t.max)} | ${fmtName(t.format)} | ${t.method ?? "-"} | ${t.saturations ?? "-"} | ${q.accuracy.data ? sd : "-"} |`);
   }
   if (q.fixed) {
     lines.push("");

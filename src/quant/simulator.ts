@@ -30,7 +30,8 @@ export interface FixedState {
 
 /** Saturation counters, one per tensor that can saturate (docs "Where a value can saturate"). */
 export interface SatCounts {
-  x: SatCounter;
+  /** One per input column (each has its own format). */
+  x: SatCounter[];
   z: SatCounter[];
   c: SatCounter[];
   h: SatCounter[];
@@ -60,9 +61,9 @@ export function resetFixedState(state: FixedState): void {
   for (const v of state.c) v.fill(0);
 }
 
-export function createSatCounts(layers: number): SatCounts {
-  const many = () => Array.from({ length: layers }, () => ({ count: 0 }));
-  return { x: { count: 0 }, z: many(), c: many(), h: many(), y: { count: 0 } };
+export function createSatCounts(layers: number, inputs: number): SatCounts {
+  const many = (n: number) => Array.from({ length: n }, () => ({ count: 0 }));
+  return { x: many(inputs), z: many(layers), c: many(layers), h: many(layers), y: { count: 0 } };
 }
 
 /** The fixed-point part of a model, or an error for f32 (which has no integer step). */
@@ -220,7 +221,7 @@ export class Simulator {
   constructor(readonly model: QuantModel) {
     fixedOf(model);
     this.state = createFixedState(model);
-    this.sats = createSatCounts(model.architecture.layers);
+    this.sats = createSatCounts(model.architecture.layers, model.architecture.inputSize);
     this.scratch = createScratch(model.architecture.hiddenSize);
     this.y = new Int32Array(model.architecture.outputSize);
   }
@@ -235,18 +236,23 @@ export class Simulator {
     return this.y;
   }
 
-  /** The driver's input quantisation (docs "Input and output"), counted on `x`. */
+  /** The driver's input quantisation (docs "Input and output"), counted per column. */
   quantizeInput(xNorm: ArrayLike<number>): Int32Array {
-    const f = fixedOf(this.model).x;
-    const out = new Int32Array(xNorm.length);
-    for (let k = 0; k < xNorm.length; k++) out[k] = quantizeInput(xNorm[k]!, f.frac, f.bits, this.sats.x);
-    return out;
+    return quantizeRow(fixedOf(this.model), xNorm, this.sats.x);
   }
 }
 
-/** Saturation counts as a flat record `{ x, "layer0.z", ..., y }`. */
+/** Column k of a normalised input row in its own format Q fracs[k] (docs "Input and output"). */
+function quantizeRow(fx: FixedPoint, xNorm: ArrayLike<number>, sats?: SatCounter[]): Int32Array {
+  const out = new Int32Array(xNorm.length);
+  for (let k = 0; k < xNorm.length; k++) out[k] = quantizeInput(xNorm[k]!, fx.x.fracs[k]!, fx.x.bits, sats?.[k]);
+  return out;
+}
+
+/** Saturation counts as a flat record `{ "x[0]", …, "layer0.z", ..., y }` (one x entry per input column). */
 export function satRecord(s: SatCounts): Record<string, number> {
-  const out: Record<string, number> = { x: s.x.count };
+  const out: Record<string, number> = {};
+  s.x.forEach((c, k) => (out[`x[${k}]`] = c.count));
   s.z.forEach((_, l) => {
     out[`layer${l}.z`] = s.z[l]!.count;
     out[`layer${l}.c`] = s.c[l]!.count;
@@ -279,12 +285,8 @@ export function simulateSeries(model: QuantModel, xq: readonly ArrayLike<number>
   return { rows, outputs, saturations: satRecord(sim.sats) };
 }
 
-/** Quantizes normalised inputs as the C test driver does (Q fx, saturating, counted on `x`). */
-export function quantizeInputs(model: QuantModel, inputs: ArrayLike<number>[], sat?: SatCounter): Int32Array[] {
-  const f = fixedOf(model).x;
-  return inputs.map((x) => {
-    const out = new Int32Array(x.length);
-    for (let k = 0; k < x.length; k++) out[k] = quantizeInput(x[k]!, f.frac, f.bits, sat);
-    return out;
-  });
+/** Quantizes normalised inputs as the C test driver does (column k in Q fracs[k], saturating, counted per column). */
+export function quantizeInputs(model: QuantModel, inputs: ArrayLike<number>[], sats?: SatCounter[]): Int32Array[] {
+  const fx = fixedOf(model);
+  return inputs.map((x) => quantizeRow(fx, x, sats));
 }

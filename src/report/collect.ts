@@ -25,7 +25,7 @@ import { compareOutputs } from "../quant/accuracy.js";
 import { fixedEngine } from "../quant/fixed-engine.js";
 import { languageOf } from "../verify/program.js";
 import { runOutputs, verifyModel } from "../verify/verify.js";
-import { fitLinearBaseline, predictLinearBaseline } from "./baseline.js";
+import { fitLinearBaseline, predictLinearBaseline } from "../data/linear-baseline.js";
 import type { ReportInputs } from "./inputs.js";
 
 export interface ReportRequest extends ReportInputs {

@@ -12,6 +12,7 @@ import { DIVERGENCE_FACTOR, type EpochReport, type SampleSet, type TrainConfig, 
 import type { Series } from "../data/api.js";
 import { predictSeries, scorePredictions, type TargetAccuracy } from "../data/predict-series.js";
 import { prepareSamples, type PreparedSamples, type SampleSpec } from "./samples.js";
+import { fitSeriesBaseline, seriesBaselinePredictions } from "../data/linear-baseline.js";
 
 export interface FitInput {
   series: Series;
@@ -84,6 +85,10 @@ export function fitModel(input: FitInput): FitOutput {
   });
   if (![...result.head.w, ...result.head.b].every(Number.isFinite)) throw new TrainingDivergedError("weights.head is not finite");
 
+  // The linear AR baseline on the same training windows (rows with a whole window before them).
+  const baselineRows: [number, number] = [Math.max(prepared.split.train[0], spec.window + spec.horizon - 1), prepared.split.train[1]];
+  const linearBaseline = fitSeriesBaseline(series, { ...spec, normalization: prepared.normalization }, baselineRows, spec.window, spec.horizon);
+
   const raw: TrainedModel = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -111,6 +116,7 @@ export function fitModel(input: FitInput): FitOutput {
       flags: input.flags,
       lossHistory: result.lossHistory.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss })),
       bestEpoch: result.bestEpoch,
+      ...(linearBaseline ? { linearBaseline } : {}),
     },
   };
   // The same check a reader applies: a wrong length from the trainer fails here, naming the
@@ -122,7 +128,8 @@ export function fitModel(input: FitInput): FitOutput {
   if (prepared.split.val) {
     // Only the validation rows are predicted (a stream still runs from the first row).
     const pred = predictSeries({ ...model, engine: floatEngine(model) }, series, prepared.split.splitRow);
-    validation = scorePredictions(pred, series, model.targets, spec.horizon, prepared.split.splitRow);
+    const linear = linearBaseline ? seriesBaselinePredictions(linearBaseline, series, model, pred.rows, spec.window, spec.horizon) : null;
+    validation = scorePredictions(pred, series, model.targets, spec.horizon, prepared.split.splitRow, linear);
   }
   const history = model.training.lossHistory;
   const kept = history.find((r) => r.epoch === model.training.bestEpoch) ?? history[history.length - 1];

@@ -121,7 +121,10 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
   const wide = facts.accumulatorBits === 64;
   const qmax = 2 ** (facts.weightBits - 1) - 1;
   const aBits = facts.activationBits;
-  const x = { frac: d.int(0, aBits - 1), bits: aBits };
+  // Per-column input formats: often all equal (a version-1 file), else drawn per column, ends included.
+  const shared = d.int(0, aBits - 1);
+  const fracs = Array.from({ length: inputSize }, () => (d.chance(0.3) ? shared : d.extreme(0, aBits - 1, 0.3)));
+  const x = { frac: Math.max(...fracs), bits: aBits, fracs };
   const layers: IntLayer[] = [];
   let inFmt: { frac: number; bits: 8 | 16 } = x;
   for (let l = 0; l < L; l++) {

@@ -10,6 +10,7 @@ import { InputError } from "../../src/errors.js";
 import {
   contentHash,
   QUANT_FORMAT,
+  QUANT_VERSION,
   loadQuantModel,
   parseQuantModel,
   saveQuantModel,
@@ -32,7 +33,7 @@ describe("round trip", () => {
     const file = join(dir, "m.q.json");
     saveQuantModel(q, file);
     const text = readFileSync(file, "utf8");
-    expect(JSON.parse(text)).toMatchObject({ format: QUANT_FORMAT, version: 1 });
+    expect(JSON.parse(text)).toMatchObject({ format: QUANT_FORMAT, version: QUANT_VERSION });
     const back = loadQuantModel(file);
     expect(back).toEqual(q);
     expect(serializeQuantModel(back)).toBe(text);
@@ -101,6 +102,9 @@ describe("bad files are rejected with a clear one-line error", () => {
     ["seed int8 h coarser than c's top 8 bits", seed8, (m) => (m.fixed.layers[1].hFrac = m.fixed.layers[1].cFrac - 9), /fixed\.layers\[1\]\.hFrac: a format in/],
     ["standard int8 h not Q7", w8a8, (m) => (m.fixed.layers[1].hFrac = 6), /fixed\.layers\[1\]\.hFrac: 7 expected/],
     ["seed int16 h not c's format", seed16, (m) => (m.fixed.layers[1].hFrac = m.fixed.layers[1].cFrac - 1), /fixed\.layers\[1\]\.hFrac: \d+ expected/],
+    ["an input column's format beyond int8", w8a8, (m) => (m.fixed.x.fracs[1] = 8), /fixed\.x\.fracs\[1\]: a format in 0 … 7 expected/],
+    ["x.frac not the finest column format", w8, (m) => (m.fixed.x.frac = m.fixed.layers[0].inFrac = Math.max(...m.fixed.x.fracs) + 1), /fixed\.x\.frac: \d+ expected \(the finest column format, fracs\)/],
+    ["wrong number of input column formats", w8, (m) => m.fixed.x.fracs.pop(), /fixed\.x\.fracs: 3 values expected, found 2/],
     ["formats not chained", w8, (m) => (m.fixed.layers[1].inFrac = 3), /fixed\.layers\[1\]\.inFrac: Q15 int16 expected/],
     ["f32 file with fixed parameters", f32, (m) => (m.fixed = w8.fixed), /field fixed: null expected for scheme f32/],
     ["integer scheme without fixed parameters", w8, (m) => (m.fixed = null), /field fixed: the fixed-point parameters expected/],
@@ -124,8 +128,20 @@ describe("bad files are rejected with a clear one-line error", () => {
     expect(() => parseQuantModel(JSON.stringify(old), "old.q.json")).toThrow(/content does not match its hash/);
   });
 
+  it("a version-1 file (one input format for every column) is read: its format applies to each column", () => {
+    const old = structuredClone(w8) as any;
+    const uniform = old.fixed.x.frac;
+    old.version = 1;
+    delete old.fixed.x.fracs;
+    old.hash = contentHash(old);
+    const back = parseQuantModel(JSON.stringify(old), "v1.q.json");
+    expect(back.fixed!.x.fracs).toEqual(Array(back.architecture.inputSize).fill(uniform));
+    const xq = quantizeInputs(back, calib.inputs);
+    xq.slice(0, 20).forEach((row, t) => row.forEach((v, k) => expect(v).toBe(Math.max(-32768, Math.min(32767, Math.floor(calib.inputs[t]![k]! * 2 ** uniform + 0.5))))));
+  });
+
   it("a newer version and a wrong format name say so", () => {
-    expect(rejectEdit(w8, (m) => (m.version = 2), false)).toMatch(/newer than this seqforge reads/);
+    expect(rejectEdit(w8, (m) => (m.version = QUANT_VERSION + 1), false)).toMatch(/newer than this seqforge reads/);
     expect(rejectEdit(w8, (m) => (m.format = "seqforge-model"), false)).toMatch(/"seqforge-quant-model" expected/);
   });
 

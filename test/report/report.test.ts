@@ -112,7 +112,7 @@ describe("seqforge report (host)", () => {
       const model = data.models.find((m) => m.scheme === scheme)!;
       expect(sat.filter((s) => s.data === "this data").map((s) => s.count)).toEqual(canSaturate.map((t: { tensor: string }) => model.againstFloat.saturations![t.tensor]));
     }
-    const x = data.tensors.find((t) => t.tensor === "x" && t.model === "w8a16")!;
+    const x = data.tensors.find((t) => t.tensor === "x[0]" && t.model === "w8a16")!;
     expect(x.formatMax).toBe(32767 * 2 ** -Number(x.format.split("Q")[1]));
   });
 

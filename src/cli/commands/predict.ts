@@ -7,7 +7,8 @@
 import { InputError } from "../../errors.js";
 import { floatEngine } from "../../model/float-engine.js";
 import { MODEL_FORMAT, parseFloatModel } from "../../model/model-file.js";
-import { predictSeries, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
+import { predictSeries, scoreLines, scorePredictions, type Predictions, type RunnableModel } from "../../data/predict-series.js";
+import { seriesBaselinePredictions, type StoredBaseline } from "../../data/linear-baseline.js";
 import { loadModelSeries } from "../../data/model-data.js";
 import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { fixedEngine, parseQuantModel, QUANT_FORMAT } from "../../quant/index.js";
@@ -32,7 +33,7 @@ function formatOf(text: string): unknown {
  * (`seqforge-model`) runs on the float64 reference, a quantized one (`seqforge-quant-model`) on
  * the fixed-point simulator (or float32 for scheme f32); everything after this function is shared.
  */
-export function openModel(file: string, engine: EngineName): RunnableModel {
+export function openModel(file: string, engine: EngineName): RunnableModel & { linearBaseline?: StoredBaseline } {
   const text = readInputFile(file, "model file");
   switch (formatOf(text)) {
     case QUANT_FORMAT: {
@@ -49,7 +50,7 @@ export function openModel(file: string, engine: EngineName): RunnableModel {
       if (engine !== "float") {
         throw new InputError("--engine", "", `${engine} runs a quantized model; ${file} is a float model (${MODEL_FORMAT}): quantize it first (seqforge quantize), or use --engine float`);
       }
-      return { ...model, engine: floatEngine(model) };
+      return { ...model, engine: floatEngine(model), linearBaseline: model.training?.linearBaseline };
     }
   }
 }
@@ -79,7 +80,10 @@ export async function run(args: PredictArgs): Promise<number> {
   const pred = predictSeries(model, series);
   writeFileAtomic(out, predictionsCsv(model.targets, pred));
 
-  const scores = scorePredictions(pred, series, model.targets, a.horizon);
+  // The linear AR baseline the float model's training fitted (none in a quantized file, or a model trained before it).
+  const stored = model.linearBaseline;
+  const linear = stored ? seriesBaselinePredictions(stored, series, model, pred.rows, a.window, a.horizon) : null;
+  const scores = scorePredictions(pred, series, model.targets, a.horizon, 0, linear);
   if (args.json) {
     const summary = {
       model: modelFile,
@@ -94,14 +98,14 @@ export async function run(args: PredictArgs): Promise<number> {
         mae: s.mae,
         persistenceRmse: s.persistence?.rmse ?? null,
         persistenceMae: s.persistence?.mae ?? null,
+        linearRmse: s.linear?.baseline.rmse ?? null,
       })),
     };
     process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
   } else {
     process.stdout.write(`wrote ${out}: ${pred.rows.length} predictions (rows ${pred.rows[0]}…${pred.rows[pred.rows.length - 1]})\n`);
     for (const s of scores) {
-      const p = s.persistence ? ` (persistence ${s.persistence.rmse.toPrecision(4)})` : "";
-      process.stdout.write(`${s.target}: RMSE ${s.rmse.toPrecision(4)}${p}, MAE ${s.mae.toPrecision(4)}\n`);
+      for (const line of scoreLines(s.target, s, a.window)) process.stdout.write(line + "\n");
     }
   }
   return 0;

@@ -3,6 +3,7 @@
  * the real trainer, model file written atomically, a summary on stdout (or `--json`), progress
  * on stderr.
  */
+import { scoreLines } from "../../data/predict-series.js";
 import { InputError, OptionError } from "../../errors.js";
 import { saveFloatModel } from "../../model/model-file.js";
 import type { RunMode } from "../../model/model-file.js";
@@ -160,6 +161,7 @@ export async function run(args: TrainArgs): Promise<number> {
         rmse: v.rmse,
         mae: v.mae,
         persistenceRmse: v.persistence?.rmse ?? null,
+        linearRmse: v.linear?.baseline.rmse ?? null,
       })),
     },
   };
@@ -172,8 +174,7 @@ export async function run(args: TrainArgs): Promise<number> {
       `wrote ${o.out}: ${a.cell} LSTM ${a.layers}×${a.hiddenSize}, ${a.mode} mode, window ${a.window}, horizon ${a.horizon}; ${result.epochs} epochs${best}\n`,
     );
     for (const v of fit.validation) {
-      const p = v.persistence ? ` (persistence ${v.persistence.rmse.toPrecision(4)})` : "";
-      process.stdout.write(`validation ${v.target}: RMSE ${v.rmse.toPrecision(4)}${p}, MAE ${v.mae.toPrecision(4)}, ${v.count} predictions\n`);
+      for (const line of scoreLines(`validation ${v.target}`, v, a.window)) process.stdout.write(line + "\n");
     }
   }
   return 0;

@@ -16,6 +16,7 @@
 import { InputError } from "../../errors.js";
 import type { CellKind } from "../../model/cells.js";
 import type { FixedPoint, IntLayer, QuantModel } from "../../model/quant-model-file.js";
+import { layerInputText } from "../view.js";
 import { integerFacts, type IntegerScheme } from "../../model/schemes.js";
 import { buildTanhTable } from "../../quant/nonlinearity.js";
 import { unitMajorRows, unitMajorValues } from "../layout.js";
@@ -125,6 +126,7 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
     throw new InputError("model", `field fixed.layers[${l}]`, `rows of ${Math.max(I, H)} values; the TypeScript module holds an int64 row sum exactly for rows shorter than 2^23`);
   }
   const P = `L${l}_`;
+  const fixed = model.fixed!;
   const inType = l === 0 ? types.x : types.h;
   const fc = layer.cFrac;
   const S = layer.shift;
@@ -167,7 +169,7 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
   return [
     constant({
       name: `${P}WX`,
-      leading: `// ---- Layer ${l}: ${inputs} (Q${layer.inFrac} ${cType(inType)}) -> ${H} units; c in Q${fc}, h in Q${layer.hFrac} (${cType(types.h)}) ----\n\n`,
+      leading: `// ---- Layer ${l}: ${inputs} (${layerInputText(fixed, l)} ${cType(inType)}) -> ${H} units; c in Q${fc}, h in Q${layer.hFrac} (${cType(types.h)}) ----\n\n`,
       doc: {
         text:
           `Input weights of layer ${l}, ${wName} [${H} units][4 gates (i, f, g, o)][${inputs}]: row 4·j + g is gate g of unit j, so that ` +
@@ -240,7 +242,7 @@ function layerParts(model: QuantModel, l: number, layer: IntLayer, types: Module
           ]),
         ].join("\n"),
         tags: [
-          { name: "param", text: `x the layer's input: ${inputs}, Q${layer.inFrac}` },
+          { name: "param", text: `x the layer's input: ${inputs}, ${layerInputText(fixed, l)}` },
           { name: "param", text: `h the layer's hidden state, Q${layer.hFrac}: read by every gate row, then replaced by h'` },
           { name: "param", text: `c the layer's cell state, Q${fc}: updated in place` },
         ],

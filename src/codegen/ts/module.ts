@@ -20,7 +20,7 @@ import { tsBanner } from "../banner.js";
 import { elementBytes, sizeFigures } from "../figures.js";
 import type { GeneratedFile } from "../generate.js";
 import { generatorVersion } from "../templates.js";
-import { checkModelTable } from "../view.js";
+import { checkModelTable, inputFormatsText } from "../view.js";
 import { block, constant, fn, iface, type Code, type Doc } from "./code.js";
 import { f32Parts } from "./f32.js";
 import { integerParts } from "./integer.js";
@@ -69,7 +69,7 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
   const names = (list: string[]) => list.map(commentText).join(", ");
   const byLayer = (fracs: number[], type: string) =>
     !fixed ? "float32" : L === 1 ? `${type} Q${fracs[0]}` : `${type}: ${fracs.map((f, l) => `Q${f} in layer ${l}`).join(", ")}`;
-  const xFormat = fixed ? `Q${fixed.x.frac} ${types.x === "Int8Array" ? "int8" : "int16"}` : "float32";
+  const xFormat = fixed ? `${inputFormatsText(fixed)} ${types.x === "Int8Array" ? "int8" : "int16"}` : "float32";
   const yFormat = fixed ? `Q${fixed.head.outFrac} int16` : "float32";
   const cFormat = byLayer(fixed?.layers.map((l) => l.cFrac) ?? [], "int16");
   const hFormat = byLayer(fixed?.layers.map((l) => l.hFrac) ?? [], types.h === "Int8Array" ? "int8" : "int16");
@@ -111,8 +111,8 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       constant({
         name: "INPUT_FRAC",
         exported: true,
-        doc: { text: `x holds round(x_norm · 2^INPUT_FRAC): a normalised input in Q${fixed.x.frac}.` },
-        value: String(fixed.x.frac),
+        doc: { text: `Per feature, x[k] holds round(x_norm[k] · 2^INPUT_FRAC[k]): each normalised input in its own format (${inputFormatsText(fixed)}).` },
+        typedArray: { type: "Int8Array", lines: labelledRows(fixed.x.fracs.map(String), 1, (k) => model.features[k] ?? String(k)) },
       }),
       constant({
         name: "OUTPUT_FRAC",
@@ -236,7 +236,7 @@ function floatHelpers(model: QuantModel, types: ModuleTypes, xDoc: string, yDoc:
     ? [
         block(
           "for (let k = 0; k < INPUT_SIZE; k++)",
-          `const q = Math.floor(((raw[k]! - INPUT_MEAN[k]!) / INPUT_SCALE[k]!) * ${2 ** fixed.x.frac} + 0.5);`,
+          `const q = Math.floor(((raw[k]! - INPUT_MEAN[k]!) / INPUT_SCALE[k]!) * 2 ** INPUT_FRAC[k]! + 0.5);`,
           `x[k] = ${fixed.x.bits === 8 ? "q < -128 ? -128 : q > 127 ? 127" : "q < -32768 ? -32768 : q > 32767 ? 32767"} : q; // NaN stores as 0`,
         ),
       ]
@@ -249,7 +249,7 @@ function floatHelpers(model: QuantModel, types: ModuleTypes, xDoc: string, yDoc:
   ];
   const quantizeDoc: Doc = {
     text: fixed
-      ? `Sensor units to an input vector: per feature x_norm = (raw - mean) / scale, then x = sat(floor(x_norm · 2^${fixed.x.frac} + 0.5)), ` +
+      ? `Sensor units to an input vector: per feature x_norm = (raw - mean) / scale, then x = sat(floor(x_norm · 2^INPUT_FRAC[k] + 0.5)), ` +
         "in double precision, exactly as seqforge's simulator and the C quantize (docs/fixed-point.md \"Input and output\"); NaN gives 0."
       : "Sensor units to an input vector: per feature x = (raw - mean) / scale in double precision, stored as float32.",
     tags: [

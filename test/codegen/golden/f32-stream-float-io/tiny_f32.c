@@ -7,7 +7,7 @@
  *   features      x0, x1
  *   targets       y0, y1 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:83703f2ecd9b12626f14c9bbf8d19ad8ceea152374ca0ad18929325f69d37058
+ *   quantized     sha256:cb1306b7e8ad740d7db541ec64c64898655429051263cddf72c1f2e1ea48d9ae
  *   target        host; float helpers (--float-io) included
  *   flash         320 bytes of constant data as declared (weights, biases; gcc -O2 folds the head's few bytes into instructions when there are few outputs); code not included
  *   RAM           36 bytes: state 24 (caller-owned) + scratch 12 (stack, in tiny_f32_step; seqforge bench measures its full stack depth)
@@ -34,40 +34,40 @@ static float tiny_f32_sigmoid(float z)
 
 /* Input weights, float [4 * 3][2]. */
 static const float tiny_f32_l0_wx[12][2] = {
-    {    0.64718974f,   0.082303114f }, /* unit 0, gate i */
-    {    0.36883646f,    -0.2485939f }, /* unit 0, gate f */
-    {    0.72212297f, -0.0062048626f }, /* unit 0, gate g */
-    {     -0.593144f,    0.74990124f }, /* unit 0, gate o */
-    {    0.12920995f,   -0.25043014f }, /* unit 1, gate i */
-    {   -0.97024596f,   0.012692217f }, /* unit 1, gate f */
-    {     0.5341468f,    -0.8691553f }, /* unit 1, gate g */
-    {    0.56152594f,   -0.80733216f }, /* unit 1, gate o */
-    {    -0.7853325f,   -0.83277345f }, /* unit 2, gate i */
-    {     0.1013247f,     0.3723634f }, /* unit 2, gate f */
-    {   -0.20180786f,    0.47074038f }, /* unit 2, gate g */
-    {   -0.63240963f,    0.40489492f }, /* unit 2, gate o */
+    {   -0.97024596f,   0.012692217f }, /* unit 0, gate i */
+    {     0.5341468f,    -0.8691553f }, /* unit 0, gate f */
+    {    0.56152594f,   -0.80733216f }, /* unit 0, gate g */
+    {      0.914656f,   -0.32695693f }, /* unit 0, gate o */
+    {     0.1013247f,     0.3723634f }, /* unit 1, gate i */
+    {   -0.20180786f,    0.47074038f }, /* unit 1, gate f */
+    {   -0.63240963f,    0.40489492f }, /* unit 1, gate g */
+    {    0.82100433f,     0.7001836f }, /* unit 1, gate o */
+    {    0.72212297f, -0.0062048626f }, /* unit 2, gate i */
+    {     -0.593144f,    0.74990124f }, /* unit 2, gate f */
+    {   -0.93253493f,    0.60408086f }, /* unit 2, gate g */
+    {     0.2559713f,   -0.06344427f }, /* unit 2, gate o */
 };
 
 /* Recurrent weights, float [4 * 3][3]. */
 static const float tiny_f32_l0_wh[12][3] = {
-    {  -0.93253493f,   0.60408086f,     0.914656f }, /* unit 0, gate i */
-    {  -0.12799133f,   -0.5898324f,  -0.71066564f }, /* unit 0, gate f */
-    {   -0.6932116f,   0.90877235f,   -0.4541064f }, /* unit 0, gate g */
-    {    -0.994509f,   0.26632696f,    -0.934936f }, /* unit 0, gate o */
-    {  -0.32695693f,   0.82100433f,    0.7001836f }, /* unit 1, gate i */
-    {    0.8767918f,   0.29250982f,   -0.9072361f }, /* unit 1, gate f */
-    {   -0.9750173f,  -0.01009837f,  -0.34416234f }, /* unit 1, gate g */
-    {    0.5712994f,    0.9453042f,   -0.6415863f }, /* unit 1, gate o */
-    {    0.2559713f,  -0.06344427f,   0.19707674f }, /* unit 2, gate i */
-    {   0.19646296f,   0.18262109f,   -0.6867267f }, /* unit 2, gate f */
-    {    0.9528971f,    0.2608987f, -0.040494252f }, /* unit 2, gate g */
-    {    0.2950999f,    0.7715808f,   0.17786652f }, /* unit 2, gate o */
+    {   0.19707674f,  -0.12799133f,   -0.5898324f }, /* unit 0, gate i */
+    {   -0.6867267f,   -0.6932116f,   0.90877235f }, /* unit 0, gate f */
+    { -0.040494252f,    -0.994509f,   0.26632696f }, /* unit 0, gate g */
+    {   0.17786652f,   0.16963238f,  -0.18897308f }, /* unit 0, gate o */
+    {  -0.71066564f,    0.8767918f,   0.29250982f }, /* unit 1, gate i */
+    {   -0.4541064f,   -0.9750173f,  -0.01009837f }, /* unit 1, gate f */
+    {    -0.934936f,    0.5712994f,    0.9453042f }, /* unit 1, gate g */
+    {   0.22991604f,   0.13637006f,    0.5690697f }, /* unit 1, gate o */
+    {   -0.9072361f,   0.19646296f,   0.18262109f }, /* unit 2, gate i */
+    {  -0.34416234f,    0.9528971f,    0.2608987f }, /* unit 2, gate f */
+    {   -0.6415863f,    0.2950999f,    0.7715808f }, /* unit 2, gate g */
+    {    0.7439217f,   -0.2157123f,    0.5185847f }, /* unit 2, gate o */
 };
 
 /* Bias per row (b_ih + b_hh). */
 static const float tiny_f32_l0_b[12] = {
-     0.08481619f,  0.06818503f, -0.10785615f, -0.25803778f, -0.09448654f,  0.28453484f,
-     0.25929236f,  -0.3405893f,  0.11495802f,  0.37196085f,  0.21544777f,  0.39262047f,
+      0.21544777f,   0.39262047f,  0.007274947f,  -0.38874856f,  -0.25803778f, -0.115285166f,
+       0.1425315f,   0.26130408f,   -0.3405893f,   0.45330825f,  -0.07016883f,   0.12756105f,
 };
 
 /*
@@ -119,12 +119,12 @@ static void tiny_f32_layer0(const float x[2], float h[3], float c[3])
 
 /* Weights, float [2][3]. */
 static const float tiny_f32_head_w[2][3] = {
-    { -0.23057033f,   0.9066165f, 0.014549894f }, /* output 0: y0 */
-    {    0.285063f, -0.14033766f,  -0.7774971f }, /* output 1: y1 */
+    {  0.54623765f,  -0.7524207f,   -0.985542f }, /* output 0: y0 */
+    {  0.57288665f,   0.5607117f, -0.55775577f }, /* output 1: y1 */
 };
 
 static const float tiny_f32_head_b[2] = {
-    0.26130408f, 0.12756105f,
+    -0.18099664f,  0.24562635f,
 };
 
 void tiny_f32_reset(tiny_f32_state_t *state)

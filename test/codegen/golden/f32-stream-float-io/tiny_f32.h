@@ -7,7 +7,7 @@
  *   features      x0, x1
  *   targets       y0, y1 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:83703f2ecd9b12626f14c9bbf8d19ad8ceea152374ca0ad18929325f69d37058
+ *   quantized     sha256:cb1306b7e8ad740d7db541ec64c64898655429051263cddf72c1f2e1ea48d9ae
  *   target        host; float helpers (--float-io) included
  *   flash         320 bytes of constant data as declared (weights, biases; gcc -O2 folds the head's few bytes into instructions when there are few outputs); code not included
  *   RAM           36 bytes: state 24 (caller-owned) + scratch 12 (stack, in tiny_f32_step; seqforge bench measures its full stack depth)

@@ -7,7 +7,7 @@
  *   features      x0, x1, x2
  *   targets       y0 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:d4e7624ea8ab4493e65f071a8d4fce9f586e3ebd1a7046f5c48222136fdee8c9
+ *   quantized     sha256:f5f8007892c89c16a267a70f5464489da0ff3a72f2207fa9e290169fd192a6bc
  *   memory        1,342 bytes of constant typed arrays (weights, biases, multipliers, the 1,026-byte nonlinearity table); 16 bytes of state per State
  *   arithmetic    the integers of the generated C and of seqforge's simulator, bit for bit (docs/fixed-point.md)
  *   MACs          112 per step, 4 per output
@@ -27,8 +27,15 @@ export const LAYERS = 1;
  * from a reset state (predict).
  */
 export const WINDOW = 4;
-/** x holds round(x_norm · 2^INPUT_FRAC): a normalised input in Q10. */
-export const INPUT_FRAC = 10;
+/**
+ * Per feature, x[k] holds round(x_norm[k] · 2^INPUT_FRAC[k]): each normalised input in its own
+ * format (Q10, Q15, Q10 by feature).
+ */
+export const INPUT_FRAC = new Int8Array([
+  10, // x0
+  15, // x1
+  10, // x2
+]);
 /** y holds y_norm · 2^OUTPUT_FRAC: a normalised output in Q2. */
 export const OUTPUT_FRAC = 2;
 
@@ -44,8 +51,8 @@ export interface State {
 }
 
 /**
- * A zeroed input vector x: INPUT_SIZE values, the normalised features in Q10 int16 (quantizeInput
- * fills one from sensor units).
+ * A zeroed input vector x: INPUT_SIZE values, the normalised features in Q10, Q15, Q10 by feature
+ * int16 (quantizeInput fills one from sensor units).
  */
 export function newInput(): Int16Array {
   return new Int16Array(INPUT_SIZE);
@@ -80,7 +87,7 @@ export function reset(state: State): void {
 /**
  * One time step through every layer; the state advances.
  * @param state the stream's state, updated
- * @param x the input: INPUT_SIZE values, the normalised features in Q10 int16
+ * @param x the input: INPUT_SIZE values, the normalised features in Q10, Q15, Q10 by feature int16
  * @throws RangeError when x does not hold INPUT_SIZE values
  */
 export function step(state: State, x: Int16Array): void {
@@ -112,14 +119,15 @@ export function output(state: State, y: Int16Array): void {
 
 /**
  * Sensor units to an input vector: per feature x_norm = (raw - mean) / scale, then x =
- * sat(floor(x_norm · 2^10 + 0.5)), in double precision, exactly as seqforge's simulator and the C
- * quantize (docs/fixed-point.md "Input and output"); NaN gives 0.
+ * sat(floor(x_norm · 2^INPUT_FRAC[k] + 0.5)), in double precision, exactly as seqforge's simulator
+ * and the C quantize (docs/fixed-point.md "Input and output"); NaN gives 0.
  * @param raw INPUT_SIZE readings in the training data's units (x0, x1, x2)
- * @param x receives the input: INPUT_SIZE values, the normalised features in Q10 int16
+ * @param x receives the input: INPUT_SIZE values, the normalised features in Q10, Q15, Q10 by
+ * feature int16
  */
 export function quantizeInput(raw: ArrayLike<number>, x: Int16Array): void {
   for (let k = 0; k < INPUT_SIZE; k++) {
-    const q = Math.floor(((raw[k]! - INPUT_MEAN[k]!) / INPUT_SCALE[k]!) * 1024 + 0.5);
+    const q = Math.floor(((raw[k]! - INPUT_MEAN[k]!) / INPUT_SCALE[k]!) * 2 ** INPUT_FRAC[k]! + 0.5);
     x[k] = q < -32768 ? -32768 : q > 32767 ? 32767 : q; // NaN stores as 0
   }
 }
@@ -163,7 +171,8 @@ export function windowReset(w: Window): void {
 /**
  * Adds one input, dropping the oldest once WINDOW are held.
  * @param w the window
- * @param x the input, copied: INPUT_SIZE values, the normalised features in Q10 int16
+ * @param x the input, copied: INPUT_SIZE values, the normalised features in Q10, Q15, Q10 by
+ * feature int16
  * @throws RangeError when x does not hold INPUT_SIZE values
  */
 export function windowPush(w: Window, x: Int16Array): void {
@@ -354,7 +363,7 @@ function sigmoidQ15(z: number): number {
   return Math.min(32767, (32768 + t + 1) >> 1);
 }
 
-// ---- Layer 0: 3 inputs (Q10 int16) -> 4 units; c in Q14, h in Q15 (int16) ----
+// ---- Layer 0: 3 inputs (Q10, Q15, Q10 by feature, summed in Q15 int16) -> 4 units; c in Q14, h in Q15 (int16) ----
 
 /**
  * Input weights of layer 0, int8 [4 units][4 gates (i, f, g, o)][3 inputs]: row 4·j + g is gate g
@@ -363,25 +372,25 @@ function sigmoidQ15(z: number): number {
  */
 const L0_WX = new Int8Array([
   // unit 0
-  0, 0, 0, // i
-  40, 66, 56, // f
-  99, 103, -109, // g
-  -82, 11, -87, // o
-  // unit 1
-  -55, 55, 124, // i
+  92, -2, -18, // i
   -51, -68, -17, // f
   1, 16, 14, // g
   -128, -128, 127, // o
-  // unit 2
-  -12, -44, -55, // i
+  // unit 1
+  -3, -126, -55, // i
   58, -95, -115, // f
   -12, -13, -6, // g
   1, 9, 15, // o
-  // unit 3
-  -61, 97, 59, // i
+  // unit 2
+  -128, -128, 127, // i
   108, -22, 39, // f
   -56, 46, -44, // g
   -111, 0, 49, // o
+  // unit 3
+  12, 20, 17, // i
+  99, 103, -109, // f
+  -82, 11, -87, // g
+  9, 7, -10, // o
 ]);
 /**
  * Recurrent weights of layer 0, int8 [4 units][4 gates][4 values of h], ordered as L0_WX; scales
@@ -389,23 +398,23 @@ const L0_WX = new Int8Array([
  */
 const L0_WH = new Int8Array([
   // unit 0
-  9, 7, -10, -2, // i
-  67, -115, 34, -120, // f
-  0, -124, -99, 27, // g
+  -128, 127, -128, 127, // i
+  2, -7, -1, 2, // f
+  0, -33, -27, 7, // g
   -57, 72, -70, 7, // o
   // unit 1
-  -14, 27, 13, -9, // i
-  17, -16, -54, 4, // f
+  31, -62, -45, -55, // i
+  -45, 4, 13, -40, // f
   -36, 46, 4, -49, // g
   59, -109, -66, 62, // o
   // unit 2
-  23, -18, -22, 26, // i
-  -71, -59, -37, -34, // f
+  -42, -123, -28, -87, // i
+  -8, -8, 16, -18, // f
   9, -30, -31, 11, // g
   0, 0, 0, 0, // o
   // unit 3
-  20, 25, -5, -10, // i
-  -118, 43, 117, 66, // f
+  2, 15, -21, 21, // i
+  127, -128, 127, -128, // f
   36, -98, 86, 0, // g
   127, -128, 127, 127, // o
 ]);
@@ -457,7 +466,7 @@ function layer0Preactivation(ax: number, ah: number, r: number): number {
  *   i, f, o = sigmoid(z);  g = tanh(z)                   Q15
  *   c' = sat16(rshr(f·c, 15) + rshr(i·g, 16))            Q14
  *   h' = rshr(o·tanh(c'·2^1), 15)                        Q15
- * @param x the layer's input: 3 inputs, Q10
+ * @param x the layer's input: 3 inputs, Q10, Q15, Q10 by feature, summed in Q15
  * @param h the layer's hidden state, Q15: read by every gate row, then replaced by h'
  * @param c the layer's cell state, Q14: updated in place
  */

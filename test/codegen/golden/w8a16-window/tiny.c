@@ -7,7 +7,7 @@
  *   features      x0, x1, x2
  *   targets       y0 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:d4e7624ea8ab4493e65f071a8d4fce9f586e3ebd1a7046f5c48222136fdee8c9
+ *   quantized     sha256:f5f8007892c89c16a267a70f5464489da0ff3a72f2207fa9e290169fd192a6bc
  *   target        cortex-m4
  *   flash         316 bytes of constant data as declared (weights, biases, multipliers; gcc -O2 folds the head's few bytes into instructions when there are few outputs); code not included; the nonlinearity table (1,026 bytes) is seqforge_runtime.c's, one per firmware image
  *   RAM           24 bytes: state 16 (caller-owned) + scratch 8 (stack, in tiny_step; seqforge bench measures its full stack depth); window buffer 28 more
@@ -41,33 +41,34 @@ typedef char tiny_check_window_bytes[sizeof(tiny_window_t) == TINY_WINDOW_BYTES 
 typedef char tiny_check_window_index[TINY_WINDOW <= 65535 ? 1 : -1];
 
 /*
- * ---- Layer 0: 3 inputs (Q10, int16_t) -> 4 units; c in Q14, h in Q15 (int16_t) ----
+ * ---- Layer 0: 3 inputs (Q10, Q15, Q10 by feature, summed in Q15, int16_t) -> 4 units; c in Q14, h in Q15 (int16_t) ----
  * Weights are stored one block per hidden unit, the unit's four gate rows (i, f, g, o)
  * interleaved in the order seqforge_dot4_w8_a16 reads them, so that a unit's weights
  * are read once, front to back. Real weight = w * its row's scale, folded into mx, mh.
  */
 
-/* Input weights, int8_t [4 units][4 gates * 3]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; then the last input: i[k] f[k] g[k] o[k]. */
+/* Input weights, int8_t [4 units][4 gates * 3]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; then the last input: i[k] f[k] g[k] o[k].
+ * Per-feature input formats: feature k in Q f[k] (Q10, Q15, Q10 by feature); column k carries 2^(15 - f[k]), so every row sums in Q15. */
 static const int8_t tiny_l0_wx[4][12] = {
-    {    0,   40,    0,   66,   99,  -82,  103,   11,    0,   56, -109,  -87 }, /* unit 0 */
-    {  -55,  -51,   55,  -68,    1, -128,   16, -128,  124,  -17,   14,  127 }, /* unit 1 */
-    {  -12,   58,  -44,  -95,  -12,    1,  -13,    9,  -55, -115,   -6,   15 }, /* unit 2 */
-    {  -61,  108,   97,  -22,  -56, -111,   46,    0,   59,   39,  -44,   49 }, /* unit 3 */
+    {   92,  -51,   -2,  -68,    1, -128,   16, -128,  -18,  -17,   14,  127 }, /* unit 0 */
+    {   -3,   58, -126,  -95,  -12,    1,  -13,    9,  -55, -115,   -6,   15 }, /* unit 1 */
+    { -128,  108, -128,  -22,  -56, -111,   46,    0,  127,   39,  -44,   49 }, /* unit 2 */
+    {   12,   99,   20,  103,  -82,    9,   11,    7,   17, -109,  -87,  -10 }, /* unit 3 */
 };
 
 /* Recurrent weights, int8_t [4 units][4 gates * 4]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]. */
 static const int8_t tiny_l0_wh[4][16] = {
     { /* unit 0 */
-           9,   67,    7, -115,    0,  -57, -124,   72,  -10,   34,   -2, -120,  -99,  -70,
-          27,    7 },
+        -128,    2,  127,   -7,    0,  -57,  -33,   72, -128,   -1,  127,    2,  -27,  -70,
+           7,    7 },
     { /* unit 1 */
-         -14,   17,   27,  -16,  -36,   59,   46, -109,   13,  -54,   -9,    4,    4,  -66,
+          31,  -45,  -62,    4,  -36,   59,   46, -109,  -45,   13,  -55,  -40,    4,  -66,
          -49,   62 },
     { /* unit 2 */
-          23,  -71,  -18,  -59,    9,    0,  -30,    0,  -22,  -37,   26,  -34,  -31,    0,
+         -42,   -8, -123,   -8,    9,    0,  -30,    0,  -28,   16,  -87,  -18,  -31,    0,
           11,    0 },
     { /* unit 3 */
-          20, -118,   25,   43,   36,  127,  -98, -128,   -5,  117,  -10,   66,   86,  127,
+           2,  127,   15, -128,   36,  127,  -98, -128,  -21,  127,   21, -128,   86,  127,
            0,  127 },
 };
 

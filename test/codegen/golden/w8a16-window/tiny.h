@@ -7,7 +7,7 @@
  *   features      x0, x1, x2
  *   targets       y0 (1 row ahead)
  *   source model  sha256:random (random.json)
- *   quantized     sha256:d4e7624ea8ab4493e65f071a8d4fce9f586e3ebd1a7046f5c48222136fdee8c9
+ *   quantized     sha256:f5f8007892c89c16a267a70f5464489da0ff3a72f2207fa9e290169fd192a6bc
  *   target        cortex-m4
  *   flash         316 bytes of constant data as declared (weights, biases, multipliers; gcc -O2 folds the head's few bytes into instructions when there are few outputs); code not included; the nonlinearity table (1,026 bytes) is seqforge_runtime.c's, one per firmware image
  *   RAM           24 bytes: state 16 (caller-owned) + scratch 8 (stack, in tiny_step; seqforge bench measures its full stack depth); window buffer 28 more
@@ -50,7 +50,7 @@ extern "C" {
 #define TINY_OUT_MEAN  { 0.0 }
 #define TINY_OUT_SCALE { 1.0 }
 
-/* Input: the normalised features, quantized: x_q = sat(floor(x_norm * 2^10 + 0.5)). */
+/* Input: the normalised features, quantized: x_q[k] = sat(floor(x_norm[k] * 2^f[k] + 0.5)), f = Q10, Q15, Q10 by feature. */
 typedef int16_t tiny_in_t;
 /* Output: y_q in Q2: y_norm = y_q * 2^-2; y = y_norm * scale + mean. */
 typedef int16_t tiny_out_t;

@@ -10,6 +10,10 @@
  * training rows (collinear with the intercept) still gives a solution.
  */
 import { windowInputRows } from "../model/sequence.js";
+import type { Normalization } from "../model/model-file.js";
+import { denormalizeRow } from "../model/normalize.js";
+import type { Series } from "./api.js";
+import { normalizedRows } from "./normalization.js";
 
 export interface LinearBaseline {
   /** Rows of the window (N) and rows ahead (K), as the model's. */
@@ -113,4 +117,49 @@ function choleskySolve(l: Float64Array, n: number, v: Float64Array): Float64Arra
     beta[i] = s / l[i * n + i]!;
   }
   return beta;
+}
+
+/** What a model file keeps of its baseline (the window and horizon are the model's). */
+export interface StoredBaseline {
+  coefficients: number[][];
+  samples: number;
+}
+
+/**
+ * The baseline of a model trained on `series`: fitted over the training rows [from, to) with the
+ * model's normalisation, window and horizon; null when there are fewer samples than twice its
+ * weights (it would fit noise).
+ */
+export function fitSeriesBaseline(
+  series: Series,
+  model: { features: readonly string[]; targets: readonly string[]; normalization: { input: Normalization; output: Normalization } },
+  rows: [from: number, to: number],
+  window: number,
+  horizon: number,
+): StoredBaseline | null {
+  const weights = 1 + window * model.features.length;
+  if (rows[1] - rows[0] < 2 * weights) return null;
+  const inputs = normalizedRows(series, model.features, model.normalization.input);
+  const targets = normalizedRows(series, model.targets, model.normalization.output);
+  const fit = fitLinearBaseline(inputs, targets, rows, window, horizon);
+  return { coefficients: fit.coefficients.map((c) => Array.from(c)), samples: fit.samples };
+}
+
+/**
+ * A stored baseline's predictions in data units for those of the rows given that have a whole
+ * window in the series: { rows, values[target][k] for rows[k] }.
+ */
+export function seriesBaselinePredictions(
+  stored: StoredBaseline,
+  series: Series,
+  model: { features: readonly string[]; normalization: { input: Normalization; output: Normalization } },
+  wanted: readonly number[],
+  window: number,
+  horizon: number,
+): { rows: number[]; values: Float64Array[] } {
+  const rows = wanted.filter((j) => j >= window + horizon - 1 && j < series.rows);
+  const inputs = normalizedRows(series, model.features, model.normalization.input);
+  const m: LinearBaseline = { window, horizon, coefficients: stored.coefficients.map((c) => Float64Array.from(c)), samples: stored.samples };
+  const perRow = predictLinearBaseline(m, inputs, rows).map((y) => denormalizeRow(y, model.normalization.output));
+  return { rows, values: stored.coefficients.map((_, o) => Float64Array.from(perRow, (y) => y[o]!)) };
 }

@@ -1,11 +1,14 @@
 /**
- * The linear baseline (src/report/baseline.ts) against facts that do not depend on how it solves:
+ * The linear baseline (src/data/linear-baseline.ts) against facts that do not depend on how it solves:
  * data made by a known linear map is recovered exactly, and on noisy data the residual is
  * orthogonal to every regressor (the defining property of least squares); which rows the report
  * fits it on; and the report's histogram bins.
  */
 import { describe, expect, it } from "vitest";
-import { fitLinearBaseline, predictLinearBaseline } from "../../src/report/baseline.js";
+import { fitLinearBaseline, fitSeriesBaseline, predictLinearBaseline, seriesBaselinePredictions } from "../../src/data/linear-baseline.js";
+import { fitNormalization } from "../../src/data/normalization.js";
+import { scoreLines } from "../../src/data/predict-series.js";
+import type { Series } from "../../src/data/api.js";
 import type { ModelSeries } from "../../src/data/model-data.js";
 import { histogramOf, linearBaseline } from "../../src/report/collect.js";
 import { seededRandom } from "../../src/verify/random-quant-model.js";
@@ -113,5 +116,38 @@ describe("the report's linear baseline", () => {
     // 40 rows: 32 training rows, 27 samples, for 1 + 5 × 3 = 16 weights.
     expect(linearBaseline(fm, training(40), test)).toEqual({ note: "27 training samples in train.csv, fewer than twice the 16 weights of a linear map from 5 rows of 3 features" });
     expect(linearBaseline(fm, { note: "none" }, test)).toEqual({ note: "none" });
+  });
+});
+
+describe("the baseline train and predict print", () => {
+  // y_t = 0.6·y_{t-1} - 0.3·y_{t-2} + 0.5·u_{t-1} + 2: exactly linear in the last rows.
+  const n = 400;
+  const u = Float64Array.from({ length: n }, (_, t) => Math.sin(t * 0.37) + Math.cos(t * 0.11));
+  const y = new Float64Array(n);
+  for (let t = 2; t < n; t++) y[t] = 0.6 * y[t - 1]! - 0.3 * y[t - 2]! + 0.5 * u[t - 1]! + 2;
+  const series: Series = { file: "ar.csv", rows: n, columns: new Map([["y", y], ["u", u]]) };
+  const normalization = { input: fitNormalization(series, ["y", "u"], 300), output: fitNormalization(series, ["y"], 300) };
+  const model = { features: ["y", "u"], targets: ["y"], normalization };
+
+  it("fitted on the training windows, it predicts an exactly linear series exactly", () => {
+    const stored = fitSeriesBaseline(series, model, [3, 300], 3, 1)!;
+    expect(stored.samples).toBe(297);
+    const rows = Array.from({ length: 100 }, (_, k) => 300 + k);
+    const p = seriesBaselinePredictions(stored, series, model, [0, 1, ...rows], 3, 1);
+    expect(p.rows).toEqual(rows); // rows 0 and 1 have no whole window: left out
+    p.values[0]!.forEach((v, k) => expect(v).toBeCloseTo(y[rows[k]!]!, 6));
+  });
+
+  it("too few training samples for its weights: no baseline", () => {
+    expect(fitSeriesBaseline(series, model, [3, 16], 3, 1)).toBeNull();
+  });
+
+  it("says plainly when the LSTM does not beat it, and nothing when it does", () => {
+    const base = { target: "y", count: 10, rmse: 1.2, mae: 1, persistence: { rmse: 2, mae: 1.5 } };
+    const worse = scoreLines("y", { ...base, linear: { baseline: { rmse: 0.9, mae: 0.7 }, model: { rmse: 1.2, mae: 1 }, count: 10 } }, 3);
+    expect(worse[0]).toBe("y: RMSE 1.200 (persistence 2.000, linear AR 0.9000), MAE 1.000, 10 predictions");
+    expect(worse[1]).toMatch(/^y: the LSTM does not beat a linear autoregressive model of the last 3 rows \(RMSE 0\.9000 against the LSTM's 1\.200 on the same 10 rows\)/);
+    const better = scoreLines("y", { ...base, linear: { baseline: { rmse: 1.5, mae: 1.1 }, model: { rmse: 1.2, mae: 1 }, count: 10 } }, 3);
+    expect(better).toHaveLength(1);
   });
 });
