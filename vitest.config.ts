@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// The loops: `fast` (unit and host-gcc tests, seconds), `slow` (whole pipelines on the host,
-// minutes), `fuzz`, `qemu` (cross-built firmware run under QEMU, minutes) and `browser` (headless
+// The loops: `fast` (units, property tests, in-process checks: about a minute), `slow` (the CLI
+// run as a process, host-gcc builds and whole pipelines: minutes), `fuzz`, `qemu` (cross-built firmware run under QEMU, minutes) and `browser` (headless
 // Chromium). `make test` runs them all; `make test-fast` only the first.
 export default defineConfig({
   test: {
@@ -18,7 +18,8 @@ export default defineConfig({
         },
       },
       {
-        // Whole pipelines on the host (byte-identical regeneration of every artefact).
+        // The command line as a user runs it (its bad-input suites), host-gcc builds and whole
+        // pipelines (byte-identical regeneration of every artefact).
         test: {
           name: "slow",
           include: ["test/**/*.slow.test.ts"],

@@ -5,7 +5,7 @@
  * library alone), runs in a fresh JavaScript realm that has none of Node's globals, and there gives
  * the simulator's integers, window helpers and input quantisation included; its int64
  * requantisation is exact against BigInt for every shift. (Parity on data goes through verify,
- * test/verify/parity.test.ts; the fuzzer covers random models.)
+ * test/verify/parity.slow.test.ts; the fuzzer covers random models.)
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 // fitModel with a small stand-in for the trainer (the real one is tested by its own engineer
-// and end to end in test/cli/train.test.ts): the model file it assembles validates, round-trips,
+// and end to end in test/cli/train.slow.test.ts): the model file it assembles validates, round-trips,
 // records what the brief asks, and its validation scores match a direct computation.
 import { describe, expect, it } from "vitest";
 import type { Series } from "../../src/data/api.js";
