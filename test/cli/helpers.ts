@@ -25,11 +25,15 @@ export function runCli(args: string[]): CliResult {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** runCli without blocking, so independent runs (the bad-input cases) overlap; `cwd` is the repository root unless given. */
-export function runCliAsync(args: string[], cwd = ROOT): Promise<CliResult> {
+/**
+ * runCli without blocking, so independent runs (the bad-input cases) overlap; `cwd` is the
+ * repository root unless given, `env` this process's environment (a test hides a toolchain by
+ * giving another PATH).
+ */
+export function runCliAsync(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npx tsc -p .` (make build) first");
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd });
+    const p = spawn(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd, env });
     let stdout = "";
     let stderr = "";
     p.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

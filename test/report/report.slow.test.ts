@@ -4,7 +4,6 @@
  * commands that compute them on their own (predict, the quantized file), the page self-contained,
  * and bad input refused with one line, exit 2 or 3, and no page.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -152,19 +151,6 @@ describe("seqforge report on an imported f32 model (stream mode, two targets)", 
   });
 });
 
-/** The CLI with another PATH (to hide a toolchain). */
-function runWithPath(args: string[], path: string): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [join(ROOT, "bin/seqforge.js"), ...args], { cwd: ROOT, env: { ...process.env, PATH: path } });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    p.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    p.on("error", fail);
-    p.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
-
 describe("seqforge report refuses bad input: one line, no page", () => {
   const never = at("never.html");
   const report = (...args: string[]) => runCliAsync(["report", ...args, "--out", never]);
@@ -219,7 +205,7 @@ describe("seqforge report refuses bad input: one line, no page", () => {
     } catch {
       // node is in one of the folders above
     }
-    const r = await runWithPath(["report", at("m16.q.json"), "--data", TEST, "--target", "cortex-m4", "--out", never], bin);
+    const r = await runCliAsync(["report", at("m16.q.json"), "--data", TEST, "--target", "cortex-m4", "--out", never], ROOT, { ...process.env, PATH: bin });
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toBe("");
     // Progress lines (the host's runs) come first; the error is one line, and the last.
