@@ -5,7 +5,7 @@
  *   S: input 3, hidden 16      M: input 8, hidden 32      L: input 40, hidden 64
  * The weights are random, so the figures say what the code costs, not what a model predicts.
  */
-import { MODEL_FORMAT, MODEL_VERSION, type FloatModel, type RunMode } from "../src/model/model-file.js";
+import { MODEL_FORMAT, type FloatModel, type RunMode } from "../src/model/model-file.js";
 import { withHash, type QuantModel } from "../src/model/quant-model-file.js";
 import type { Scheme } from "../src/model/schemes.js";
 import { quantizeModel } from "../src/quant/quantize.js";
@@ -42,7 +42,7 @@ export function referenceFloatModel(spec: ReferenceSpec, seed: number, mode: Run
   const draw = (n: number) => Array.from({ length: n }, () => rng.uniform(-bound, bound));
   return {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: 1,
     architecture: { cell: "standard", inputSize: I, hiddenSize: H, layers: 1, outputSize: 1, window, horizon: 1, mode },
     features: Array.from({ length: I }, (_, k) => `x${k}`),
     targets: ["y"],

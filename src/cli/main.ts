@@ -41,6 +41,7 @@ const trainFlags = {
   // 0, PyTorch's initialisation: on every bundled series it trained to a lower test RMSE than 1
   // (make forget-bias, bench/forget-bias.md: 3 seeds, all three series).
   "forget-bias": { type: "number", default: 0, describe: "initial forget-gate bias (0: measured better than 1 on every bundled series, bench/forget-bias.md)" },
+  delta: { type: "boolean", default: false, describe: "predict each target's change from its last observed value (the targets must be features): for a trend or a drifting level" },
   "keep-diverged": { type: "boolean", default: false, describe: `write the model even when training diverged (a training loss over ${DIVERGENCE_FACTOR}× that of predicting the mean); otherwise exit 2` },
   out: { type: "string", demandOption: true, describe: "model file to write" },
   ...json,

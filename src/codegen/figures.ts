@@ -15,7 +15,7 @@ export const RUNTIME_TABLE_BYTES = 2 * TABLE_SIZE;
 export interface SizeFigures {
   /** Weights, biases and multipliers (static const, in flash); the shared runtime table apart. */
   flashBytes: number;
-  /** The state struct (h and c of every layer). */
+  /** The state struct (h and c of every layer; a delta model's last observed values, int32 or float). */
   stateBytes: number;
   /** The step's scratch on the stack: the new h of one layer. */
   scratchBytes: number;
@@ -62,8 +62,10 @@ export function sizeFigures(model: QuantModel): SizeFigures {
     flash += 4 * H * (integer ? 12 : 4);
   }
   flash += O * H * e.w + O * (integer ? 8 : 4);
-  // c before h in the struct, so an int8 h (w8a8) adds at most trailing padding.
-  const stateBytes = roundUp(a.layers * H * (e.h + e.c), Math.max(e.h, e.c));
+  // c before h in the struct, so an int8 h (w8a8) adds at most trailing padding; a delta model's
+  // last observed values (4 bytes each) come last, aligned to 4.
+  const cAndH = roundUp(a.layers * H * (e.h + e.c), Math.max(e.h, e.c));
+  const stateBytes = a.delta ? roundUp(cAndH, 4) + 4 * O : cAndH;
   const scratchBytes = H * e.h;
   return {
     flashBytes: flash,

@@ -15,7 +15,6 @@ import { fitNormalization } from "../data/normalization.js";
 import {
   FloatModelSchema,
   MODEL_FORMAT,
-  MODEL_VERSION,
   type FloatModel,
   type HeadWeights,
   type ImportedNormalization,
@@ -118,7 +117,7 @@ export function importedModel(net: ImportedNetwork, options: ImportOptions, sour
 
   const model: FloatModel = {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: 1, // an imported network predicts a level: no architecture.delta (modelVersionFor)
     architecture: {
       cell: net.cell,
       inputSize: net.inputSize,

@@ -5,7 +5,7 @@
  *   activate   i, f, o = sigmoid(z);  g = tanh(z)       (a: the four gates)
  *   cell       standard: c = f*c + i*g;  h = o*tanh(c)
  *              seed:     c = g*i + c*f;  h = c*o       (no tanh: h is not bounded by 1)
- *   head       y = w·h_last + b
+ *   head       y = w·h_last + b                        (delta model: + x[delta[o]], the step's input)
  * All values here are normalised (inputs and outputs); see normalize.ts for the units.
  */
 import type { Architecture, FloatModel, LayerWeights } from "./model-file.js";
@@ -112,6 +112,16 @@ export function head(model: FloatModel, h: ArrayLike<number>, y: Float64Array): 
 }
 
 /**
+ * A delta model's outputs (architecture.delta): y[o] += x[delta[o]], the change the head predicts
+ * added to the last observed value of its feature (the last input row, in either run mode, is the
+ * step that runs the head). Nothing for a level model.
+ */
+export function addLastObserved(delta: readonly number[] | undefined, x: ArrayLike<number>, y: Float64Array): void {
+  if (delta === undefined) return;
+  for (let o = 0; o < y.length; o++) y[o] = y[o]! + x[delta[o]!]!;
+}
+
+/**
  * One step through all layers; state advances. When `y` is given the head runs too.
  * `x` is the normalised input of this step; `observe`, when given, sees each layer's tensors.
  */
@@ -132,5 +142,8 @@ export function floatStep(
     observe?.(l, z, a, state.c[l]!, state.h[l]!);
     input = state.h[l]!;
   }
-  if (y) head(model, input, y);
+  if (y) {
+    head(model, input, y);
+    addLastObserved(arch.delta, x, y);
+  }
 }

@@ -19,7 +19,17 @@ import { CellEnum } from "./cells.js";
 import { RunModeEnum } from "./sequence.js";
 
 export const MODEL_FORMAT = "seqforge-model";
-export const MODEL_VERSION = 1;
+/**
+ * 2: `architecture.delta` (outputs that are the change of an input feature). A file is written
+ * with the lowest version that holds its content (modelVersionFor), so a level model is still
+ * version 1 and read by earlier seqforge, while a delta model, which an earlier seqforge would
+ * run as a level model, is refused there as newer.
+ */
+export const MODEL_VERSION = 2;
+/** The version a model's file is written with: 2 for a delta model, else 1 (see MODEL_VERSION). */
+export function modelVersionFor(a: Architecture): 1 | 2 {
+  return a.delta === undefined ? 1 : 2;
+}
 /** The quantized model file's format (src/model/quant-model-file.ts), here so either parser can say which file it was given. */
 export const QUANT_FORMAT = "seqforge-quant-model";
 
@@ -44,6 +54,13 @@ export const Architecture = z.object({
   /** Rows between the last input row and the predicted row (default 1: predict the next row). */
   horizon: z.number().int().nonnegative(),
   mode: RunModeEnum,
+  /**
+   * Delta outputs (`train --delta`): for output o, the input feature delta[o] whose value in the
+   * last input row is added to the head's output, so the head predicts the change from the last
+   * observed value. The output's normalisation is that feature's (checkIoLengths). Absent: the
+   * head predicts the level (every file before version 2).
+   */
+  delta: z.array(z.number().int().nonnegative()).optional(),
 });
 export type Architecture = z.infer<typeof Architecture>;
 
@@ -113,7 +130,7 @@ export type Provenance = z.infer<typeof Provenance>;
 export const FloatModelSchema = z
   .object({
     format: z.literal(MODEL_FORMAT),
-    version: z.literal(MODEL_VERSION),
+    version: z.union([z.literal(1), z.literal(MODEL_VERSION)]),
     architecture: Architecture,
     features: z.array(z.string()),
     targets: z.array(z.string()),
@@ -131,6 +148,7 @@ export const FloatModelSchema = z
     // naming the field, rather than deep inside a loop.
     const expect = lengthCheck(ctx);
     checkIoLengths(expect, m.architecture, m);
+    checkDelta(ctx, m.architecture, m.version, modelVersionFor(m.architecture), m);
     checkWeightLengths(expect, m.architecture, m.weights, "weights");
   });
 
@@ -155,6 +173,31 @@ export function checkIoLengths(
   expect(["normalization", "input", "scale"], m.normalization.input.scale.length, a.inputSize);
   expect(["normalization", "output", "mean"], m.normalization.output.mean.length, a.outputSize);
   expect(["normalization", "output", "scale"], m.normalization.output.scale.length, a.outputSize);
+}
+
+/**
+ * A delta model's outputs (both model files): one input feature per output, and the output's
+ * normalisation equal to that feature's, so that adding the normalised last input to the head's
+ * normalised output is adding the level to the change. `version` must be at least `wanted`.
+ */
+export function checkDelta(
+  ctx: z.RefinementCtx,
+  a: Architecture,
+  version: number,
+  wanted: number,
+  m: { normalization: { input: Normalization; output: Normalization } },
+): void {
+  if (a.delta === undefined) return;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (version < wanted) issue(["version"], `${wanted} or later expected for a model with architecture.delta`);
+  if (a.delta.length !== a.outputSize) return issue(["architecture", "delta"], `${a.outputSize} values expected, found ${a.delta.length}`);
+  const { input, output } = m.normalization;
+  a.delta.forEach((k, o) => {
+    if (k >= a.inputSize) return issue(["architecture", "delta", o], `an input feature index 0 … ${a.inputSize - 1} expected, found ${k}`);
+    if (output.mean[o] !== input.mean[k] || output.scale[o] !== input.scale[k]) {
+      issue(["normalization", "output"], `output ${o} is the change of input ${k}: its mean and scale must be input ${k}'s`);
+    }
+  });
 }
 
 /** The weight layout above, under the field `path` (`weights` in model.json, `float32` in an f32 model.q.json). */
@@ -226,7 +269,7 @@ export function parseVersionedJson(
 
 /** Validates with a zod schema, reporting the first problem as `field a.b[2]: what`. */
 export function parseFloatModel(text: string, file: string): FloatModel {
-  const raw = parseVersionedJson(text, file, MODEL_FORMAT, MODEL_VERSION);
+  const raw = parseVersionedJson(text, file, MODEL_FORMAT, MODEL_VERSION, [1]);
   return validateWith(FloatModelSchema, raw, file);
 }
 

@@ -15,6 +15,7 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 import {
   Architecture,
+  checkDelta,
   checkIoLengths,
   checkWeightLengths,
   HeadWeights,
@@ -35,8 +36,16 @@ export { QUANT_FORMAT };
 /**
  * 2: the model input has a format per column (`fixed.x.fracs`). Version-1 files, whose single
  * `fixed.x.frac` applied to every column, are still read (parseQuantModel fills `fracs`).
+ * 3: `architecture.delta` (a delta model, docs/fixed-point.md "Delta outputs"). As for the float
+ * model file, a file is written with the lowest version that holds it (quantVersionFor): a level
+ * model stays version 2, a delta model is version 3, which an earlier seqforge refuses rather than
+ * run it as a level model.
  */
-export const QUANT_VERSION = 2;
+export const QUANT_VERSION = 3;
+/** The version a quantized model is written with: 3 for a delta model, else 2 (see QUANT_VERSION). */
+export function quantVersionFor(a: Architecture): 2 | 3 {
+  return a.delta === undefined ? 2 : 3;
+}
 
 
 /** Integer ranges of the C types the file's integers are stored in. */
@@ -217,7 +226,7 @@ export type Accuracy = z.infer<typeof Accuracy>;
 export const QuantModelSchema = z
   .object({
     format: z.literal(QUANT_FORMAT),
-    version: z.union([z.literal(1), z.literal(QUANT_VERSION)]),
+    version: z.union([z.literal(1), z.literal(2), z.literal(QUANT_VERSION)]),
     /** sha256 of the canonical content without this field. */
     hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "sha256:<64 hex digits>"),
     scheme: SchemeEnum,
@@ -240,6 +249,7 @@ export const QuantModelSchema = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     const expect = lengthCheck(ctx);
     checkIoLengths(expect, a, m);
+    checkDelta(ctx, a, m.version, quantVersionFor(a), m);
     if (m.scheme === "f32") {
       if (m.fixed !== null) issue(["fixed"], "null expected for scheme f32");
       if (m.float32 === null) return issue(["float32"], "the float32 weights expected for scheme f32");
@@ -343,7 +353,7 @@ function upgradeVersion1(raw: unknown): unknown {
 }
 
 export function parseQuantModel(text: string, file: string): QuantModel {
-  const raw = parseVersionedJson(text, file, QUANT_FORMAT, QUANT_VERSION, [1]);
+  const raw = parseVersionedJson(text, file, QUANT_FORMAT, QUANT_VERSION, [1, 2]);
   const model = validateWith(QuantModelSchema, upgradeVersion1(raw), file);
   // The hash covers the content as written, so a file from an earlier version that carries a
   // field this one no longer reads (architecture.sequence) still verifies.

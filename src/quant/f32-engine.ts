@@ -5,7 +5,7 @@
  * held to 1e-4 of float64 (docs/fixed-point.md "f32").
  */
 import { floatEngine } from "../model/float-engine.js";
-import type { FloatModel } from "../model/model-file.js";
+import { modelVersionFor, type FloatModel } from "../model/model-file.js";
 import type { StepEngine } from "../model/sequence.js";
 import type { QuantModel } from "../model/quant-model-file.js";
 
@@ -14,7 +14,7 @@ export function f32AsFloatModel(model: QuantModel): FloatModel {
   if (model.float32 === null) throw new Error(`scheme ${model.scheme} has no float32 weights`);
   return {
     format: "seqforge-model",
-    version: 1,
+    version: modelVersionFor(model.architecture),
     architecture: model.architecture,
     features: model.features,
     targets: model.targets,

@@ -72,6 +72,15 @@ export function requantize(a: number, ma: number, b: number, mb: number, s: numb
   return hi * 2 ** (15 - s) + Math.floor(lo / 2 ** s);
 }
 
+/**
+ * v in Q`from` to Q`to` (docs/fixed-point.md "Delta outputs"): a left shift, v·2^(to−from), when
+ * the new format is finer (exact), else rshr(v, from − to). |v| ≤ 2^15 and to − from ≤ 15, so the
+ * result is below 2^30 in magnitude.
+ */
+export function rescale(v: number, from: number, to: number): number {
+  return to >= from ? v * 2 ** (to - from) : rshr(v, from - to);
+}
+
 /** round(v), half away from zero: the quantizer's offline rounding (never used at run time). */
 export function roundHalfAway(v: number): number {
   return v < 0 ? -Math.round(-v) : Math.round(v);

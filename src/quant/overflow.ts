@@ -71,6 +71,11 @@ function rshrBound(v: bigint, n: number): bigint {
   return (v + (1n << BigInt(n - 1))) >> BigInt(n);
 }
 
+/** The magnitude bound of rescale(v, from, to) (int-ops.ts) for |v| ≤ vMax. */
+function rescaleBound(vMax: bigint, from: number, to: number): bigint {
+  return to >= from ? vMax << BigInt(to - from) : rshrBound(vMax, from - to);
+}
+
 /** Σ_k |w[r,k]| · vMax for row r of a row-major matrix with `cols` columns. */
 function rowSum(w: readonly number[], r: number, cols: number, vMax: bigint): bigint {
   let s = 0n;
@@ -156,12 +161,18 @@ export function proveOverflow(model: QuantModel, fx: FixedPoint = fixedPart(mode
   let yMax = 0n;
   for (let o = 0; o < a.outputSize; o++) {
     const where = `head, output ${o}`;
+    // A delta model adds its feature's last input, rescaled to y's format, to the bias (int32 in the C).
+    const k = a.delta?.[o];
+    const last = k === undefined ? 0n : rescaleBound(typeMax(fx.x.bits), fx.x.fracs[k]!, head.outFrac);
+    if (k !== undefined) {
+      keep(bounds, { name: "head.bias + last observed", type: "int32", bound: BigInt(Math.abs(head.bias[o]!)) + last, limit: INT32_MAX, where });
+    }
     const acc = dotBounds(head.w, o, H, hMax, head.accShift, wide);
     if (wide) keep(bounds, { name: "head.acc (before the reduction)", type: "int64", bound: acc.raw, limit: INT64_MAX, where });
     keep(bounds, { name: "head.acc", type: "int32", bound: acc.reduced, limit: INT32_MAX, where });
     const sum = acc.reduced * BigInt(head.m[o]!) + half;
     keep(bounds, { name: "head.requant", type: "int64", bound: sum, limit: INT64_MAX, where });
-    const y = (sum >> BigInt(head.shift)) + BigInt(Math.abs(head.bias[o]!));
+    const y = (sum >> BigInt(head.shift)) + BigInt(Math.abs(head.bias[o]!)) + last;
     if (y > yMax) yMax = y;
   }
   saturable.push({ name: "y", bound: yMax, range: 32767n });

@@ -20,7 +20,7 @@ import {
   GATE_FRAC,
   MULTIPLIER_LIMIT,
   QUANT_FORMAT,
-  QUANT_VERSION,
+  quantVersionFor,
   TABLE_STEP_LOG2,
   Z_FRAC,
   type Calibration,
@@ -449,7 +449,7 @@ export function quantizeModel(opts: QuantizeOptions): QuantModel {
       : null;
   const draft: QuantModel = {
     format: QUANT_FORMAT,
-    version: QUANT_VERSION,
+    version: quantVersionFor(model.architecture),
     hash: "",
     scheme,
     source: opts.source,

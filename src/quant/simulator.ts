@@ -9,12 +9,14 @@
  *   gatesStage     z[r]  = sat32(((acc_x·mx[r] + acc_h·mh[r] + 2^(S-1)) >> S) + bias[r])   Q15 int32
  *   activateStage  i, f, o = sigmoid_q15(z);  g = tanh_q15(z)                                Q15 int16
  *   cellStage      c' = sat16(...), h' = ...                                                 Q fc, Q fh
- *   headStage      y[o] = sat16(((acc·m[o] + 2^(S-1)) >> S) + bias[o])                       Q fy int16
+ *   headStage      y[o] = sat16(((acc·m[o] + 2^(S-1)) >> S) + bias[o] + last[o])             Q fy int16
+ *                  last[o]: a delta model's last observed value of its feature, x[delta[o]] in Q fy
+ *                  (lastObservedStage); 0 for a level model
  * Legend: L layers, H units, I inputs of a layer, O outputs; gate rows in the order i, f, g, o.
  */
 import type { FixedPoint, IntHead, IntLayer, QuantModel } from "../model/quant-model-file.js";
 import type { CellKind } from "../model/model-file.js";
-import { quantizeInput, requantize, rshr, sat16, sat32, satBits, type SatCounter } from "./int-ops.js";
+import { quantizeInput, requantize, rescale, rshr, sat16, sat32, satBits, type SatCounter } from "./int-ops.js";
 import { sigmoidQ15, tanhQ15 } from "./nonlinearity.js";
 import { runSequence } from "../model/sequence.js";
 import { unitGates } from "../model/cells.js";
@@ -152,12 +154,22 @@ export function cellStage(
   }
 }
 
-/** Stage 4: the head on the last layer's h (Q fy int16). */
-export function headStage(head: IntHead, h: ArrayLike<number>, y: Int32Array, sat?: SatCounter): void {
+/**
+ * A delta model's last observed values (docs/fixed-point.md "Delta outputs"): for output o, the
+ * model input x[delta[o]] (Q fracs[delta[o]]) rescaled to y's Q fy, which the head adds to its
+ * output. x is the input of the step that runs the head: the window's last row, or the stream's
+ * latest.
+ */
+export function lastObservedStage(fx: FixedPoint, delta: readonly number[], x: ArrayLike<number>, last: Int32Array): void {
+  for (let o = 0; o < delta.length; o++) last[o] = rescale(x[delta[o]!]!, fx.x.fracs[delta[o]!]!, fx.head.outFrac);
+}
+
+/** Stage 4: the head on the last layer's h (Q fy int16), plus a delta model's last observed values (`last`, Q fy). */
+export function headStage(head: IntHead, h: ArrayLike<number>, y: Int32Array, sat?: SatCounter, last?: ArrayLike<number>): void {
   const H = h.length;
   for (let o = 0; o < y.length; o++) {
     const acc = dot(head.w, o * H, h, head.accShift);
-    y[o] = sat16(requantize(acc, head.m[o]!, 0, 0, head.shift) + head.bias[o]!, sat);
+    y[o] = sat16(requantize(acc, head.m[o]!, 0, 0, head.shift) + head.bias[o]! + (last?.[o] ?? 0), sat);
   }
 }
 
@@ -166,10 +178,12 @@ interface Scratch {
   z: Int32Array;
   gates: Int32Array;
   hNew: Int32Array;
+  /** A delta model's last observed values, one per output (Q fy). */
+  last: Int32Array;
 }
 
-function createScratch(H: number): Scratch {
-  return { z: new Int32Array(4 * H), gates: new Int32Array(4 * H), hNew: new Int32Array(H) };
+function createScratch(H: number, O: number): Scratch {
+  return { z: new Int32Array(4 * H), gates: new Int32Array(4 * H), hNew: new Int32Array(H), last: new Int32Array(O) };
 }
 
 /**
@@ -184,7 +198,7 @@ export function fixedStep(
   y: Int32Array,
   sats: SatCounts,
   trace?: StepTrace,
-  scratch: Scratch = createScratch(model.architecture.hiddenSize),
+  scratch: Scratch = createScratch(model.architecture.hiddenSize, model.architecture.outputSize),
 ): void {
   const fx = fixedOf(model);
   const cell = model.architecture.cell;
@@ -207,7 +221,9 @@ export function fixedStep(
       };
     }
   }
-  headStage(fx.head, input, y, sats.y);
+  const delta = model.architecture.delta;
+  if (delta) lastObservedStage(fx, delta, x, scratch.last);
+  headStage(fx.head, input, y, sats.y, delta ? scratch.last : undefined);
   if (trace) trace.y = Int32Array.from(y);
 }
 
@@ -222,7 +238,7 @@ export class Simulator {
     fixedOf(model);
     this.state = createFixedState(model);
     this.sats = createSatCounts(model.architecture.layers, model.architecture.inputSize);
-    this.scratch = createScratch(model.architecture.hiddenSize);
+    this.scratch = createScratch(model.architecture.hiddenSize, model.architecture.outputSize);
     this.y = new Int32Array(model.architecture.outputSize);
   }
 

@@ -4,14 +4,14 @@
  * run mode) and to reproduce them (data hash, seed, flags, loss history), then score the model
  * on the validation part in data units. No file I/O here: the CLI reads and writes.
  */
-import { FloatModelSchema, MODEL_FORMAT, MODEL_VERSION, type TrainedModel } from "../model/model-file.js";
+import { FloatModelSchema, MODEL_FORMAT, modelVersionFor, type Architecture, type TrainedModel } from "../model/model-file.js";
 import { validateWith } from "../util/validate.js";
 import { floatEngine } from "../model/float-engine.js";
 import { OptionError } from "../errors.js";
 import { DIVERGENCE_FACTOR, type EpochReport, type SampleSet, type TrainConfig, type TrainLstm } from "./api.js";
 import type { Series } from "../data/api.js";
 import { predictSeries, scorePredictions, type TargetAccuracy } from "../data/predict-series.js";
-import { prepareSamples, type PreparedSamples, type SampleSpec } from "./samples.js";
+import { deltaFeatures, prepareSamples, type PreparedSamples, type SampleSpec } from "./samples.js";
 import { fitSeriesBaseline, seriesBaselinePredictions } from "../data/linear-baseline.js";
 
 export interface FitInput {
@@ -89,19 +89,21 @@ export function fitModel(input: FitInput): FitOutput {
   const baselineRows: [number, number] = [Math.max(prepared.split.train[0], spec.window + spec.horizon - 1), prepared.split.train[1]];
   const linearBaseline = fitSeriesBaseline(series, { ...spec, normalization: prepared.normalization }, baselineRows, spec.window, spec.horizon);
 
+  const architecture: Architecture = {
+    cell: config.cell,
+    inputSize: spec.features.length,
+    hiddenSize: config.hidden,
+    layers: config.layers,
+    outputSize: spec.targets.length,
+    window: spec.window,
+    horizon: spec.horizon,
+    mode: spec.mode,
+    ...(spec.delta ? { delta: deltaFeatures(spec.features, spec.targets) } : {}),
+  };
   const raw: TrainedModel = {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    architecture: {
-      cell: config.cell,
-      inputSize: spec.features.length,
-      hiddenSize: config.hidden,
-      layers: config.layers,
-      outputSize: spec.targets.length,
-      window: spec.window,
-      horizon: spec.horizon,
-      mode: spec.mode,
-    },
+    version: modelVersionFor(architecture),
+    architecture,
     features: [...spec.features],
     targets: [...spec.targets],
     normalization: prepared.normalization,

@@ -12,7 +12,7 @@ import { buildTanhTable } from "../quant/nonlinearity.js";
 import {
   GATE_FRAC,
   QUANT_FORMAT,
-  QUANT_VERSION,
+  quantVersionFor,
   TABLE_STEP_LOG2,
   Z_FRAC,
   withHash,
@@ -55,6 +55,8 @@ export interface RandomModelSpec {
   mode: RunMode;
   window: number;
   horizon: number;
+  /** A delta model (architecture.delta): each output adds back a random input feature's last value. */
+  delta?: boolean;
 }
 
 /** A random architecture: sizes 1 … maxSize (small ones more often), 1 … 3 layers. */
@@ -70,6 +72,7 @@ export function randomSpec(d: Draw, maxSize = 64): RandomModelSpec {
     mode: d.pick(["window", "stream"] as const),
     window: d.int(1, 6),
     horizon: d.int(0, 2),
+    delta: d.chance(0.3),
   };
 }
 
@@ -168,24 +171,25 @@ export function randomQuantModel(d: Draw, spec: RandomModelSpec): QuantModel {
     scale: Array(O).fill(1),
     outFrac: d.int(0, 15),
   };
+  // Drawn after everything else, so a level model of a given spec and seed is what it was before delta models.
+  const delta = spec.delta ? Array.from({ length: O }, () => d.int(0, inputSize - 1)) : undefined;
+  if (delta) {
+    // The bias and the last observed value are summed in int32 (docs/fixed-point.md "Delta outputs"): keep the sum inside it.
+    delta.forEach((k, o) => {
+      const lastMax = 2 ** (aBits - 1) * 2 ** Math.max(0, head.outFrac - fracs[k]!);
+      head.bias[o] = Math.max(-(2 ** 31) + lastMax, Math.min(2 ** 31 - 1 - lastMax, head.bias[o]!));
+    });
+  }
+  const architecture = { cell, inputSize, hiddenSize: H, layers: L, outputSize: O, window: spec.window, horizon: spec.horizon, mode: spec.mode, ...(delta ? { delta } : {}) };
   const features = Array.from({ length: inputSize }, (_, k) => `x${k}`);
   const targets = Array.from({ length: O }, (_, k) => `y${k}`);
   return withHash({
     format: QUANT_FORMAT,
-    version: QUANT_VERSION,
+    version: quantVersionFor(architecture),
     hash: "",
     scheme,
     source: { modelHash: "sha256:random", modelFile: "random.json" },
-    architecture: {
-      cell,
-      inputSize,
-      hiddenSize: H,
-      layers: L,
-      outputSize: O,
-      window: spec.window,
-      horizon: spec.horizon,
-      mode: spec.mode,
-    },
+    architecture,
     features,
     targets,
     normalization: {

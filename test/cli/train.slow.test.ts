@@ -48,7 +48,7 @@ describe("seqforge train", () => {
     expect(m.training!.dataHash).toBe("sha256:" + createHash("sha256").update(readFileSync(data)).digest("hex"));
     expect(m.training!.flags).toEqual({
       data, target: "temp", features: "temp,wind", window: 4, horizon: 1, cell: "standard", hidden: 4, layers: 1, epochs: 3,
-      lr: 0.01, optimizer: "adam", batch: 8, seed: 1, val: 0.2, mode: "window", loss: "mse", clip: 1, patience: 10, "forget-bias": 0,
+      lr: 0.01, optimizer: "adam", batch: 8, seed: 1, val: 0.2, mode: "window", loss: "mse", clip: 1, patience: 10, "forget-bias": 0, delta: false,
     });
     expect(m.training!.lossHistory.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(m.training!.lossHistory.every((e) => e.valLoss !== null)).toBe(true);

@@ -12,6 +12,7 @@ import { readSeriesFile } from "../../data/table.js";
 import type { TrainConfig } from "../../train/api.js";
 import { checkTrainingSize } from "../../train/limits.js";
 import { trainLstm } from "../../train/trainer.js";
+import { deltaFeatures } from "../../train/samples.js";
 import { assertNotAnInput, assertWritablePath } from "../../util/atomic-write.js";
 import { epochProgress } from "../../util/progress.js";
 import { columnListFlag, intFlag, numberFlag, stringFlag } from "../flag-values.js";
@@ -25,6 +26,8 @@ export interface TrainOptions {
   horizon: number;
   val: number;
   mode: RunMode;
+  /** Predict each target's change from its last observed value (architecture.delta). */
+  delta: boolean;
   out: string;
   json: boolean;
   /** Write the model even when training diverged. */
@@ -61,8 +64,12 @@ export function trainOptions(args: TrainArgs): TrainOptions {
     mode,
     window,
   };
-  // Sizes that cannot be trained are refused before the data is read.
+  // Sizes that cannot be trained, and a delta target that is not a feature, are refused before the data is read.
   checkTrainingSize(config, features.length, targets.length);
+  if (args.delta) {
+    deltaFeatures(features, targets);
+    if (config.loss !== "mse") throw new OptionError("delta", `trains the head's output as a change; --loss mse expected, found ${config.loss} (which trains h, not the head)`);
+  }
   return {
     data: stringFlag("data", args.data),
     targets,
@@ -71,6 +78,7 @@ export function trainOptions(args: TrainArgs): TrainOptions {
     horizon,
     val: numberFlag("val", args.val, 0, 1),
     mode,
+    delta: args.delta,
     out: stringFlag("out", args.out),
     json: args.json,
     keepDiverged: args["keep-diverged"],
@@ -106,6 +114,7 @@ export function recordedFlags(o: TrainOptions): Record<string, unknown> {
     clip: c.clip,
     patience: c.patience,
     "forget-bias": c.forgetBias,
+    delta: o.delta,
   };
 }
 
@@ -123,7 +132,7 @@ export async function run(args: TrainArgs): Promise<number> {
   try {
     fit = fitModel({
       series,
-      spec: { features: o.features, targets: o.targets, window: o.window, horizon: o.horizon, mode: o.mode, val: o.val },
+      spec: { features: o.features, targets: o.targets, window: o.window, horizon: o.horizon, mode: o.mode, val: o.val, delta: o.delta },
       config: o.config,
       dataHash: hash,
       flags: recordedFlags(o),

@@ -132,7 +132,7 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
         typedArray: { type: "Float32Array", lines: labelledRows(w.head.b.map(float32Text), 1, (o) => model.targets[o] ?? String(o)) },
       }),
     ],
-    outputDoc: ["  y = b + w·h"],
+    outputDoc: [a.delta ? "  y = b + w·h + last[o]  (delta outputs: the output's feature in the last input)" : "  y = b + w·h"],
     outputCode: [
       `const h = state.h[${a.layers - 1}];`,
       block(
@@ -140,8 +140,9 @@ export function f32Parts(model: QuantModel, types: ModuleTypes): SchemeParts {
         `const w = o * ${H}; // output o's row of HEAD_W`,
         "let acc = HEAD_B[o]!;",
         block(`for (let k = 0; k < ${H}; k++)`, "acc = f32(acc + f32(HEAD_W[w + k]! * h[k]!));"),
-        "y[o] = acc;",
+        a.delta ? "y[o] = f32(acc + state.last[o]!);" : "y[o] = acc;",
       ),
     ],
+    last: { type: "Float32Array", store: (k) => `x[${k}]!` },
   };
 }

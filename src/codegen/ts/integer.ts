@@ -34,6 +34,12 @@ function pow2(n: number): string {
   return n <= 1 ? String(2 ** n) : `2 ** ${n}`;
 }
 
+/** v in Q from to Q to, as the simulator's rescale (src/quant/int-ops.ts): exact when finer, else rshr. */
+function rescaleCode(v: string, from: number, to: number): string {
+  if (to === from) return v;
+  return to > from ? `${v} * ${pow2(to - from)}` : `rshr(${v}, ${from - to})`;
+}
+
 /** rshr(v, n) of an int64 sum held exactly in a double: floor((v + 2^(n-1)) / 2^n), n ≥ 1. */
 function rshr64(v: string, n: number): string {
   return `Math.floor((${v} + ${pow2(n - 1)}) / ${pow2(n)})`;
@@ -369,6 +375,7 @@ export function integerParts(model: QuantModel, fixed: FixedPoint, types: Module
   const S = head.shift;
   const target = (o: number) => model.targets[o] ?? String(o);
   const headSum = requantizeCode([["acc", "m"]], S);
+  const delta = a.delta !== undefined;
   return {
     implementation: [
       ...primitives(model.scheme as IntegerScheme),
@@ -393,25 +400,27 @@ export function integerParts(model: QuantModel, fixed: FixedPoint, types: Module
         name: "headOutput",
         doc: {
           text: [
-            `Output o in Q${head.outFrac} from its dot product acc (int32): sat16(((acc·m[o] + 2^${S - 1}) >> ${S}) + b[o]), ` +
-              "exactly, the multiplier split into 15-bit halves as in layer0Preactivation.",
+            `Output o in Q${head.outFrac} from its dot product acc (int32): sat16(((acc·m[o] + 2^${S - 1}) >> ${S}) + b[o]${delta ? " + last" : ""}), ` +
+              "exactly, the multiplier split into 15-bit halves as in layer0Preactivation." +
+              (delta ? ` last: the output's feature in the last input, in Q${head.outFrac} (delta outputs).` : ""),
           ].join("\n"),
         },
         params: [
           ["acc", "number"],
           ["o", "number"],
+          ...(delta ? [["last", "number"] as [string, string]] : []),
         ],
         returns: "number",
         code: [
           "const m = HEAD_M[o]!;",
           ...headSum.lines,
-          `return sat16(${headSum.value} + HEAD_B[o]!);`,
+          `return sat16(${headSum.value} + HEAD_B[o]!${delta ? " + last" : ""});`,
         ],
       }),
     ],
     outputDoc: formulas([
       ["acc  = w·h", wide ? `int64, reduced by rshr(acc, ${head.accShift})` : "int32"],
-      [`y[o] = sat16(((acc·m + 2^${S - 1}) >> ${S}) + b)`, `Q${head.outFrac}`],
+      [`y[o] = sat16(((acc·m + 2^${S - 1}) >> ${S}) + b${delta ? " + last[o]" : ""})`, `Q${head.outFrac}`],
     ]),
     outputCode: [
       `const h = state.h[${a.layers - 1}];`,
@@ -421,8 +430,9 @@ export function integerParts(model: QuantModel, fixed: FixedPoint, types: Module
         "let acc = 0;",
         block(`for (let k = 0; k < ${H}; k++)`, "acc += Math.imul(HEAD_W[w + k]!, h[k]!);"),
         ...(wide && head.accShift > 0 ? [`acc = ${rshr64("acc", head.accShift)}; // rshr(acc, ${head.accShift})`] : []),
-        "y[o] = headOutput(acc, o);",
+        `y[o] = headOutput(acc, o${delta ? ", state.last[o]!" : ""});`,
       ),
     ],
+    last: { type: "Int32Array", store: (k) => rescaleCode(`x[${k}]!`, fixed.x.fracs[k]!, head.outFrac) },
   };
 }

@@ -43,6 +43,8 @@ export interface SchemeParts {
   /** Lines of output()'s documentation saying what it computes. */
   outputDoc: string[];
   outputCode: Code[];
+  /** A delta model's state.last (docs/fixed-point.md "Delta outputs"): its array type, and the expression step stores for input feature k. */
+  last: { type: "Int32Array" | "Float32Array"; store: (k: number) => string };
 }
 
 export interface TsGenerateOptions {
@@ -122,12 +124,17 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       }),
     );
   }
+  const delta = a.delta;
+  const lastFormat = fixed ? `Q${fixed.head.outFrac} int32` : "float32";
   const state = iface({
     name: "State",
     doc: { text: "The recurrent state of every layer, owned by the caller: one per independent stream (createState)." },
     properties: [
       { name: "c", type: tuple(types.c), readonly: true, doc: `Cell state c of each layer, HIDDEN_SIZE values in ${cFormat}.` },
       { name: "h", type: tuple(types.h), readonly: true, doc: `Hidden state h of each layer, HIDDEN_SIZE values in ${hFormat}.` },
+      ...(delta
+        ? [{ name: "last", type: scheme.last.type, readonly: true, doc: `Per output, its feature in the last input, in ${lastFormat}: what output adds back (delta outputs).` }]
+        : []),
     ],
   });
   const stepExample = window
@@ -170,7 +177,7 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       doc: { text: "A zeroed state: the start of a sequence." },
       params: [],
       returns: "State",
-      code: ["return {", `  c: ${perLayer(types.c)},`, `  h: ${perLayer(types.h)},`, "};"],
+      code: ["return {", `  c: ${perLayer(types.c)},`, `  h: ${perLayer(types.h)},`, ...(delta ? [`  last: new ${scheme.last.type}(OUTPUT_SIZE),`] : []), "};"],
     }),
     fn({
       name: "reset",
@@ -178,7 +185,7 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       doc: { text: "Zeroes h and c of every layer: the start of a sequence." },
       params: [["state", "State"]],
       returns: "void",
-      code: [block("for (const c of state.c)", "c.fill(0);"), block("for (const h of state.h)", "h.fill(0);")],
+      code: [block("for (const c of state.c)", "c.fill(0);"), block("for (const h of state.h)", "h.fill(0);"), ...(delta ? ["state.last.fill(0);"] : [])],
     }),
     fn({
       name: "step",
@@ -199,6 +206,8 @@ function api(model: QuantModel, types: ModuleTypes, scheme: SchemeParts): Statem
       code: [
         lengthCheck("x", "INPUT_SIZE"),
         ...Array.from({ length: L }, (_, l) => `layer${l}(${l === 0 ? "x" : `state.h[${l - 1}]`}, state.h[${l}], state.c[${l}]);`),
+        // Delta outputs: each output's feature in this input, for output to add back.
+        ...(delta ?? []).map((k, o) => `state.last[${o}] = ${scheme.last.store(k)}; // ${commentText(`${model.features[k] ?? k} -> ${model.targets[o] ?? o}`)}`),
       ],
     }),
     fn({
