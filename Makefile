@@ -11,7 +11,7 @@ OUT := out
 # redirected log (make test > log) gets plain text: NO_COLOR unless stdout is a terminal.
 PLAIN_IF_REDIRECTED := [ -t 1 ] || export NO_COLOR=1;
 
-.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser fuzz soak demo screenshot bench bench-ts bench-train bench-quant forget-bias bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
+.PHONY: setup deps build scripts typecheck test test-fast test-qemu test-browser fuzz soak demo screenshot bench bench-ts bench-train bench-quant forget-bias delta bench-memory flash-two-models counter-factors kernels import-fixtures import-parity clean
 
 # System packages for cross-building, QEMU and the browser the report is tested in (Debian's
 # chromium; puppeteer-core drives it and downloads none), installed only when missing (needs root or sudo).
@@ -123,6 +123,11 @@ bench-quant: setup scripts
 # bench/forget-bias.json, bench/forget-bias.md.
 forget-bias: setup scripts
 	node build/scripts/forget-bias.js --out bench
+
+# train --delta against the level model on the trending series (Mauna Loa CO2, three seeds,
+# two feature sets): bench/delta.json, bench/delta.md.
+delta: setup scripts
+	node build/scripts/delta.js --out bench
 
 # One training iteration (forward, BPTT, update) against numpy running the same algorithm
 # (test/example/seed_lstm.py), and batch 1 against 32: bench/train.json, bench/train.md.

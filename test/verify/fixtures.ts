@@ -19,21 +19,27 @@ export interface FloatSpec {
   outputs?: number;
   window?: number;
   seed?: number;
+  /** A delta model (architecture.delta): output o is the change of feature o mod I, in its normalisation. */
+  delta?: boolean;
 }
 
 export function floatModel(s: FloatSpec = {}): FloatModel {
   const { cell = "standard", mode = "window", inputSize: I = 3, hidden: H = 6, layers: L = 1, outputs: O = 1, window = 5, seed = 1 } = s;
+  const delta = s.delta ? Array.from({ length: O }, (_, o) => o % I) : undefined;
+  const input = { mean: Array.from({ length: I }, (_, k) => 10 * k), scale: Array.from({ length: I }, (_, k) => 2 + k) };
   const r = seededRandom(seed);
   const u = (n: number, scale: number) => Array.from({ length: n }, () => (2 * r() - 1) * scale);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    architecture: { cell, inputSize: I, hiddenSize: H, layers: L, outputSize: O, window, horizon: 1, mode },
+    architecture: { cell, inputSize: I, hiddenSize: H, layers: L, outputSize: O, window, horizon: 1, mode, ...(delta ? { delta } : {}) },
     features: Array.from({ length: I }, (_, k) => `f${k}`),
     targets: Array.from({ length: O }, (_, k) => `t${k}`),
     normalization: {
-      input: { mean: Array.from({ length: I }, (_, k) => 10 * k), scale: Array.from({ length: I }, (_, k) => 2 + k) },
-      output: { mean: Array.from({ length: O }, (_, k) => 5 + k), scale: Array.from({ length: O }, () => 3) },
+      input,
+      output: delta
+        ? { mean: delta.map((k) => input.mean[k]!), scale: delta.map((k) => input.scale[k]!) }
+        : { mean: Array.from({ length: O }, (_, k) => 5 + k), scale: Array.from({ length: O }, () => 3) },
     },
     weights: {
       layers: Array.from({ length: L }, (_, l) => ({ wx: u(4 * H * (l === 0 ? I : H), 0.6), wh: u(4 * H * H, 0.6), b: u(4 * H, 0.3) })),

@@ -32,12 +32,20 @@ describe("verifyModel on the host and the TypeScript module", () => {
     { scheme: "w16a16", spec: { mode: "stream", cell: "seed", inputSize: 4, hidden: 5, layers: 2 } },
     { scheme: "w8a8", spec: { mode: "window", inputSize: 5, hidden: 9, layers: 2, outputs: 2 } },
     { scheme: "f32", spec: { mode: "stream", inputSize: 2, hidden: 4 } },
+    // Delta outputs (train --delta): every integer scheme in both run modes, and f32.
+    { scheme: "w8a16", spec: { mode: "stream", inputSize: 3, hidden: 6, delta: true } },
+    { scheme: "w16a16", spec: { mode: "window", inputSize: 4, hidden: 5, outputs: 2, delta: true } },
+    { scheme: "w8a8", spec: { mode: "stream", inputSize: 5, hidden: 9, layers: 2, outputs: 2, delta: true } },
+    { scheme: "w8a8", spec: { mode: "window", cell: "seed", inputSize: 2, hidden: 4, delta: true } },
+    { scheme: "w8a16", spec: { mode: "window", inputSize: 2, hidden: 3, delta: true } },
+    { scheme: "w16a16", spec: { mode: "stream", inputSize: 2, hidden: 3, delta: true } },
+    { scheme: "f32", spec: { mode: "window", inputSize: 3, hidden: 4, outputs: 2, delta: true } },
   ] as const;
   for (const c of cases) {
     it(`${c.scheme}, ${JSON.stringify(c.spec)}: release and sanitize builds pass, and the module`, { timeout: 120_000 }, async () => {
       const fm = floatModel(c.spec);
       const q = quantized(fm, c.scheme);
-      const dir = join(work, `verify-${c.scheme}`);
+      const dir = join(work, `verify-${c.scheme}-${c.spec.mode}${"delta" in c.spec ? "-delta" : ""}`);
       mkdirSync(dir);
       const report = await verifyModel({ model: q, modelFile: "model.q.json", data: seriesData(fm, 60), targets: ["host", "ts"], timeoutMs: 30_000, workDir: dir });
       expect(report.runs.map((r) => `${r.target} ${r.variant}: ${r.passed ? "pass" : r.summary + "\n" + r.error}`)).toEqual([
