@@ -77,6 +77,21 @@ describe("seqforge train", () => {
     expect(r.stderr).toMatch(/^epoch 1\/3 {2}loss \S+ {2}val loss \S+$/m);
   });
 
+  it("--delta records the target's feature and its normalisation as the output's, in a version 2 file", () => {
+    const out = join(dir, "delta.json");
+    const r = train(out, "--delta");
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, "utf8");
+    const m = parseFloatModel(text, out);
+    expect(m.version).toBe(2);
+    expect(m.architecture.delta).toEqual([0]);
+    expect(m.normalization.output).toEqual({ mean: [m.normalization.input.mean[0]], scale: [m.normalization.input.scale[0]] });
+    expect(m.training!.flags.delta).toBe(true);
+    // A level model stays version 1 (readable by a seqforge from before --delta).
+    expect(train(join(dir, "delta-level.json")).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "delta-level.json"), "utf8")).version).toBe(1);
+  });
+
   it("trains the seed cell with the seed loss and mse, and stream mode", () => {
     for (const extra of [["--cell", "seed", "--loss", "hidden"], ["--cell", "seed"], ["--mode", "stream"]]) {
       const out = join(dir, `v-${extra.join("")}.json`);
@@ -166,6 +181,9 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
       "values near 1e-170",
       () => ["--data", write("tiny.csv", "t\n" + Array.from({ length: 30 }, (_, r) => `${r % 3}e-170`).join("\n")), "--target", "t"],
       /^seqforge: \S*tiny\.csv: column "t": values from 0 to 2e-170 in its 24 training rows: their standard deviation is below what a double holds/],
+    // --delta adds the target's last observed value back: the target must be a feature, and the head must be trained.
+    ["--delta, target not a feature", () => ["--data", data, "--target", "temp", "--features", "wind", "--delta"], /^seqforge: --delta: predicts the change of target "temp" from its last observed value, so "temp" must be one of the features \(wind\)$/],
+    ["--delta with --loss hidden", () => ["--data", data, "--target", "temp", "--delta", "--loss", "hidden"], /^seqforge: --delta: trains the head's output as a change; --loss mse expected, found hidden/],
     // Training that diverges is refused unless --keep-diverged (tested below) asks for the model anyway.
     ["diverging training (--lr 1e10)", () => ["--data", data, "--target", "temp", "--lr", "1e10"], /^seqforge: --lr: training diverged: the kept epoch 1 has a training loss of \S+, \S+ times that of predicting the mean \(\S+\); lower --lr or clip gradients \(--clip\), or pass --keep-diverged to write the model anyway$/, "after training"],
   ];

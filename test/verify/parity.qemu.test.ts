@@ -64,3 +64,23 @@ describe("verify on every target", () => {
     });
   }
 });
+
+describe("verify of delta models (train --delta)", () => {
+  // The add of the last observed value in output(): portable C without long multiply
+  // (cortex-m0), the DSP kernels (cortex-m4) and RISC-V, for every integer scheme in both run modes.
+  const targets = ["host", "cortex-m0", "cortex-m4", "riscv32"];
+  for (const scheme of ["w8a16", "w16a16", "w8a8"] as const) {
+    for (const mode of ["window", "stream"] as const) {
+      it(`${scheme}, ${mode} mode: ${targets.join(", ")} pass`, async () => {
+        const fm = floatModel({ mode, inputSize: 3, hidden: 5, outputs: 2, delta: true });
+        const q = quantized(fm, scheme);
+        const dir = join(work, `verify-delta-${scheme}-${mode}`);
+        mkdirSync(dir);
+        const report = await verifyModel({ model: q, modelFile: "m.q.json", data: seriesData(fm, 40), targets, timeoutMs: 60_000, workDir: dir });
+        const failed = report.runs.filter((r) => !r.passed).map((r) => `${r.target} ${r.variant}: ${r.summary} ${r.error ?? ""}`);
+        expect(failed).toEqual([]);
+        expect(report.runs.length).toBe(targets.length + 1);
+      });
+    }
+  }
+});
