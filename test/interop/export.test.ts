@@ -133,5 +133,10 @@ describe("seqforge export (the compiled CLI)", () => {
     writeFileSync(quantized, JSON.stringify({ format: "seqforge-quant-model", version: 1 }));
     const never = join(dir, "never.onnx");
     expectInputError(await runCliAsync(["export", quantized, "--onnx", never]), /cli\.q\.json: field format: "seqforge-model" expected, found "seqforge-quant-model" \(a quantized model; give the float model/, never);
+
+    // A delta model's output adds the last input back, which the graph does not: refused, not exported wrong.
+    const delta = join(dir, "cli-delta.json");
+    writeFileSync(delta, JSON.stringify(floatModel({ mode: "window", window: 4, delta: true })));
+    expectInputError(await runCliAsync(["export", delta, "--onnx", never]), /cli-delta\.json: field architecture\.delta: a delta model \(train --delta\) is not exported to ONNX/, never);
   });
 });

@@ -10,7 +10,7 @@ export async function run(args: ExportArgs): Promise<number> {
   const out = stringFlag("onnx", args.onnx);
   assertNotAnInput(out, [{ path: modelFile, what: "the model file" }], "onnx");
   const model = loadFloatModel(modelFile);
-  const bytes = exportOnnx(model);
+  const bytes = exportOnnx(model, modelFile);
   writeFileAtomic(out, bytes);
   const a = model.architecture;
   const x = ["T", "B", a.inputSize];

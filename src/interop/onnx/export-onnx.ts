@@ -14,6 +14,7 @@
  * values are stored as float32, as ONNX runtimes expect them. The model's columns, window,
  * horizon and run mode go into metadata_props, for import to restore.
  */
+import { InputError } from "../../errors.js";
 import type { FloatModel } from "../../model/model-file.js";
 import { packageVersion } from "../../util/package-root.js";
 import { GATE_ORDER, reorderGates, transpose } from "../network.js";
@@ -44,9 +45,16 @@ function cellAttributes(cell: CellKind): OnnxAttribute[] {
   return [attr.strings("activations", activations), attr.floats("activation_alpha", alpha ?? []), attr.floats("activation_beta", beta ?? [])];
 }
 
-/** The ONNX file's bytes for a float model. */
-export function exportOnnx(model: FloatModel): Uint8Array {
+/**
+ * The ONNX file's bytes for a float model. A delta model (train --delta) is refused, `file` named:
+ * its output adds the last input's feature, which this graph has no node for and import would not
+ * read back.
+ */
+export function exportOnnx(model: FloatModel, file = "model"): Uint8Array {
   const a = model.architecture;
+  if (a.delta) {
+    throw new InputError(file, "field architecture.delta", "a delta model (train --delta) is not exported to ONNX: its output adds the last input's feature back, which the exported graph does not do; a level model expected");
+  }
   const { inputSize: F, hiddenSize: H, outputSize: O } = a;
   const { seqforge, onnx } = GATE_ORDER;
   const init: OnnxTensor[] = [];
