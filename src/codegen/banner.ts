@@ -42,6 +42,7 @@ function modelRows(m: QuantModel, runMode: { predict: string; perSample: string 
     ],
     ["features", m.features.join(", ")],
     ["targets", `${m.targets.join(", ")} (${a.horizon} row${a.horizon === 1 ? "" : "s"} ahead)`],
+    ...(a.delta ? [["delta outputs", `the head predicts the change; output adds back ${a.delta.map((k) => m.features[k]).join(", ")} of the last input`] as Row] : []),
     ["source model", `${m.source.modelHash} (${m.source.modelFile})`],
     ["quantized", m.hash],
   ];
