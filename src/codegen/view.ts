@@ -103,7 +103,6 @@ export interface CommonView {
 /** One delta output: the input feature whose last value the output adds back. */
 export interface DeltaOutput {
   o: number;
-  k: number;
   /** `CO2 (input 0) -> CO2`, for the comment of the line that stores it. */
   note: string;
   /** The C expression that stores it in the state: x[k], in y's format for the integer schemes. */
@@ -114,7 +113,7 @@ export interface DeltaOutput {
  * x[k] (Q from) in y's Q to as a C int32 expression (int-ops.ts rescale): a multiplication by
  * 2^(to − from) when y's format is finer (exact: |x| ≤ 2^15, to − from ≤ 15), else rshr.
  */
-export function rescaleExpression(k: number, from: number, to: number): string {
+function rescaleExpression(k: number, from: number, to: number): string {
   if (to === from) return `x[${k}]`;
   return to > from ? `(int32_t)x[${k}] * ${2 ** (to - from)}` : `seqforge_rshr32(x[${k}], ${from - to})`;
 }
@@ -127,7 +126,6 @@ function deltaOutputs(model: QuantModel): DeltaOutput[] | null {
     const formats = fixed ? ` (Q${fixed.x.fracs[k]} to Q${fixed.head.outFrac})` : "";
     return {
       o,
-      k,
       note: commentSafe(`${model.features[k] ?? k} (input ${k}) -> ${model.targets[o] ?? o}${formats}`),
       store: fixed ? rescaleExpression(k, fixed.x.fracs[k]!, fixed.head.outFrac) : `x[${k}]`,
     };

@@ -57,7 +57,7 @@ export const Architecture = z.object({
   /**
    * Delta outputs (`train --delta`): for output o, the input feature delta[o] whose value in the
    * last input row is added to the head's output, so the head predicts the change from the last
-   * observed value. The output's normalisation is that feature's (checkIoLengths). Absent: the
+   * observed value. The output's normalisation is that feature's (checkDelta). Absent: the
    * head predicts the level (every file before version 2).
    */
   delta: z.array(z.number().int().nonnegative()).optional(),
