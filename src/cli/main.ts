@@ -58,6 +58,8 @@ const quantizeFlags = {
   data: { type: "string", describe: "held-out data to report accuracy on" },
   scheme: { choices: SCHEME_NAMES, default: DEFAULT_SCHEME },
   out: { type: "string", demandOption: true },
+  finetune: { type: "number", describe: "fine-tune the float model this many epochs with the forward pass rounded as the scheme rounds (its own training data and options), then quantize it (integer schemes; needs --float-out)" },
+  "float-out": { type: "string", describe: "with --finetune: the fine-tuned float model to write (the quantized file names it as its source)" },
   ...json,
 } as const satisfies Record<string, Options>;
 

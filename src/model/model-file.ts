@@ -78,6 +78,21 @@ export const Training = z.object({
    * Absent from models trained before it, or with too few training samples.
    */
   linearBaseline: z.object({ coefficients: z.array(z.array(finite)), samples: z.number().int().nonnegative() }).optional(),
+  /**
+   * Set when these weights are a trained model's fine-tuned for a fixed-point scheme (`quantize
+   * --finetune`, src/finetune/): the model it started from (sha256 of its file), the scheme, the
+   * epochs run, the rounded network's loss per epoch (epoch 0: before fine-tuning) and the epoch
+   * kept. The rest of the block is the starting model's: its data, flags and loss history.
+   */
+  fineTune: z
+    .object({
+      from: z.string(),
+      scheme: z.string(),
+      epochs: z.number().int().positive(),
+      lossHistory: z.array(EpochRecord),
+      keptEpoch: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type Training = z.infer<typeof Training>;
 

@@ -2,17 +2,44 @@
  * `seqforge quantize model.json --calib data.csv [--scheme S] [--data heldout.csv] --out model.q.json`:
  * reads the float model and the data (I/O here), calls the pure quantizer (src/quant/quantize.ts),
  * writes the quantized file atomically, prints the quantization report (or `--json`).
+ * With `--finetune N --float-out tuned.json`, fine-tunes the model for the scheme first
+ * (src/finetune/) and writes the fine-tuned float model too, which the quantized file names.
  */
-import { parseFloatModel } from "../../model/model-file.js";
-import { loadNormalizedSeries } from "../../data/model-data.js";
-import { saveQuantModel, withHash } from "../../model/quant-model-file.js";
+import { findTrainingData } from "../../data/model-data.js";
+import { InputError } from "../../errors.js";
+import { fineTuneForScheme } from "../../finetune/finetune.js";
+import { parseFloatModel, type FloatModel, type TrainedModel } from "../../model/model-file.js";
+import { loadNormalizedSeries, type NormalizedSeries } from "../../data/model-data.js";
+import { saveQuantModel, withHash, type QuantModel } from "../../model/quant-model-file.js";
+import { isIntegerScheme, type IntegerScheme, type Scheme } from "../../model/schemes.js";
 import { quantizeModel } from "../../quant/quantize.js";
-import { quantReport } from "../../quant/report.js";
+import { quantReport, type FineTuneSummary } from "../../quant/report.js";
 import { sha256 } from "../../util/hash.js";
 import { readInputBytes } from "../../util/read-input-file.js";
-import { assertNotAnInput } from "../../util/atomic-write.js";
-import { stringFlag } from "../flag-values.js";
+import { assertNotAnInput, assertWritablePath, writeFileAtomic } from "../../util/atomic-write.js";
+import { epochProgress } from "../../util/progress.js";
+import { intFlag, stringFlag } from "../flag-values.js";
 import type { QuantizeArgs } from "../main.js";
+
+interface FineTuneFlags {
+  epochs: number;
+  floatOut: string;
+  scheme: IntegerScheme;
+}
+
+/** `--finetune N --float-out FILE`, checked before anything is read; null without --finetune. */
+function fineTuneFlags(args: QuantizeArgs, scheme: Scheme): FineTuneFlags | null {
+  if (args.finetune === undefined) {
+    if (args["float-out"] !== undefined) throw new InputError("--float-out", "", "only with --finetune (it names the fine-tuned float model)");
+    return null;
+  }
+  const epochs = intFlag("finetune", args.finetune, 1);
+  if (!isIntegerScheme(scheme)) {
+    throw new InputError("--finetune", "", `scheme ${scheme} rounds nothing to fine-tune for; an integer scheme (w8a16, w16a16, w8a8) expected`);
+  }
+  if (args["float-out"] === undefined) throw new InputError("--finetune", "", "needs --float-out FILE: where to write the fine-tuned float model the quantized file is made from");
+  return { epochs, floatOut: stringFlag("float-out", args["float-out"]), scheme };
+}
 
 export async function run(args: QuantizeArgs): Promise<number> {
   const modelFile = stringFlag("model", args.model);
@@ -20,22 +47,65 @@ export async function run(args: QuantizeArgs): Promise<number> {
   const out = stringFlag("out", args.out);
   const dataFile = args.data === undefined ? null : stringFlag("data", args.data);
   const scheme = args.scheme;
+  const tune = fineTuneFlags(args, scheme);
   const inputs = [{ path: modelFile, what: "the model file" }, { path: calibFile, what: "the --calib file" }];
-  assertNotAnInput(out, dataFile === null ? inputs : [...inputs, { path: dataFile, what: "the --data file" }]);
+  if (dataFile !== null) inputs.push({ path: dataFile, what: "the --data file" });
+  assertNotAnInput(out, inputs);
+  if (tune) {
+    assertNotAnInput(tune.floatOut, [...inputs, { path: out, what: "the --out file" }], "float-out");
+    assertWritablePath(tune.floatOut);
+  }
   const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
   const calib = loadNormalizedSeries(calibFile, model);
   const data = dataFile === null ? null : loadNormalizedSeries(dataFile, model);
   process.stderr.write(`calibrating on ${calibFile} (${calib.rows} rows, ${model.architecture.mode} mode) and quantizing to ${scheme}…\n`);
-  const q = withHash(quantizeModel({ model, scheme, source: { modelHash: sha256(bytes), modelFile }, calib, data }));
+  const source = { modelHash: sha256(bytes), modelFile };
+
+  let q: QuantModel;
+  let fineTune: FineTuneSummary | null = null;
+  if (tune) {
+    const r = runFineTune(model, modelFile, source.modelHash, tune, calib, data);
+    q = withHash(r.after);
+    fineTune = r.summary;
+    // Both files are complete before either is written; the float model first, as the quantized one names it.
+    writeFileAtomic(tune.floatOut, r.floatText);
+  } else {
+    q = withHash(quantizeModel({ model, scheme, source, calib, data }));
+  }
   saveQuantModel(q, out);
   if (args.json) {
-    process.stdout.write(
-      JSON.stringify({ out, scheme, hash: q.hash, calibration: q.calibration, accuracy: q.accuracy }, null, 2) + "\n",
-    );
+    const tuned = fineTune && tune ? { fineTune: { floatOut: tune.floatOut, ...fineTune } } : {};
+    process.stdout.write(JSON.stringify({ out, scheme, hash: q.hash, calibration: q.calibration, accuracy: q.accuracy, ...tuned }, null, 2) + "\n");
   } else {
-    process.stdout.write(quantReport(q));
-    process.stdout.write(`\nwrote ${out}\n`);
+    process.stdout.write(quantReport(q, fineTune));
+    process.stdout.write(`\n${tune ? `wrote ${tune.floatOut} (the fine-tuned float model) and ` : "wrote "}${out}\n`);
   }
   return 0;
+}
+
+/** Fine-tunes on the model's own training data, found by the path and hash it records. */
+function runFineTune(model: FloatModel, modelFile: string, modelHash: string, tune: FineTuneFlags, calib: NormalizedSeries, data: NormalizedSeries | null) {
+  const { scheme } = tune;
+  const found = findTrainingData(model, modelFile);
+  if ("note" in found) throw new InputError(modelFile, "field training.flags.data", `${found.note}; fine-tuning trains on the model's own training data`);
+  process.stderr.write(`fine-tuning for ${scheme} on ${found.file}, ${tune.epochs} epochs…\n`);
+  const progress = epochProgress(tune.epochs);
+  try {
+    return fineTuneForScheme({
+      model: model as TrainedModel, // findTrainingData found a training block
+      modelFile,
+      modelHash,
+      scheme,
+      epochs: tune.epochs,
+      target: "float",
+      training: { series: found.data.series, val: found.val },
+      calib,
+      data,
+      floatFile: tune.floatOut,
+      onEpoch: (r) => progress.update(r.epoch, r.loss, r.valLoss),
+    });
+  } finally {
+    progress.stop();
+  }
 }
