@@ -11,14 +11,14 @@ import { InputError } from "../errors.js";
 import type { Series } from "../data/api.js";
 import type { NormalizedSeries } from "../data/model-data.js";
 import { floatEngine } from "../model/float-engine.js";
-import { FloatModelSchema, serializeModel, type FloatModel, type TrainedModel } from "../model/model-file.js";
+import { FloatModelSchema, serializeModel, type FineTuneTarget, type FloatModel, type TrainedModel } from "../model/model-file.js";
 import { GATE_FRAC, type QuantModel } from "../model/quant-model-file.js";
 import { integerFacts, type IntegerScheme } from "../model/schemes.js";
 import { runSeries } from "../model/sequence.js";
 import { compareOutputs } from "../quant/accuracy.js";
 import { formatsOf, measureAccuracy, quantizeModel, type ChosenFormats } from "../quant/quantize.js";
 import type { FineTuneComparison, FineTuneSummary } from "../quant/report.js";
-import { LOSS_KINDS, OPTIMIZERS, type EpochReport, type SampleSet, type TrainConfig } from "../train/api.js";
+import { FINETUNE_LR_DIVISOR, LOSS_KINDS, OPTIMIZERS, type EpochReport, type SampleSet, type TrainConfig } from "../train/api.js";
 import { fineTuneLstm, type FakeQuantSpec } from "../train/fake-quant.js";
 import { fromModelWeights, paramLayout } from "../train/layout.js";
 import { prepareSamples } from "../train/samples.js";
@@ -33,7 +33,7 @@ export interface FineTuneOptions {
   scheme: IntegerScheme;
   epochs: number;
   target: FineTuneTarget;
-  /** The learning rate (the recorded one when absent). */
+  /** The learning rate; by default the recorded one ÷ FINETUNE_LR_DIVISOR. */
   lr?: number;
   /** The model's training data (src/data/model-data.ts findTrainingData) and its recorded validation fraction. */
   training: { series: Series; val: number };
@@ -102,14 +102,6 @@ export function recordedConfig(model: TrainedModel, modelFile: string): TrainCon
 }
 
 /**
- * What the rounded network is trained to output: `float`, the original float model's outputs on
- * the same inputs (it learns to compute what the float model computes: the l2r goals measure
- * exactly that); `truth`, the true targets, as training did.
- */
-export const FINETUNE_TARGETS = ["float", "truth"] as const;
-export type FineTuneTarget = (typeof FINETUNE_TARGETS)[number];
-
-/**
  * The samples' targets replaced by the float model's outputs on the inputs the trainer feeds:
  * per window from a reset state (window mode); in stream mode, per stream as the trainer cuts the
  * series (src/train/trainer.ts streamPass: `streams` side by side, each ⌊steps/streams⌋ steps from
@@ -166,7 +158,8 @@ export function fineTuneForScheme(o: FineTuneOptions): FineTuneOutput {
   if (JSON.stringify(prepared.normalization) !== JSON.stringify(model.normalization)) {
     throw new InputError(o.modelFile, "field normalization", "the normalisation fitted on the training data differs from the one the model records; the model's own training data expected");
   }
-  const config = { ...recordedConfig(model, o.modelFile), ...(o.lr === undefined ? {} : { lr: o.lr }) };
+  const recorded = recordedConfig(model, o.modelFile);
+  const config = { ...recorded, lr: o.lr ?? recorded.lr / FINETUNE_LR_DIVISOR };
   const samples =
     o.target === "float"
       ? { train: teacherTargets(model, prepared.train, config.batch), val: prepared.val && teacherTargets(model, prepared.val, 1) }
@@ -182,7 +175,7 @@ export function fineTuneForScheme(o: FineTuneOptions): FineTuneOutput {
     },
     training: {
       ...model.training,
-      fineTune: { from: o.modelHash, scheme, epochs: o.epochs, lossHistory: result.lossHistory, keptEpoch: result.keptEpoch },
+      fineTune: { from: o.modelHash, scheme, target: o.target, lr: config.lr, epochs: o.epochs, lossHistory: result.lossHistory, keptEpoch: result.keptEpoch },
     },
   };
   const tuned = validateWith(FloatModelSchema, raw, "fine-tuned model") as TrainedModel;

@@ -22,6 +22,16 @@ export const TRAIN_LIMITS = { hidden: 1024, layers: 16, window: 65535, parameter
  */
 export const DIVERGENCE_FACTOR = 100;
 
+
+/**
+ * Fine-tuning's default learning rate is the model's own divided by this. Adam moves every weight
+ * by about the learning rate per update whatever the loss, and an int8 weight's grid step is about
+ * a hundredth of its row's largest: at the training rate the weights jump across the grid. Chosen
+ * by trying ÷1, ÷10 and ÷100 on the demo model (w8a8, window mode, 10 epochs): only ÷100 lowered
+ * its held-out l2r. Not tuned further: `--finetune-lr` sets it.
+ */
+export const FINETUNE_LR_DIVISOR = 100;
+
 export interface TrainConfig {
   cell: CellKind;
   hidden: number;

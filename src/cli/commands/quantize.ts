@@ -8,7 +8,7 @@
 import { findTrainingData } from "../../data/model-data.js";
 import { InputError } from "../../errors.js";
 import { fineTuneForScheme } from "../../finetune/finetune.js";
-import { parseFloatModel, type FloatModel, type TrainedModel } from "../../model/model-file.js";
+import { parseFloatModel, type FineTuneTarget, type FloatModel, type TrainedModel } from "../../model/model-file.js";
 import { loadNormalizedSeries, type NormalizedSeries } from "../../data/model-data.js";
 import { saveQuantModel, withHash, type QuantModel } from "../../model/quant-model-file.js";
 import { isIntegerScheme, type IntegerScheme, type Scheme } from "../../model/schemes.js";
@@ -18,19 +18,24 @@ import { sha256 } from "../../util/hash.js";
 import { readInputBytes } from "../../util/read-input-file.js";
 import { assertNotAnInput, assertWritablePath, writeFileAtomic } from "../../util/atomic-write.js";
 import { epochProgress } from "../../util/progress.js";
-import { intFlag, stringFlag } from "../flag-values.js";
+import { intFlag, numberFlag, stringFlag } from "../flag-values.js";
 import type { QuantizeArgs } from "../main.js";
 
 interface FineTuneFlags {
   epochs: number;
   floatOut: string;
   scheme: IntegerScheme;
+  target: FineTuneTarget;
+  /** undefined: the default, from the model's own learning rate. */
+  lr: number | undefined;
 }
 
 /** `--finetune N --float-out FILE`, checked before anything is read; null without --finetune. */
 function fineTuneFlags(args: QuantizeArgs, scheme: Scheme): FineTuneFlags | null {
   if (args.finetune === undefined) {
-    if (args["float-out"] !== undefined) throw new InputError("--float-out", "", "only with --finetune (it names the fine-tuned float model)");
+    for (const flag of ["float-out", "finetune-lr"] as const) {
+      if (args[flag] !== undefined) throw new InputError(`--${flag}`, "", "only with --finetune");
+    }
     return null;
   }
   const epochs = intFlag("finetune", args.finetune, 1);
@@ -38,7 +43,8 @@ function fineTuneFlags(args: QuantizeArgs, scheme: Scheme): FineTuneFlags | null
     throw new InputError("--finetune", "", `scheme ${scheme} rounds nothing to fine-tune for; an integer scheme (w8a16, w16a16, w8a8) expected`);
   }
   if (args["float-out"] === undefined) throw new InputError("--finetune", "", "needs --float-out FILE: where to write the fine-tuned float model the quantized file is made from");
-  return { epochs, floatOut: stringFlag("float-out", args["float-out"]), scheme };
+  const lr = args["finetune-lr"] === undefined ? undefined : numberFlag("finetune-lr", args["finetune-lr"], Number.MIN_VALUE);
+  return { epochs, floatOut: stringFlag("float-out", args["float-out"]), scheme, target: args["finetune-target"], lr };
 }
 
 export async function run(args: QuantizeArgs): Promise<number> {
@@ -98,7 +104,8 @@ function runFineTune(model: FloatModel, modelFile: string, modelHash: string, tu
       modelHash,
       scheme,
       epochs: tune.epochs,
-      target: "float",
+      target: tune.target,
+      ...(tune.lr === undefined ? {} : { lr: tune.lr }),
       training: { series: found.data.series, val: found.val },
       calib,
       data,
