@@ -5,6 +5,7 @@
  * With `--finetune N --float-out tuned.json`, fine-tunes the model for the scheme first
  * (src/finetune/) and writes the fine-tuned float model too, which the quantized file names.
  */
+import { resolve } from "node:path";
 import { findTrainingData } from "../../data/model-data.js";
 import { InputError } from "../../errors.js";
 import { fineTuneForScheme } from "../../finetune/finetune.js";
@@ -58,11 +59,13 @@ export async function run(args: QuantizeArgs): Promise<number> {
   if (dataFile !== null) inputs.push({ path: dataFile, what: "the --data file" });
   assertNotAnInput(out, inputs);
   if (tune) {
-    assertNotAnInput(tune.floatOut, [...inputs, { path: out, what: "the --out file" }], "float-out");
+    assertNotAnInput(tune.floatOut, inputs, "float-out");
+    if (resolve(tune.floatOut) === resolve(out)) throw new InputError("--float-out", "", `${tune.floatOut} is also --out; the fine-tuned float model and the quantized one need two files`);
     assertWritablePath(tune.floatOut);
   }
   const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
+  const training = tune ? fineTuneData(model, modelFile) : null;
   const calib = loadNormalizedSeries(calibFile, model);
   const data = dataFile === null ? null : loadNormalizedSeries(dataFile, model);
   process.stderr.write(`calibrating on ${calibFile} (${calib.rows} rows, ${model.architecture.mode} mode) and quantizing to ${scheme}…\n`);
@@ -71,7 +74,7 @@ export async function run(args: QuantizeArgs): Promise<number> {
   let q: QuantModel;
   let fineTune: FineTuneSummary | null = null;
   if (tune) {
-    const r = runFineTune(model, modelFile, source.modelHash, tune, calib, data);
+    const r = runFineTune(training!, source.modelHash, tune, calib, data);
     q = withHash(r.after);
     fineTune = r.summary;
     // Both files are complete before either is written; the float model first, as the quantized one names it.
@@ -90,19 +93,29 @@ export async function run(args: QuantizeArgs): Promise<number> {
   return 0;
 }
 
-/** Fine-tunes on the model's own training data, found by the path and hash it records. */
-function runFineTune(model: FloatModel, modelFile: string, modelHash: string, tune: FineTuneFlags, calib: NormalizedSeries, data: NormalizedSeries | null) {
-  const { scheme } = tune;
+/** The model's own training data, found by the path and hash it records, which fine-tuning trains on. */
+function fineTuneData(model: FloatModel, modelFile: string) {
   const found = findTrainingData(model, modelFile);
   if ("note" in found) throw new InputError(modelFile, "field training.flags.data", `${found.note}; fine-tuning trains on the model's own training data`);
-  process.stderr.write(`fine-tuning for ${scheme} on ${found.file}, ${tune.epochs} epochs…\n`);
+  // findTrainingData finds data only for a model with a training block.
+  return { model: model as TrainedModel, modelFile, found };
+}
+
+function runFineTune(
+  { model, modelFile, found }: ReturnType<typeof fineTuneData>,
+  modelHash: string,
+  tune: FineTuneFlags,
+  calib: NormalizedSeries,
+  data: NormalizedSeries | null,
+) {
+  process.stderr.write(`fine-tuning for ${tune.scheme} on ${found.file}, ${tune.epochs} epochs…\n`);
   const progress = epochProgress(tune.epochs);
   try {
     return fineTuneForScheme({
-      model: model as TrainedModel, // findTrainingData found a training block
+      model,
       modelFile,
       modelHash,
-      scheme,
+      scheme: tune.scheme,
       epochs: tune.epochs,
       target: tune.target,
       ...(tune.lr === undefined ? {} : { lr: tune.lr }),
