@@ -21,7 +21,7 @@
  * pre-activations z (Q15 in 32 bits), the head's output, and the nonlinearity table's own error
  * (under 5e-5). With `spec` null nothing is rounded and an update is plain training's, bit for bit.
  */
-import { InputError, OptionError } from "../errors.js";
+import { OptionError } from "../errors.js";
 import type { EpochReport, SampleSet, TrainConfig, TrainResult } from "./api.js";
 import { backwardChunk } from "./backward.js";
 import { forwardChunk } from "./forward.js";
@@ -31,7 +31,7 @@ import { adam, clipGlobalNorm, sgd, type Optimizer } from "./optimizer.js";
 import { TrainRng } from "./rng.js";
 import { checkConfig, streamPass, windowPass, type ChunkRunner } from "./trainer.js";
 import { TrainingStep, type StepConfig } from "./training-step.js";
-import { at } from "./workspace.js";
+import type { Workspace } from "./workspace.js";
 
 /** A fixed-point grid: `bits`-bit signed integers in units of 2^-frac. */
 export interface Grid {
@@ -109,6 +109,7 @@ export class QuantAwareStep {
   /** Whether the activations are rounded (the hooks below run). */
   private readonly rounds: boolean;
   private readonly hSaturated: Uint8Array[];
+  /** Samples in the current chunk: the stride of its [T][B][…] buffers. */
   private nb = 0;
 
   constructor(
@@ -125,7 +126,7 @@ export class QuantAwareStep {
     this.hSaturated = this.rounds ? lay.layer.map(() => new Uint8Array(config.maxBatch * config.maxSteps * lay.hidden)) : [];
   }
 
-  get ws() {
+  get ws(): Workspace {
     return this.step.ws;
   }
 
@@ -262,7 +263,7 @@ export function fineTuneLstm(
   if (!Number.isInteger(epochs) || epochs < 1) throw new OptionError("finetune", `a positive integer of epochs expected, found ${epochs}`);
   checkConfig({ ...config, epochs }, train, val);
   const lay = paramLayout({ inputSize: train.inputSize, hidden: config.hidden, layers: config.layers, outputSize: train.outputSize });
-  if (start.length !== lay.size) throw new InputError("model", "weights", `${lay.size} parameters expected, found ${start.length}`);
+  if (start.length !== lay.size) throw new Error(`fineTuneLstm: ${lay.size} parameters expected, found ${start.length}`);
   const lossSpec: LossSpec = { kind: config.loss, every: config.mode === "stream" };
   const optimizer = config.optimizer === "adam" ? adam(config.lr, lay.size) : sgd(config.lr);
   const qs = new QuantAwareStep(lay, { cell: config.cell, loss: lossSpec, maxBatch: config.batch, maxSteps: config.window, clip: config.clip }, start, spec, optimizer);

@@ -65,7 +65,7 @@ export async function run(args: QuantizeArgs): Promise<number> {
   }
   const bytes = readInputBytes(modelFile, "model file");
   const model = parseFloatModel(bytes.toString("utf8"), modelFile);
-  const training = tune ? fineTuneData(model, modelFile) : null;
+  const training = tune ? { tune, ...fineTuneData(model, modelFile) } : null;
   const calib = loadNormalizedSeries(calibFile, model);
   const data = dataFile === null ? null : loadNormalizedSeries(dataFile, model);
   process.stderr.write(`calibrating on ${calibFile} (${calib.rows} rows, ${model.architecture.mode} mode) and quantizing to ${scheme}…\n`);
@@ -73,12 +73,12 @@ export async function run(args: QuantizeArgs): Promise<number> {
 
   let q: QuantModel;
   let fineTune: FineTuneSummary | null = null;
-  if (tune) {
-    const r = runFineTune(training!, source.modelHash, tune, calib, data);
+  if (training) {
+    const r = runFineTune(training, source.modelHash, calib, data);
     q = withHash(r.after);
     fineTune = r.summary;
     // Both files are complete before either is written; the float model first, as the quantized one names it.
-    writeFileAtomic(tune.floatOut, r.floatText);
+    writeFileAtomic(training.tune.floatOut, r.floatText);
   } else {
     q = withHash(quantizeModel({ model, scheme, source, calib, data }));
   }
@@ -102,9 +102,8 @@ function fineTuneData(model: FloatModel, modelFile: string) {
 }
 
 function runFineTune(
-  { model, modelFile, found }: ReturnType<typeof fineTuneData>,
+  { tune, model, modelFile, found }: ReturnType<typeof fineTuneData> & { tune: FineTuneFlags },
   modelHash: string,
-  tune: FineTuneFlags,
   calib: NormalizedSeries,
   data: NormalizedSeries | null,
 ) {
