@@ -12,7 +12,7 @@ import type { Series } from "../data/api.js";
 import type { NormalizedSeries } from "../data/model-data.js";
 import { floatEngine } from "../model/float-engine.js";
 import { FloatModelSchema, serializeModel, type FineTuneTarget, type FloatModel, type TrainedModel } from "../model/model-file.js";
-import { GATE_FRAC, type QuantModel } from "../model/quant-model-file.js";
+import { GATE_FRAC, type ErrorMetrics, type QuantModel } from "../model/quant-model-file.js";
 import { integerFacts, type IntegerScheme } from "../model/schemes.js";
 import { runSeries } from "../model/sequence.js";
 import { compareOutputs } from "../quant/accuracy.js";
@@ -136,12 +136,15 @@ function floatOutputs(model: FloatModel, s: NormalizedSeries) {
   return runSeries(floatEngine(model), model.architecture, s.inputs);
 }
 
-/** Quantized before, fine-tuned float and quantized after, each against the original float model on `s`. */
-function compare(original: FloatModel, tuned: FloatModel, before: QuantModel, after: QuantModel, s: NormalizedSeries): FineTuneComparison {
+/**
+ * Quantized before (its own accuracy block: it was measured against the original), fine-tuned
+ * float and quantized after, each against the original float model on `s`.
+ */
+function compare(original: FloatModel, tuned: FloatModel, before: ErrorMetrics, after: QuantModel, s: NormalizedSeries): FineTuneComparison {
   const ref = floatOutputs(original, s);
   const targets = s.targets ? ref.rows.map((j) => s.targets![j]!) : null;
   return {
-    before: measureAccuracy(original, before, s),
+    before,
     tunedFloat: compareOutputs(ref.outputs, floatOutputs(tuned, s).outputs, targets),
     after: measureAccuracy(original, after, s),
   };
@@ -187,8 +190,8 @@ export function fineTuneForScheme(o: FineTuneOptions): FineTuneOutput {
     keptEpoch: result.keptEpoch,
     lossHistory: result.lossHistory,
     originalModel: o.modelFile,
-    calib: compare(model, tuned, before, after, o.calib),
-    data: o.data ? compare(model, tuned, before, after, o.data) : null,
+    calib: compare(model, tuned, before.accuracy.calib, after, o.calib),
+    data: o.data ? compare(model, tuned, before.accuracy.data!, after, o.data) : null,
   };
   return { model: tuned, floatText, before, after, summary };
 }

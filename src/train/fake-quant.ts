@@ -58,11 +58,15 @@ export interface ActivationGrids {
 }
 
 /** round half up onto the grid, saturated: the simulator's float-to-integer rule (docs/fixed-point.md). */
-function onGrid(v: number, g: Grid): { v: number; saturated: boolean } {
+function onGrid(v: number, g: Grid): number {
   const lim = 2 ** (g.bits - 1);
+  return Math.max(-lim, Math.min(lim - 1, Math.floor(v * 2 ** g.frac + 0.5))) * 2 ** -g.frac;
+}
+
+/** Whether v lies beyond what the grid holds (onGrid saturates it). */
+function saturates(v: number, g: Grid): boolean {
   const q = Math.floor(v * 2 ** g.frac + 0.5);
-  const s = Math.max(-lim, Math.min(lim - 1, q));
-  return { v: s * 2 ** -g.frac, saturated: s !== q };
+  return q < -(2 ** (g.bits - 1)) || q > 2 ** (g.bits - 1) - 1;
 }
 
 /** round half away from zero (the quantizer's weight rounding). */
@@ -143,7 +147,7 @@ export class QuantAwareStep {
     if (!grids) return;
     const I = this.lay.inputSize;
     for (let n = 0; n < nb * steps; n++) {
-      for (let k = 0; k < I; k++) ws.x[n * I + k] = onGrid(ws.x[n * I + k]!, grids.inputs[k]!).v;
+      for (let k = 0; k < I; k++) ws.x[n * I + k] = onGrid(ws.x[n * I + k]!, grids.inputs[k]!);
     }
   }
 
@@ -165,10 +169,10 @@ export class QuantAwareStep {
       for (let j = 0; j < H; j++) {
         const a = n * 4 * H + j;
         // The gates are in (0, 1) and (−1, 1): never beyond Q15's range but at +1 itself.
-        for (let q = 0; q < 4; q++) act[a + q * H] = onGrid(act[a + q * H]!, gate).v;
+        for (let q = 0; q < 4; q++) act[a + q * H] = onGrid(act[a + q * H]!, gate);
         const i = act[a]!, f = act[a + H]!, g = act[a + 2 * H]!, o = act[a + 3 * H]!;
         const cPrev = c[n * H + j]!; // slot t (rounded by the step before, or the chunk's entering state)
-        const cNew = onGrid(tanhC ? f * cPrev + i * g : g * i + cPrev * f, cGrid).v;
+        const cNew = onGrid(tanhC ? f * cPrev + i * g : g * i + cPrev * f, cGrid);
         c[(n + nb) * H + j] = cNew;
         let hNew: number;
         if (tanhC) {
@@ -178,9 +182,8 @@ export class QuantAwareStep {
         } else {
           hNew = cNew * o;
         }
-        const r = onGrid(hNew, hGrid);
-        h[(n + nb) * H + j] = r.v;
-        sat[n * H + j] = r.saturated ? 1 : 0;
+        h[(n + nb) * H + j] = onGrid(hNew, hGrid);
+        sat[n * H + j] = saturates(hNew, hGrid) ? 1 : 0;
       }
     }
   };
