@@ -172,10 +172,7 @@ export function fineTuneForScheme(o: FineTuneOptions): FineTuneOutput {
 
   const raw: TrainedModel = {
     ...model,
-    weights: {
-      layers: result.layers.map((l) => ({ wx: Array.from(l.wx), wh: Array.from(l.wh), b: Array.from(l.b) })),
-      head: { w: Array.from(result.head.w), b: Array.from(result.head.b) },
-    },
+    weights: { layers: result.layers, head: result.head }, // plain arrays (toModelWeights)
     training: {
       ...model.training,
       fineTune: { from: o.modelHash, scheme, target: o.target, lr: config.lr, epochs: o.epochs, lossHistory: result.lossHistory, keptEpoch: result.keptEpoch },
