@@ -67,6 +67,8 @@ interface FineTuneRow {
   l2rGoal: number;
   /** Wall-clock seconds of the fine-tuning call (quantize before, train, quantize after, measure). */
   seconds: number;
+  /** Wall-clock seconds per training epoch (rounded forward, backward, update, validation), between the first and last epoch's reports. */
+  secondsPerEpoch: number;
 }
 
 interface AccuracyRow {
@@ -112,6 +114,7 @@ function fineTune(task: SeriesTask, file: string, model: FloatModel, scheme: Int
   const found = findTrainingData(model, file);
   if ("note" in found) throw new Error(`${file}: ${found.note}`);
   const started = performance.now();
+  const reported: number[] = [];
   const r = fineTuneForScheme({
     model: model as TrainedModel,
     modelFile: file,
@@ -123,6 +126,7 @@ function fineTune(task: SeriesTask, file: string, model: FloatModel, scheme: Int
     calib,
     data: held,
     floatFile: file.replace(/\.json$/, `.${scheme}.tuned.json`),
+    onEpoch: () => reported.push(performance.now()),
   });
   const a = model.architecture;
   return {
@@ -135,6 +139,7 @@ function fineTune(task: SeriesTask, file: string, model: FloatModel, scheme: Int
     heldOut: r.summary.data!,
     l2rGoal: ISSUE_GOALS[a.cell][scheme] ?? SCHEMES[scheme].l2rGoal,
     seconds: (performance.now() - started) / 1000,
+    secondsPerEpoch: (reported[reported.length - 1]! - reported[0]!) / 1000 / (reported.length - 1),
   };
 }
 
@@ -202,18 +207,19 @@ function fineTuneMarkdown(rows: FineTuneRow[]): string[] {
   L.push("float model on the held-out file: l2r of the quantized model before and after, the fine-tuned float model's own l2r, and the");
   L.push("task RMSE (normalised) of the original float model, and its change quantized before and after. The kept epoch is the one");
   L.push("with the lowest rounded validation loss (0: none improved on the start, the weights are the original's). Seconds: wall clock");
-  L.push("of the whole call (quantize, fine-tune, quantize, measure) on this machine, shared with other jobs.");
+  L.push("of the whole call (quantize with format selection, fine-tune, quantize, measure), and of one fine-tuning epoch (between the");
+  L.push("first and the last epoch's report), on this machine while other jobs ran: timings, not counts.");
   for (const series of [...new Set(rows.map((r) => r.series))]) {
     L.push("");
     L.push(`### ${series}`);
     L.push("");
-    L.push("| cell | mode | scheme | l2r before | l2r after | goal | fine-tuned float l2r | kept epoch | task RMSE float | change before | change after | seconds |");
-    L.push("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    L.push("| cell | mode | scheme | l2r before | l2r after | goal | fine-tuned float l2r | kept epoch | task RMSE float | change before | change after | seconds | s/epoch |");
+    L.push("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const r of rows.filter((x) => x.series === series)) {
       const h = r.heldOut;
       const met = (l2r: number) => (l2r <= r.l2rGoal ? "met" : "missed");
       L.push(
-        `| ${r.cell} | ${r.mode} | ${r.scheme} | ${e(h.before.l2r)} (${met(h.before.l2r)}) | ${e(h.after.l2r)} (${met(h.after.l2r)}) | ≤ ${e(r.l2rGoal)} | ${e(h.tunedFloat.l2r)} | ${r.keptEpoch}/${r.epochs} | ${h.before.taskRmseFloat!.toFixed(4)} | ${pct(h.before.taskRmseQuant!, h.before.taskRmseFloat!)} | ${pct(h.after.taskRmseQuant!, h.after.taskRmseFloat!)} | ${r.seconds.toFixed(1)} |`,
+        `| ${r.cell} | ${r.mode} | ${r.scheme} | ${e(h.before.l2r)} (${met(h.before.l2r)}) | ${e(h.after.l2r)} (${met(h.after.l2r)}) | ≤ ${e(r.l2rGoal)} | ${e(h.tunedFloat.l2r)} | ${r.keptEpoch}/${r.epochs} | ${h.before.taskRmseFloat!.toFixed(4)} | ${pct(h.before.taskRmseQuant!, h.before.taskRmseFloat!)} | ${pct(h.after.taskRmseQuant!, h.after.taskRmseFloat!)} | ${r.seconds.toFixed(1)} | ${r.secondsPerEpoch.toFixed(2)} |`,
       );
     }
   }
