@@ -114,7 +114,8 @@ bench-ts: build scripts
 	node build/scripts/bench-ts.js --out bench
 
 # Fixed-point accuracy per series (scripts/series.ts), scheme, cell and run mode against issue
-# 12's goals, nonlinearity error bounds, and 100,000-step streaming runs on the demo series:
+# 12's goals, nonlinearity error bounds, 100,000-step streaming runs on the demo series, and
+# quantization-aware fine-tuning (quantize --finetune) of the w8a8 and stream-mode a16 rows:
 # bench/quant.json, bench/quant.md.
 bench-quant: setup scripts
 	node build/scripts/bench-quant.js --out bench

@@ -12,7 +12,8 @@ import { exitCodeOf, OptionError } from "../errors.js";
 import { CELL_NAMES, DEFAULT_CELL } from "../model/cells.js";
 import { DEFAULT_SCHEME, SCHEME_NAMES } from "../model/schemes.js";
 import { RUN_MODES } from "../model/sequence.js";
-import { DIVERGENCE_FACTOR, LOSS_KINDS, OPTIMIZERS, TRAIN_LIMITS } from "../train/api.js";
+import { FINETUNE_TARGETS, type FineTuneTarget } from "../model/model-file.js";
+import { DIVERGENCE_FACTOR, FINETUNE_LR_DIVISOR, LOSS_KINDS, OPTIMIZERS, TRAIN_LIMITS } from "../train/api.js";
 import { OPTIMIZE_LEVELS } from "../util/optimize.js";
 
 const json = { json: { type: "boolean", default: false, describe: "print a machine-readable result on stdout" } } as const;
@@ -59,6 +60,10 @@ const quantizeFlags = {
   data: { type: "string", describe: "held-out data to report accuracy on" },
   scheme: { choices: SCHEME_NAMES, default: DEFAULT_SCHEME },
   out: { type: "string", demandOption: true },
+  finetune: { type: "number", describe: "fine-tune the float model this many epochs with the forward pass rounded as the scheme rounds (its own training data and options), then quantize it (integer schemes; needs --float-out)" },
+  "float-out": { type: "string", describe: "with --finetune: the fine-tuned float model to write (the quantized file names it as its source)" },
+  "finetune-target": { choices: FINETUNE_TARGETS, default: "float" as FineTuneTarget, describe: "with --finetune: train to the float model's outputs (float) or to the true targets (truth)" },
+  "finetune-lr": { type: "number", describe: `with --finetune: learning rate (default: the model's training --lr ÷ ${FINETUNE_LR_DIVISOR})` },
   ...json,
 } as const satisfies Record<string, Options>;
 

@@ -3,8 +3,11 @@
  * model's feature columns, its target columns where the file has them, and the check that the
  * file is long enough for one prediction. One reader, so every command accepts the same files.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import type { Normalization } from "../model/model-file.js";
+import type { FloatModel, Normalization } from "../model/model-file.js";
+import { sha256 } from "../util/hash.js";
 import { rowsForOnePrediction, type SequenceSpec } from "../model/sequence.js";
 import type { Series } from "./api.js";
 import { normalizedRows } from "./normalization.js";
@@ -68,4 +71,23 @@ export function normalizeModelSeries({ series, hash, presentTargets }: ModelSeri
     inputs: normalizedRows(series, model.features, model.normalization.input),
     targets: withTargets ? normalizedRows(series, model.targets, model.normalization.output) : null,
   };
+}
+
+/** A trained model's training data, found where training read it, or why it was not. */
+export type TrainingData = { file: string; data: ModelSeries; val: number } | { note: string };
+
+/**
+ * The training data as training read it (the flags it recorded, the same bytes by hash): as given
+ * (relative to the working folder), then beside the float model file.
+ */
+export function findTrainingData(model: FloatModel, floatFile: string): TrainingData {
+  if (!model.training) return { note: "the float model was not trained by seqforge (imported): it records no training data" };
+  const { flags, dataHash } = model.training;
+  const given = flags.data;
+  if (typeof given !== "string") return { note: "the float model records no training data file" };
+  const val = typeof flags.val === "number" ? flags.val : 0;
+  for (const file of [...new Set([resolve(given), resolve(dirname(floatFile), given)])]) {
+    if (existsSync(file) && sha256(readFileSync(file)) === dataHash) return { file: given, data: loadModelSeries(file, model), val };
+  }
+  return { note: `the training data ${given} is not where training read it, or has changed since (hash differs)` };
 }

@@ -82,6 +82,14 @@ export const EpochRecord = z.object({
   valLoss: finite.nullable(),
 });
 
+/**
+ * Quantization-aware fine-tuning (`quantize --finetune`, src/finetune/) trains the rounded network
+ * to `float`: the original float model's outputs, which is what the quantized model's error is
+ * measured against; or `truth`: the true targets, as training did.
+ */
+export const FINETUNE_TARGETS = ["float", "truth"] as const;
+export type FineTuneTarget = (typeof FINETUNE_TARGETS)[number];
+
 export const Training = z.object({
   dataHash: z.string(),
   seed: z.number().int(),
@@ -95,6 +103,24 @@ export const Training = z.object({
    * Absent from models trained before it, or with too few training samples.
    */
   linearBaseline: z.object({ coefficients: z.array(z.array(finite)), samples: z.number().int().nonnegative() }).optional(),
+  /**
+   * Set when these weights are a trained model's fine-tuned for a fixed-point scheme (`quantize
+   * --finetune`, src/finetune/): the model it started from (sha256 of its file), the scheme, what
+   * it was trained to (`float`: the starting model's outputs; `truth`: the targets), the learning
+   * rate, the epochs run, the rounded network's loss per epoch (epoch 0: before fine-tuning) and
+   * the epoch kept. The rest of the block is the starting model's: its data, flags and loss history.
+   */
+  fineTune: z
+    .object({
+      from: z.string(),
+      scheme: z.string(),
+      target: z.enum(FINETUNE_TARGETS),
+      lr: finite,
+      epochs: z.number().int().positive(),
+      lossHistory: z.array(EpochRecord),
+      keptEpoch: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type Training = z.infer<typeof Training>;
 

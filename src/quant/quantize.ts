@@ -387,6 +387,11 @@ export interface QuantizeOptions {
   source: { modelHash: string; modelFile: string };
   calib: NormalizedSeries;
   data?: NormalizedSeries | null;
+  /**
+   * Formats to keep instead of choosing them on the calibration data (integer schemes): the ones
+   * a model was fine-tuned for (src/finetune/). The ranges are still observed, for the report.
+   */
+  formats?: SelectedFormats;
 }
 
 /** Float and quantized outputs over a series in the model's run mode, and their comparison. */
@@ -435,6 +440,22 @@ function f32Round(w: LayerWeights): LayerWeights {
   return { wx: w.wx.map(Math.fround), wh: w.wh.map(Math.fround), b: w.b.map(Math.fround) };
 }
 
+/** The formats a quantized model uses (integer schemes), and the rule that chose each: what quantizeModel's `formats` takes. */
+export function formatsOf(q: QuantModel): SelectedFormats {
+  const fx = q.fixed;
+  if (!fx) throw new Error(`formatsOf: scheme ${q.scheme} has no fixed-point formats`);
+  const methods: Record<string, FormatMethod> = {};
+  for (const t of q.calibration.tensors) if (t.method) methods[t.tensor] = t.method;
+  return {
+    formats: {
+      x: { frac: fx.x.frac, bits: fx.x.bits, fracs: [...fx.x.fracs] },
+      layers: fx.layers.map((L) => ({ cFrac: L.cFrac, hFrac: L.hFrac, hBits: L.hBits })),
+      yFrac: fx.head.outFrac,
+    },
+    methods,
+  };
+}
+
 /** Calibrates, chooses formats, quantizes, and measures: the whole `quantize` command without I/O. */
 export function quantizeModel(opts: QuantizeOptions): QuantModel {
   const { model, scheme } = opts;
@@ -464,12 +485,15 @@ export function quantizeModel(opts: QuantizeOptions): QuantModel {
   };
   let methods: Record<string, FormatMethod> = {};
   if (isIntegerScheme(scheme)) {
-    const ref = runSeries(floatEngine(model), model.architecture, opts.calib.inputs).outputs;
-    const l2rOf = (formats: ChosenFormats) => {
-      const trial = { ...draft, fixed: buildFixedPoint(model, scheme, formats, what) };
-      return compareOutputs(ref, runSeries(fixedEngine(trial), model.architecture, opts.calib.inputs).outputs, null).l2r;
-    };
-    const selected = selectFormats(model, scheme, ranges, l2rOf);
+    let selected = opts.formats;
+    if (!selected) {
+      const ref = runSeries(floatEngine(model), model.architecture, opts.calib.inputs).outputs;
+      const l2rOf = (formats: ChosenFormats) => {
+        const trial = { ...draft, fixed: buildFixedPoint(model, scheme, formats, what) };
+        return compareOutputs(ref, runSeries(fixedEngine(trial), model.architecture, opts.calib.inputs).outputs, null).l2r;
+      };
+      selected = selectFormats(model, scheme, ranges, l2rOf);
+    }
     methods = selected.methods;
     draft.fixed = buildFixedPoint(model, scheme, selected.formats, what);
   }

@@ -6,10 +6,9 @@
  * data for the linear baseline when it is still where training read it. Bad input is an
  * InputError or OptionError naming the file or flag; nothing has been written.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { InputError } from "../errors.js";
-import { loadModelSeries, type ModelSeries } from "../data/model-data.js";
+import { findTrainingData, loadModelSeries, type ModelSeries, type TrainingData } from "../data/model-data.js";
 import { parseFloatModel, type FloatModel } from "../model/model-file.js";
 import { loadQuantModel, type QuantModel } from "../model/quant-model-file.js";
 import { loadTarget, resolveTargets } from "../toolchain/targets.js";
@@ -27,7 +26,7 @@ export interface ReportInputs {
   /** The QEMU targets among them, where the bench runs. */
   benchTargets: string[];
   /** The float model's training data (the linear baseline is fitted on its training part), or why there is none. */
-  training: { file: string; data: ModelSeries; val: number } | { note: string };
+  training: TrainingData;
 }
 
 export interface ReportOptions {
@@ -63,7 +62,7 @@ export function openReportInputs(o: ReportOptions): ReportInputs {
     data,
     targets,
     benchTargets: targets.filter((t) => loadTarget(t).kind === "qemu"),
-    training: trainingData(float.model, float.file),
+    training: findTrainingData(float.model, float.file),
   };
 }
 
@@ -87,18 +86,3 @@ function foundFloatModel(q: QuantModel, quantFile: string): { file: string; mode
   return { model: found.model, file: here.startsWith("..") || isAbsolute(here) ? found.file : here };
 }
 
-/**
- * The training data as training read it (the flags it recorded, the same bytes by hash): as given
- * (relative to the working folder), then beside the float model.
- */
-function trainingData(model: FloatModel, floatFile: string): ReportInputs["training"] {
-  if (!model.training) return { note: "the float model was not trained by seqforge (imported): no training data to fit the baseline on" };
-  const { flags, dataHash } = model.training;
-  const given = flags.data;
-  if (typeof given !== "string") return { note: "the float model records no training data file" };
-  const val = typeof flags.val === "number" ? flags.val : 0;
-  for (const file of [...new Set([resolve(given), resolve(dirname(floatFile), given)])]) {
-    if (existsSync(file) && sha256(readFileSync(file)) === dataHash) return { file: given, data: loadModelSeries(file, model), val };
-  }
-  return { note: `the training data ${given} is not where training read it, or has changed since (hash differs)` };
-}

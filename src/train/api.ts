@@ -22,6 +22,17 @@ export const TRAIN_LIMITS = { hidden: 1024, layers: 16, window: 65535, parameter
  */
 export const DIVERGENCE_FACTOR = 100;
 
+/**
+ * Fine-tuning's default learning rate is the model's own divided by this. Adam moves every weight
+ * by about the learning rate per update whatever the loss, and an int8 weight's grid step is about
+ * a hundredth of its row's largest: at the training rate the weights jump across the grid. Chosen
+ * on the demo model (bench-quant's seattle-daily window model, then `quantize … --scheme w8a8
+ * --finetune 10 --finetune-lr LR --json`, held-out l2r 9.13e-3 before): LR 0.01 kept epoch 0 (no
+ * gain), 0.001 raised it to 9.66e-3, 0.0001 lowered it to 8.72e-3. Not tuned further:
+ * `--finetune-lr` sets it.
+ */
+export const FINETUNE_LR_DIVISOR = 100;
+
 export interface TrainConfig {
   cell: CellKind;
   hidden: number;

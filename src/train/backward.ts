@@ -35,6 +35,13 @@ const CELL_BACKWARD: Record<CellKind, (k: Kernels, s: CellBackStep, ws: Workspac
   seed: (k, s) => k.cellBackSeed(s.act, s.dz, s.dh, s.dhN, s.dcN, s.cp, s.cp + s.nb * s.H, s.H, s.nb),
 };
 
+/**
+ * Called before the backward through the cell of layer l at step t, when dL/dh of the step
+ * (ws.dh from above, ws.dhNext from step t+1) is complete: quantization-aware fine-tuning zeroes
+ * it where the forward pass saturated h (./fake-quant.ts).
+ */
+export type BeforeCellBack = (l: number, t: number) => void;
+
 export function backwardChunk(
   ws: Workspace,
   p: Float64Array,
@@ -42,6 +49,7 @@ export function backwardChunk(
   nb: number,
   steps: number,
   sgdLr: number | null = null,
+  beforeCellBack?: BeforeCellBack,
 ): void {
   const lay = ws.lay;
   const H = lay.hidden;
@@ -68,6 +76,7 @@ export function backwardChunk(
       const n = t * nb; // first (step, sample) of this step
       const cp = at(ws.c[l]!) + n * H; // c slot t: c_prev
       const step: CellBackStep = { act: at(act) + n * R, dz: Z + n * R, dh: at(dh) + n * H, dhN: at(dhNext), dcN: at(dcNext), cp, H, nb };
+      beforeCellBack?.(l, t);
       CELL_BACKWARD[ws.cell](k, step, ws, l, n);
       if (t > 0) {
         dhNext.fill(0, 0, nb * H);

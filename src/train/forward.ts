@@ -16,7 +16,13 @@ import { at, paramsIndex, type Workspace } from "./workspace.js";
 /** Each cell's forward kernel (kernels.ts): the same arguments, tc (tanh c, kept for backward) unused by the seed cell. */
 const CELL_FORWARD = { standard: "cellStd", seed: "cellSeed" } as const satisfies Record<CellKind, keyof Kernels>;
 
-export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: number): void {
+/**
+ * Called after the cell of layer l has run step t (c, h and the activated gates of the step
+ * written): quantization-aware fine-tuning rounds them there (./fake-quant.ts).
+ */
+export type AfterCell = (l: number, t: number) => void;
+
+export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: number, afterCell?: AfterCell): void {
   const lay = ws.lay;
   const H = lay.hidden;
   const R = 4 * H;
@@ -41,6 +47,7 @@ export function forwardChunk(ws: Workspace, p: Float64Array, nb: number, steps: 
       const z = at(act) + n * R;
       const cp = at(ws.c[l]!) + n * H;
       k[CELL_FORWARD[ws.cell]](z, cp, cp + nb * H, h + (n + nb) * H, ws.tanhC[l] ? at(ws.tanhC[l]) + n * H : 0, H, nb);
+      afterCell?.(l, t);
     }
   }
 }

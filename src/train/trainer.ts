@@ -27,7 +27,7 @@ import { TrainingStep } from "./training-step.js";
 import { carryState, resetState, type Workspace } from "./workspace.js";
 
 /** Runs one chunk already loaded into the workspace; returns its objective. */
-type ChunkRunner = (nb: number, steps: number) => number;
+export type ChunkRunner = (nb: number, steps: number) => number;
 
 export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
   checkConfig(config, train, val);
@@ -107,7 +107,7 @@ export const trainLstm: TrainLstm = (config, train, val, onEpoch) => {
 };
 
 /** One pass over windows in `order` (null: as stored), B at a time; returns the epoch's mean objective. */
-function windowPass(
+export function windowPass(
   ws: Workspace,
   s: WindowSamples,
   order: Uint32Array | null,
@@ -141,7 +141,7 @@ function windowPass(
 }
 
 /** One pass over a series as B side-by-side streams in chunks of T steps; returns the mean objective. */
-function streamPass(ws: Workspace, s: StreamSamples, B: number, T: number, spec: LossSpec, run: ChunkRunner): number {
+export function streamPass(ws: Workspace, s: StreamSamples, B: number, T: number, spec: LossSpec, run: ChunkRunner): number {
   const I = s.inputSize;
   const O = s.outputSize;
   const nb = Math.min(B, s.steps);
@@ -167,7 +167,7 @@ function streamPass(ws: Workspace, s: StreamSamples, B: number, T: number, spec:
   return sum / weight;
 }
 
-function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): void {
+export function checkConfig(c: TrainConfig, train: SampleSet, val: SampleSet | null): void {
   const posInt = (option: keyof TrainConfig, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new OptionError(option, `a positive integer expected, found ${v}`);
   };

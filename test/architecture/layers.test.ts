@@ -19,6 +19,7 @@ const LAYER: Record<string, number> = {
   quant: 4,
   interop: 4,
   example: 5,
+  finetune: 5,
   codegen: 5,
   toolchain: 5,
   verify: 6,
