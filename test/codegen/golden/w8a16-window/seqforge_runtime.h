@@ -481,6 +481,125 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
 }
 
 /*
+ * The exact int32 value of a sum taken modulo 2^32 in uint32, for a sum known to lie in int32
+ * (no implementation-defined conversion; gcc emits no instruction for it).
+ */
+static inline int32_t seqforge_s32_from_u32(uint32_t u)
+{
+    return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)~u - 1;
+}
+
+/*
+ * -128 * sum_k x[k] modulo 2^32: where the offset kernel below starts every row's sum, computed
+ * once per input vector and step and shared by all the rows that read the vector.
+ */
+static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
+{
+    uint32_t sum = 0;
+    int k;
+    for (k = 0; k < n; k++) {
+        sum += (uint32_t)x[k];
+    }
+    return 0u - (sum << 7);
+}
+
+/*
+ * w8a16 with offset weights: what seqforge generate writes for a target whose description sets
+ * `offsetWeights` (Armv6-M: Cortex-M0, M0+). The weights and their order are
+ * seqforge_dot4_w8_a16's, each stored as u = w + 128 in a uint8_t: Armv6-M loads it with LDRB at an
+ * immediate offset, where a signed byte needs LDRSB, which takes its offset from a register (one
+ * more instruction per weight). The sums are corrected exactly:
+ *   sum_k w[k] * x[k] = sum_k u[k] * x[k] - 128 * sum_k x[k],    start = -128 * sum_k x[k]
+ * (seqforge_offset_start_a16). A partial sum of u * x may leave int32, so the sums run in uint32,
+ * modulo 2^32 (no undefined behaviour); the final sum is the row's sum_k w[k] * x[k], which the
+ * quantizer keeps below 2^31 in magnitude (docs/fixed-point.md), so the int32 it stands for is
+ * the one the other kernels compute.
+ */
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+/*
+ * Armv6-M: one input x[k] against its four weights (byte offsets wi, wf, wg, wo from w) in Thumb-1
+ * assembly, x[k] at byte offset xo from x: LDRH + SXTH, then LDRB, MULS, ADDS per gate, 14
+ * instructions for four multiply-accumulates. gcc's code for the C took 19 (it reassociated the
+ * unsigned sums and moved partial sums through the high registers).
+ */
+#define SEQFORGE_V6M_INPUT(xo, wi, wf, wg, wo) \
+    "ldrh %[xk], [%[x], #" #xo "]\n\t" \
+    "sxth %[xk], %[xk]\n\t" \
+    "ldrb %[t], [%[w], #" #wi "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a0], %[t]\n\t" \
+    "ldrb %[t], [%[w], #" #wf "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a1], %[t]\n\t" \
+    "ldrb %[t], [%[w], #" #wg "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a2], %[t]\n\t" \
+    "ldrb %[t], [%[w], #" #wo "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a3], %[t]\n\t"
+/* Input pair p (inputs 2p, 2p + 1) of a group of pairs read from x and w: its bytes are 8p .. 8p + 7. */
+#define SEQFORGE_V6M_PAIR(p) \
+    SEQFORGE_V6M_INPUT(4 * (p), 8 * (p), 8 * (p) + 1, 8 * (p) + 4, 8 * (p) + 5) \
+    SEQFORGE_V6M_INPUT(4 * (p) + 2, 8 * (p) + 2, 8 * (p) + 3, 8 * (p) + 6, 8 * (p) + 7)
+/* The operands: the four sums, the two pointers, and two scratch registers: Armv6-M's eight low registers. */
+#define SEQFORGE_V6M_OPERANDS \
+    : [a0] "+l"(a0), [a1] "+l"(a1), [a2] "+l"(a2), [a3] "+l"(a3), [xk] "=&l"(xk), [t] "=&l"(t) \
+    : [x] "l"(x), [w] "l"(w) \
+    : "cc"
+#endif
+
+SEQFORGE_KERNEL void seqforge_dot4_w8_a16_offset(const uint8_t *w, const int16_t *x, int n, uint32_t start, int32_t acc[4])
+{
+    const int16_t *const pairs_end = x + (n & ~1);
+    uint32_t a0 = start;
+    uint32_t a1 = start;
+    uint32_t a2 = start;
+    uint32_t a3 = start;
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+    uint32_t xk;
+    uint32_t t;
+#if !SEQFORGE_OPTIMIZE_SIZE
+    /* Four pairs (eight inputs, 32 bytes of weights: LDRB's immediate offsets reach 31) per
+     * iteration: the loop's four instructions once per 32 multiply-accumulates. */
+    const int16_t *const octets_end = x + (n & ~7);
+    for (; x != octets_end; x += 8, w += 32) {
+        __asm__(".syntax unified\n\t" SEQFORGE_V6M_PAIR(0) SEQFORGE_V6M_PAIR(1) SEQFORGE_V6M_PAIR(2) SEQFORGE_V6M_PAIR(3) SEQFORGE_V6M_OPERANDS);
+    }
+#endif
+    for (; x != pairs_end; x += 2, w += 8) {
+        __asm__(".syntax unified\n\t" SEQFORGE_V6M_PAIR(0) SEQFORGE_V6M_OPERANDS);
+    }
+#else
+    SEQFORGE_UNROLL
+    for (; x != pairs_end; x += 2, w += 8) {
+        /* One input at a time against its four gate rows (i f at +0 +1, g o at +4 +5 for x[0];
+         * +2 +3 and +6 +7 for x[1]). */
+        const uint32_t x0 = (uint32_t)x[0];
+        const uint32_t x1 = (uint32_t)x[1];
+        a0 += w[0] * x0;
+        a1 += w[1] * x0;
+        a2 += w[4] * x0;
+        a3 += w[5] * x0;
+        a0 += w[2] * x1;
+        a1 += w[3] * x1;
+        a2 += w[6] * x1;
+        a3 += w[7] * x1;
+    }
+#endif
+    if (n & 1) {
+        const uint32_t x0 = (uint32_t)x[0];
+        a0 += w[0] * x0;
+        a1 += w[1] * x0;
+        a2 += w[2] * x0;
+        a3 += w[3] * x0;
+    }
+    acc[0] = seqforge_s32_from_u32(a0);
+    acc[1] = seqforge_s32_from_u32(a1);
+    acc[2] = seqforge_s32_from_u32(a2);
+    acc[3] = seqforge_s32_from_u32(a3);
+}
+
+/*
  * w8a8: int8 w, int8 x, int32 sums. Per input quad (k .. k+3):
  *   i[k] f[k] i[k+2] f[k+2]  i[k+1] f[k+1] i[k+3] f[k+3]  g[k] o[k] g[k+2] o[k+2]  g[k+1] o[k+1] g[k+3] o[k+3]
  * (SXTB16 splits four int8 x into (x[k], x[k+2]) and (x[k+1], x[k+3])); the last n % 4 inputs: i f g o.
