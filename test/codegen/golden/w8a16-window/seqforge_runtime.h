@@ -498,7 +498,8 @@ static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
     uint32_t sum = 0;
     int k;
     for (k = 0; k < n; k++) {
-        sum += (uint32_t)x[k];
+        const uint32_t v = (uint32_t)x[k]; /* modulo 2^32; gcc 12 warns (-Wsign-conversion) on sum += (uint32_t)x[k] */
+        sum += v;
     }
     return 0u - (sum << 7);
 }
