@@ -176,7 +176,7 @@ function kernelName(scheme: IntegerScheme, offset: boolean): string {
  * as w + 128 in a uint8_t) applies to the w8a16 layer weights, the scheme with an offset kernel
  * (seqforge_dot4_w8_a16_offset); every other scheme, and the head, keep their signed weights.
  */
-export function offsetWeightsApply(scheme: Scheme, offsetWeights: boolean): boolean {
+function offsetWeightsApply(scheme: Scheme, offsetWeights: boolean): boolean {
   return offsetWeights && scheme === "w8a16";
 }
 
