@@ -154,9 +154,8 @@ static inline int8_t seqforge_sat8(int32_t v)
 /*
  * Armv6-M: the same four partial products per product in Thumb-1 assembly, accumulated in one
  * 64-bit pair (lo, hi) by ADDS/ADCS: 34 instructions (37 with the push, pop and move gcc adds
- * around them) where gcc's code for the C below took 82 (it widened every partial sum to int64 and spilled to the
- * high registers). Each addend is the
- * exact 64-bit value of its term: aL * mL (unsigned) and aH * mH as the low and high words, the
+ * around them) where gcc's code for the C below took 82 (it widened every partial sum to int64
+ * and spilled to the high registers). Each addend is the exact 64-bit value of its term: aL * mL (unsigned) and aH * mH as the low and high words, the
  * cross products shifted left by 16 with their high parts shifted right logically (aL * mH,
  * unsigned) or arithmetically (aH * mL, signed). Every MULS keeps its product whole (the bounds
  * above hold for any 0 <= m < 2^31), and the sum of the addends is the exact int64 result, so
@@ -543,11 +542,12 @@ static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
 #define SEQFORGE_V6M_PAIR(p) \
     SEQFORGE_V6M_INPUT(4 * (p), 8 * (p), 8 * (p) + 1, 8 * (p) + 4, 8 * (p) + 5) \
     SEQFORGE_V6M_INPUT(4 * (p) + 2, 8 * (p) + 2, 8 * (p) + 3, 8 * (p) + 6, 8 * (p) + 7)
-/* The operands: the four sums, the two pointers, and two scratch registers: Armv6-M's eight low registers. */
+/* The operands: the four sums, the two pointers, and two scratch registers: Armv6-M's eight low
+ * registers. "memory": the block reads x and w, which the compiler does not see. */
 #define SEQFORGE_V6M_OPERANDS \
     : [a0] "+l"(a0), [a1] "+l"(a1), [a2] "+l"(a2), [a3] "+l"(a3), [xk] "=&l"(xk), [t] "=&l"(t) \
     : [x] "l"(x), [w] "l"(w) \
-    : "cc"
+    : "cc", "memory"
 #endif
 
 SEQFORGE_KERNEL void seqforge_dot4_w8_a16_offset(const uint8_t *w, const int16_t *x, int n, uint32_t start, int32_t acc[4])
