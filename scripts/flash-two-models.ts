@@ -27,7 +27,7 @@ import { parseMapFile } from "../src/bench/map-file.js";
 import { REFERENCE_MODELS, referenceQuantModel } from "./reference-models.js";
 import { generateC } from "../src/codegen/generate.js";
 import { quantizeInputs, Simulator, type QuantModel } from "../src/quant/index.js";
-import { buildProgram, loadTarget, readSymbols, readUndefined, runProgram, type BuildResult } from "../src/toolchain/index.js";
+import { buildProgram, loadTarget, offsetWeightsOf, readSymbols, readUndefined, runProgram, type BuildResult } from "../src/toolchain/index.js";
 import type { SymbolSize } from "../src/toolchain/size.js";
 import { requireTool } from "../src/toolchain/tools.js";
 
@@ -109,7 +109,7 @@ async function measure(name: string, ms: LinkedModel[]): Promise<Measured> {
   // Every model into one folder, as a firmware would hold them; each .c file compiled once.
   const sources: string[] = [];
   for (const m of ms) {
-    for (const f of generateC(m.model, { prefix: m.prefix, target: targetName, floatIo: false })) {
+    for (const f of generateC(m.model, { prefix: m.prefix, target: targetName, floatIo: false, offsetWeights: offsetWeightsOf(targetName) })) {
       writeFileSync(join(cDir, f.name), f.content);
       if (f.name.endsWith(".c") && !sources.includes(f.name)) sources.push(f.name);
     }

@@ -12,7 +12,7 @@ import { cSources, generateC } from "../codegen/generate.js";
 import { sizeFigures } from "../codegen/figures.js";
 import { f32Engine } from "../quant/f32-engine.js";
 import { quantizeInputs, Simulator, type QuantModel } from "../quant/index.js";
-import { loadTarget, mapLimit } from "../toolchain/index.js";
+import { loadTarget, mapLimit, offsetWeightsOf } from "../toolchain/index.js";
 import { DEFAULT_OPTIMIZE, type Optimize } from "../util/optimize.js";
 import { checkConstArrays, declaredConstArrays, type ConstCheck } from "./const-arrays.js";
 import { parseHeaderFigures, type HeaderFigures } from "./header-figures.js";
@@ -102,27 +102,29 @@ export interface BenchResult {
 }
 
 export async function benchModel(opts: ModelBenchOptions): Promise<BenchResult[]> {
-  // The C differs with the optimisation (SEQFORGE_OPTIMIZE_SIZE in NAME.c): one generation per
-  // level the targets ask for, results in the order of opts.targets.
+  // The C differs with the optimisation (SEQFORGE_OPTIMIZE_SIZE in NAME.c) and the weights'
+  // representation (the target's offsetWeights): one generation per pair the targets ask for,
+  // results in the order of opts.targets.
   const levelOf = (t: string): Optimize => {
     const d = loadTarget(t);
     return opts.optimize ?? ("optimize" in d ? d.optimize : undefined) ?? DEFAULT_OPTIMIZE;
   };
+  const generationOf = (t: string) => `${levelOf(t)}${offsetWeightsOf(t) ? "-offset" : ""}`;
   const results: BenchResult[] = [];
-  for (const level of [...new Set(opts.targets.map(levelOf))]) {
-    const targets = opts.targets.filter((t) => levelOf(t) === level);
-    results.push(...(await benchModelAt(opts, level, targets, join(opts.workDir, level))));
+  for (const generation of [...new Set(opts.targets.map(generationOf))]) {
+    const targets = opts.targets.filter((t) => generationOf(t) === generation);
+    results.push(...(await benchModelAt(opts, levelOf(targets[0]!), offsetWeightsOf(targets[0]!), targets, join(opts.workDir, generation))));
   }
   return opts.targets.map((t) => results.find((r) => r.target === t)!);
 }
 
-async function benchModelAt(opts: ModelBenchOptions, optimize: Optimize, targetNames: string[], workDir: string): Promise<BenchResult[]> {
+async function benchModelAt(opts: ModelBenchOptions, optimize: Optimize, offsetWeights: boolean, targetNames: string[], workDir: string): Promise<BenchResult[]> {
   const { model, name } = opts;
   const steps = opts.steps ?? 32;
   const integer = model.scheme !== "f32";
   const modelDir = join(workDir, "model");
   mkdirSync(modelDir, { recursive: true });
-  const files = generateC(model, { prefix: name, target: targetNames.join(","), floatIo: false, optimize });
+  const files = generateC(model, { prefix: name, target: targetNames.join(","), floatIo: false, optimize, offsetWeights });
   for (const f of files) writeFileSync(join(modelDir, f.name), f.content);
   const header = parseHeaderFigures(files.find((f) => f.name === `${name}.h`)!.content, name);
   const declared = declaredConstArrays(files.find((f) => f.name === `${name}.c`)!.content);

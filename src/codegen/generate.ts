@@ -28,6 +28,11 @@ export interface GenerateOptions {
   floatIo: boolean;
   /** What the integer model's C is built for (SEQFORGE_OPTIMIZE_SIZE in NAME.c); speed by default. */
   optimize?: Optimize;
+  /**
+   * Store each w8a16 layer weight w as w + 128 in a uint8_t, read by the offset kernel (the
+   * target's `offsetWeights`: Armv6-M); false by default. The C stays portable either way.
+   */
+  offsetWeights?: boolean;
   /** Overrides package.json's version (tests pin it so golden files survive a release). */
   generatorVersion?: string;
 }
@@ -66,7 +71,7 @@ export function generateC(model: QuantModel, opts: GenerateOptions): GeneratedFi
   const bannerFor = (fileName: string) =>
     banner({ fileName, prefix: opts.prefix, generatorVersion: version, model, figures: common.figures, target: opts.target, floatIo: opts.floatIo });
 
-  const view = integer ? integerView(model, model.fixed!, common, opts.floatIo) : f32View(model, common, opts.floatIo);
+  const view = integer ? integerView(model, model.fixed!, common, opts.floatIo, opts.offsetWeights ?? false) : f32View(model, common, opts.floatIo);
   const hName = `${opts.prefix}.h`;
   const cName = `${opts.prefix}.c`;
   const files: GeneratedFile[] = [

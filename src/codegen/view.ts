@@ -197,11 +197,26 @@ export function commonView(model: QuantModel, prefix: string, generatorVersion: 
   };
 }
 
-/** The kernel of a scheme in seqforge_runtime.h, seqforge_dot4_w<bits>_a<bits>: named by its widths. */
-function kernelName(scheme: IntegerScheme): string {
+/**
+ * The kernel of a scheme in seqforge_runtime.h, seqforge_dot4_w<bits>_a<bits>: named by its widths;
+ * `_offset` when the weights are stored offset (offsetWeightsApply).
+ */
+function kernelName(scheme: IntegerScheme, offset: boolean): string {
   const f = integerFacts(scheme);
-  return `w${f.weightBits}_a${f.activationBits}`;
+  return `w${f.weightBits}_a${f.activationBits}${offset ? "_offset" : ""}`;
 }
+
+/**
+ * The offset representation of a target's description (`offsetWeights`: each int8 weight w stored
+ * as w + 128 in a uint8_t) applies to the w8a16 layer weights, the scheme with an offset kernel
+ * (seqforge_dot4_w8_a16_offset); every other scheme, and the head, keep their signed weights.
+ */
+function offsetWeightsApply(scheme: Scheme, offsetWeights: boolean): boolean {
+  return offsetWeights && scheme === "w8a16";
+}
+
+/** What a stored offset weight is: w + 128, in [0, 255] for an int8 w. */
+const OFFSET = 128;
 
 /**
  * Layer 0 of a model whose features have different formats: what the input weights' columns
@@ -213,9 +228,10 @@ function foldNote(fixed: FixedPoint): string | null {
   return `feature k in Q f[k] (${inputFormatsText(fixed)}); column k carries 2^(${x.frac} - f[k]), so every row sums in Q${x.frac}`;
 }
 
-function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme, fixed: FixedPoint) {
+function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme, fixed: FixedPoint, offset: boolean) {
   const rows = 4 * H;
-  const blocks = (v: number[], n: number) => matrix(packUnitBlocks(v, H, n, scheme), 4 * n, int, (j) => `unit ${j}`);
+  const stored = (values: number[]) => (offset ? values.map((w) => w + OFFSET) : values);
+  const blocks = (v: number[], n: number) => matrix(stored(packUnitBlocks(v, H, n, scheme)), 4 * n, int, (j) => `unit ${j}`);
   return {
     index,
     prev: index - 1,
@@ -265,12 +281,13 @@ export function inputFormatsText(fixed: FixedPoint): string {
   return f.every((v) => v === f[0]) ? `Q${f[0]}` : `Q${f.join(", Q")} by feature`;
 }
 
-export function integerView(model: QuantModel, fixed: FixedPoint, common: CommonView, floatIo: boolean) {
+export function integerView(model: QuantModel, fixed: FixedPoint, common: CommonView, floatIo: boolean, offsetWeights: boolean) {
   const a = model.architecture;
   const H = a.hiddenSize;
   const t = cTypes(model.scheme);
   const scheme = model.scheme as IntegerScheme;
-  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, scheme, fixed));
+  const offset = offsetWeightsApply(scheme, offsetWeights);
+  const layers = fixed.layers.map((l, i) => intLayerView(l, i, H, i === 0 ? a.inputSize : H, scheme, fixed, offset));
   const head = fixed.head;
   const norm = model.normalization;
   const xMax = fixed.x.bits === 8 ? 127 : 32767;
@@ -278,7 +295,9 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     ...common,
     wType: t.w,
     accType: t.acc,
-    kernel: kernelName(scheme),
+    offsetWeights: offset,
+    layerWType: offset ? "uint8_t" : t.w,
+    layerKernel: kernelName(scheme, offset),
     wide: integerFacts(scheme).accumulatorBits === 64,
     a8: integerFacts(scheme).activationBits === 8,
     inFormats: inputFormatsText(fixed),

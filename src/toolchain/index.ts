@@ -7,7 +7,7 @@ export type { BuildRequest, BuildResult, BuildVariant, RunRequest, RunResult } f
 export { buildProgram, locateLibc, renderLinkerScript, requireLibc } from "./build.js";
 export { HARNESS_DIR, harnessSource, renderHarness } from "./harness.js";
 export { runProgram, qemuArgs } from "./run.js";
-export { listTargets, listQemuTargets, loadTarget, resolveTargets, TARGETS_DIR } from "./targets.js";
+export { listTargets, listQemuTargets, loadTarget, offsetWeightsOf, resolveTargets, TARGETS_DIR } from "./targets.js";
 export type { Target, QemuTarget, NativeTarget, NodeTarget, CTarget } from "./targets.js";
 export { compileFlags, WARNING_FLAGS, RELEASE_FLAGS, SANITIZE_FLAGS } from "./flags.js";
 export { mapLimit } from "./pool.js";

@@ -43,6 +43,13 @@ const Common = {
   ldflags: z.array(z.string()),
   /** What a release build (and `seqforge generate` for this target) optimises for by default: speed (-O2) or size (-Os). */
   optimize: z.enum(OPTIMIZE_LEVELS).optional(),
+  /**
+   * `seqforge generate` for this target stores each w8a16 layer weight w as w + 128 in a uint8_t
+   * (its C reads it with the offset kernel, seqforge_dot4_w8_a16_offset): for cores that load an
+   * unsigned byte at an immediate offset in one instruction but a signed one in two (Armv6-M).
+   * Absent: false. The generated C runs on any target either way.
+   */
+  offsetWeights: z.boolean().optional(),
 };
 
 export const NativeTargetSchema = z.object({ ...Common, kind: z.literal("native") }).strict();
@@ -200,6 +207,12 @@ export function loadTarget(name: string, dir: string = TARGETS_DIR): Target {
     throw new InputError(file, "field name", `"${name}" expected (the file name), found "${target.name}"`);
   }
   return target;
+}
+
+/** Whether `seqforge generate` stores the w8a16 weights offset for this target (its `offsetWeights`; false when absent or not C). */
+export function offsetWeightsOf(name: string, dir: string = TARGETS_DIR): boolean {
+  const t = loadTarget(name, dir);
+  return t.kind !== "node" && (t.offsetWeights ?? false);
 }
 
 /**

@@ -18,7 +18,7 @@ import { sizeFigures } from "../codegen/figures.js";
 import { buildProgram, loadTarget, runProgram, type RunResult } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
 import { batchDriverSource, decodeOutputs, encodeInputs, recordBytes } from "./driver-io.js";
-import { runAndShrink, sequencesOf, type CaseResult, type FuzzCase } from "./fuzz.js";
+import { caseOffsetWeights, runAndShrink, sequencesOf, type CaseResult, type FuzzCase } from "./fuzz.js";
 import { simulateRecords } from "./reference.js";
 import { Draw, randomQuantModel, seededRandom } from "./random-quant-model.js";
 
@@ -73,12 +73,12 @@ export function planBatches(cases: readonly FuzzCase[], perBatch: number, budget
 }
 
 /** Writes the batch's sources and its input file into `dir`; returns the sources to build. */
-function writeBatch(cases: readonly FuzzCase[], dir: string, bannerTarget: string): string[] {
+function writeBatch(cases: readonly FuzzCase[], dir: string, target: string): string[] {
   mkdirSync(dir, { recursive: true });
   const modelSources: string[] = [];
   let runtime: string[] = [];
   for (const c of cases) {
-    const files = generateC(c.model, { prefix: batchPrefix(c), target: bannerTarget, floatIo: false });
+    const files = generateC(c.model, { prefix: batchPrefix(c), target, floatIo: false, offsetWeights: caseOffsetWeights(c, target) });
     const src = cSources(files);
     // Only the model's own files and the runtime: the drop-in files (README, CMake) are not built.
     for (const f of files) if (f.name.endsWith(".c") || f.name.endsWith(".h")) writeFileSync(join(dir, f.name), f.content);

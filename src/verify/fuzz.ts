@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serializeQuantModel, type QuantModel } from "../model/quant-model-file.js";
-import { buildProgram, runProgram } from "../toolchain/index.js";
+import { buildProgram, offsetWeightsOf, runProgram } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
 import { decodeOutputs, encodeInputs, type DriverRecord } from "./driver-io.js";
 import { LANGUAGE_NAMES, type Language } from "../codegen/languages.js";
@@ -26,13 +26,24 @@ export interface FuzzCase {
   model: QuantModel;
   /** Input files for the driver: each a sequence of quantized rows. */
   inputs: number[][][];
+  /**
+   * Generate the C with offset weights (a w8a16 model's layer weights stored as w + 128) on every
+   * target, not only on those that set offsetWeights: so the host's sanitizer builds check that C too.
+   */
+  offsetWeights?: boolean;
+}
+
+/** Whether a case's C is generated with offset weights on `target`: the case asks for it, or the target does. */
+export function caseOffsetWeights(c: FuzzCase, target: string): boolean {
+  return (c.offsetWeights ?? false) || offsetWeightsOf(target);
 }
 
 /**
  * The case of one seed: a model (input and hidden sizes 1 … `maxSize`) and `runs` input
  * sequences: three in four random, of 1 … 12 rows; every fourth adversarial (integer limits, a
  * long constant run, alternating extremes: random-quant-model.ts), of 9 … 41 rows. Window mode:
- * at least a window, so each run predicts at least once.
+ * at least a window, so each run predicts at least once. Odd seeds generate their C with offset
+ * weights on every target (w8a16 models: the others have none).
  */
 export function makeCase(seed: number, runs = 16, maxSize = 64): FuzzCase {
   const d = new Draw(seededRandom(seed));
@@ -43,7 +54,7 @@ export function makeCase(seed: number, runs = 16, maxSize = 64): FuzzCase {
   const inputs = Array.from({ length: runs }, (_, k) =>
     k % 4 === 3 ? adversarialInputs(d, d.int(min + 8, min + 40), spec.inputSize, bits) : randomInputs(d, d.int(min, min + 11), spec.inputSize, bits),
   );
-  return { seed, model, inputs };
+  return { seed, model, inputs, offsetWeights: seed % 2 === 1 };
 }
 
 /** Sequences a case checks: every window (window mode: each starts from a reset state) or every run (stream). */
@@ -62,9 +73,9 @@ export interface CaseResult {
 }
 
 /** Writes the case's generated code, driver and inputs; returns the sources to build (the model's first, the driver last). */
-async function writeCaseFiles(dir: string, c: FuzzCase, language: Language): Promise<string[]> {
+async function writeCaseFiles(dir: string, c: FuzzCase, language: Language, target: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const sources = await writeProgram(c.model, language, dir, PREFIX, "host");
+  const sources = await writeProgram(c.model, language, dir, PREFIX, target, caseOffsetWeights(c, target));
   c.inputs.forEach((rows, k) => writeFileSync(join(dir, `input-${k}.bin`), encodeInputs(c.model, rows)));
   return sources;
 }
@@ -86,12 +97,13 @@ async function replayCommands(c: FuzzCase, language: Language, dir: string, sour
 
 /**
  * Writes a failing case for replay: model.q.json, inputs.json, expected-N.json (the simulator's
- * records), the generated code and driver (`language`: the C, or the TypeScript module with its
- * build), and a README with the commands. Returns the folder.
+ * records), the generated code and driver as `target` builds them (the C, or the TypeScript module
+ * with its build), and a README with the commands. Returns the folder.
  */
-export async function saveFailure(c: FuzzCase, failuresDir: string, message: string, language: Language = "c"): Promise<string> {
+export async function saveFailure(c: FuzzCase, failuresDir: string, message: string, target = "host"): Promise<string> {
+  const language = languageOf(target);
   const dir = resolve(failuresDir, `seed-${c.seed}${language === "c" ? "" : `-${language}`}`);
-  const sources = await writeCaseFiles(dir, c, language);
+  const sources = await writeCaseFiles(dir, c, language, target);
   writeFileSync(join(dir, "model.q.json"), serializeQuantModel(c.model));
   writeFileSync(join(dir, "inputs.json"), JSON.stringify(c.inputs) + "\n");
   c.inputs.forEach((rows, k) => writeFileSync(join(dir, `expected-${k}.json`), JSON.stringify(simulateRecords(c.model, rows).records) + "\n"));
@@ -140,10 +152,10 @@ export async function runCase(c: FuzzCase, workDir: string, failuresDir: string,
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const language = languageOf(target);
   const dir = resolve(workDir, `seed-${c.seed}-${target}`);
-  const sources = await writeCaseFiles(dir, c, language);
+  const sources = await writeCaseFiles(dir, c, language, target);
   const fail = async (what: string, at?: CaseResult["at"]): Promise<CaseResult> => {
     if (opts.save === false) return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what}`, at };
-    const saved = await saveFailure(c, failuresDir, what, language);
+    const saved = await saveFailure(c, failuresDir, what, target);
     return { seed: c.seed, sequences: sequencesOf(c), failure: `seed ${c.seed} on ${target}: ${what} (case written to ${saved})`, at };
   };
   let executable: string;
@@ -218,6 +230,6 @@ export async function runAndShrink(c: FuzzCase, workDir: string, failuresDir: st
   const rows = smallest.c.inputs.reduce((n, s) => n + s.length, 0);
   const note = smallest.c === c ? "" : ` (shrunk from ${c.inputs.length} sequences to 1 of ${rows} rows)`;
   const what = smallest.r.failure!.replace(`seed ${c.seed} on ${target}: `, "");
-  const saved = await saveFailure(smallest.c, failuresDir, `${what}${note}`, languageOf(target));
+  const saved = await saveFailure(smallest.c, failuresDir, `${what}${note}`, target);
   return { ...whole, failure: `seed ${c.seed} on ${target}: ${what}${note} (case written to ${saved})` };
 }

@@ -20,9 +20,10 @@ export function languageOf(target: string): Language {
 
 /**
  * Writes the model generated as `name` and its driver into `dir`; returns the file names to build,
- * the model's first. `bannerTarget` is what the C banner names as its target.
+ * the model's first. `bannerTarget` is what the C banner names as its target; `offsetWeights`
+ * generates the C with offset weights (GenerateOptions), as for a target that sets it.
  */
-export async function writeProgram(model: QuantModel, language: Language, dir: string, name: string, bannerTarget: string): Promise<string[]> {
+export async function writeProgram(model: QuantModel, language: Language, dir: string, name: string, bannerTarget: string, offsetWeights = false): Promise<string[]> {
   if (language === "ts") {
     // ts-morph (the TypeScript compiler) loads only when a node target is verified.
     const { generateTsModule } = await import("../codegen/ts/module.js");
@@ -31,7 +32,7 @@ export async function writeProgram(model: QuantModel, language: Language, dir: s
     writeFileSync(join(dir, "verify_driver.mjs"), nodeDriverSource(model, name));
     return [module!.name, "verify_driver.mjs"];
   }
-  const files = generateC(model, { prefix: name, target: bannerTarget, floatIo: false });
+  const files = generateC(model, { prefix: name, target: bannerTarget, floatIo: false, offsetWeights });
   for (const f of files) writeFileSync(join(dir, f.name), f.content);
   writeFileSync(join(dir, "verify_driver.c"), driverSource(model, name));
   const sources = cSources(files);

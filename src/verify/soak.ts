@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import type { QuantModel } from "../model/quant-model-file.js";
 import { ProofObserver, proveOverflow } from "../quant/overflow.js";
 import { satRecord } from "../quant/simulator.js";
-import { buildProgram, runProgram } from "../toolchain/index.js";
+import { buildProgram, offsetWeightsOf, runProgram } from "../toolchain/index.js";
 import { compareRecords } from "./compare.js";
 import { decodeOutputs, encodeInputs, encodeRecords, recordBytes, type DriverRecord } from "./driver-io.js";
 import { writeProgram } from "./program.js";
@@ -101,7 +101,7 @@ export async function soak(model: QuantModel, label: string, target: string, ste
   const dir = resolve(workDir, `soak-${target}-${model.hash.slice(7, 15)}`);
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
-  const sources = await writeProgram(model, "c", dir, "soak", target);
+  const sources = await writeProgram(model, "c", dir, "soak", target, offsetWeightsOf(target));
   const { executable } = await buildProgram({ target, variant: "release", sources: sources.map((f) => join(dir, f)), includeDirs: [dir], outDir: join(dir, "build") });
   const rows = soakInputs(model, steps, seed);
   writeFileSync(join(dir, "soak.in"), encodeInputs(model, rows));

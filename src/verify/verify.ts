@@ -18,7 +18,7 @@ import type { NormalizedSeries } from "../data/model-data.js";
 import type { ErrorMetrics, QuantModel } from "../model/quant-model-file.js";
 import { quantizeInputs } from "../quant/simulator.js";
 import { buildProgram, mapLimit, runProgram, type BuildVariant } from "../toolchain/index.js";
-import { loadTarget } from "../toolchain/targets.js";
+import { loadTarget, offsetWeightsOf } from "../toolchain/targets.js";
 import { sha256 } from "../util/hash.js";
 import { compareRecords, type Comparison } from "./compare.js";
 import { decodeOutputs, encodeInputs, DriverOutputError, type DriverRecord } from "./driver-io.js";
@@ -152,12 +152,17 @@ export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
 
   const work = resolve(req.workDir);
   writeFileSync(join(work, "input.bin"), encodeInputs(q, inputs));
-  // The model and its driver once per language the targets build, in a folder of its own (c/, ts/).
-  const programs = new Map<Language, { dir: string; sources: string[] }>();
-  for (const language of new Set(req.targets.map(languageOf))) {
-    const dir = join(work, language);
+  // The model and its driver once per language and weight representation the targets build (the
+  // C of a target that sets offsetWeights stores them offset), each in a folder of its own (c/,
+  // c-offset/, ts/).
+  const programOf = (target: string) => `${languageOf(target)}${offsetWeightsOf(target) ? "-offset" : ""}`;
+  const programs = new Map<string, { dir: string; sources: string[] }>();
+  for (const target of req.targets) {
+    const key = programOf(target);
+    if (programs.has(key)) continue;
+    const dir = join(work, key);
     mkdirSync(dir, { recursive: true });
-    programs.set(language, { dir, sources: await writeProgram(q, language, dir, VERIFY_PREFIX, req.targets.join(",")) });
+    programs.set(key, { dir, sources: await writeProgram(q, languageOf(target), dir, VERIFY_PREFIX, req.targets.join(","), offsetWeightsOf(target)) });
   }
 
   const jobs: { target: string; variant: BuildVariant }[] = [];
@@ -171,7 +176,7 @@ export async function verifyModel(req: VerifyRequest): Promise<VerifyReport> {
   const runs = await mapLimit(jobs, req.jobs ?? 2, async ({ target, variant }): Promise<RunCheck> => {
     const name = `${target}-${variant}`;
     const base: RunCheck = { target, variant, passed: false, summary: "", comparison: null, firstDifference: null, error: null, sizes: null };
-    const program = programs.get(languageOf(target))!;
+    const program = programs.get(programOf(target))!;
     let executable: string;
     try {
       const built = await buildProgram({

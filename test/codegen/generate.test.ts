@@ -85,6 +85,33 @@ describe("reproducibility", () => {
     expect(strip(c("size"))).toBe(strip(c("speed")));
   });
 
+  it("stores the w8a16 layer weights as w + 128 in uint8_t with offsetWeights, read by the offset kernel; nothing else changes", () => {
+    const model = fixtureModel({ scheme: "w8a16", layers: 2, hidden: 5, inputSize: 3 });
+    const c = (offsetWeights?: boolean) => byName(generateC(model, { prefix: "m", target: "cortex-m0", floatIo: false, offsetWeights }), "m.c");
+    const plain = c();
+    const offset = c(true);
+    expect(c(false)).toBe(plain);
+    const weights = (text: string, name: string) => {
+      const body = new RegExp(`static const \\w+ m_${name}\\[[^=]*= \\{([\\s\\S]*?)\\n\\};`).exec(text)![1]!;
+      return code(body).match(/-?\d+/g)!.map(Number);
+    };
+    for (const name of ["l0_wx", "l0_wh", "l1_wx", "l1_wh"]) {
+      expect(offset).toMatch(new RegExp(`static const uint8_t m_${name}\\[`));
+      expect(weights(offset, name)).toEqual(weights(plain, name).map((w) => w + 128));
+    }
+    // The head keeps its int8 weights; every other array is the same.
+    expect(offset).toMatch(/static const int8_t m_head_w\[/);
+    expect(weights(offset, "head_w")).toEqual(weights(plain, "head_w"));
+    expect(code(offset)).toMatch(/seqforge_dot4_w8_a16_offset\(m_l0_wx\[j\], x, 3, x_start, ax\)/);
+    expect(code(offset)).toMatch(/const uint32_t h_start = seqforge_offset_start_a16\(h, 5\);/);
+    expect(code(plain)).not.toMatch(/_offset|_start/);
+    // Schemes without an offset kernel are generated as without the option.
+    for (const scheme of ["w16a16", "w8a8", "f32"] as const) {
+      const other = fixtureModel({ scheme });
+      expect(generateC(other, { prefix: "m", target: "cortex-m0", floatIo: false, offsetWeights: true })).toEqual(generateC(other, { prefix: "m", target: "cortex-m0", floatIo: false }));
+    }
+  });
+
   it("does not depend on the clock, the time zone or the locale", () => {
     const model = fixtureModel({ scheme: "w8a16" });
     const a = generateC(model, { prefix: "m", target: "host", floatIo: true });

@@ -2,7 +2,8 @@
  * Every loop of every dot-product kernel, bit-exact against the simulator under QEMU: models whose
  * input and hidden sizes (23 and 21) run each kernel's Helium loop (16 inputs per step for w8a8,
  * 8 for w8a16 and w16a16), then its DSP or portable pair/quad loop, then the odd inputs one by
- * one, on Cortex-M0 (portable C, split 64-bit products), M3 (portable C with long multiplies),
+ * one, on Cortex-M0 (w8a16 with offset weights in Thumb-1 assembly, the other schemes in portable
+ * C; split 64-bit products), M3 (portable C with long multiplies),
  * M4 (DSP) and M55 (Helium). The random fuzz models reach these sizes only by chance.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -16,6 +16,7 @@ import {
   listTargets,
   loadTarget,
   locateLibc,
+  offsetWeightsOf,
   requireLibc,
   qemuArgs,
   renderLinkerScript,
@@ -64,6 +65,10 @@ describe("target files", () => {
       "cortex-m33": "mps2-an505",
       "cortex-m55": "mps3-an547",
     });
+  });
+
+  it("stores the w8a16 weights offset for Armv6-M alone (cortex-m0's offsetWeights), never for the TypeScript target", () => {
+    expect(listTargets().filter((t) => offsetWeightsOf(t))).toEqual(["cortex-m0"]);
   });
 
   it("records for each counter a factor that follows from what it counts", () => {

@@ -1,7 +1,8 @@
 /**
  * Parity under QEMU: random quantized models (the fuzzer's, with extreme weights, multipliers and
- * biases, odd sizes, random and adversarial inputs) on every QEMU core — Cortex-M0 (portable
- * kernels, no long multiply), M3, M4 and M7 (DSP kernels: SMLAD / SMLALD), M33, M55 (Helium) and
+ * biases, odd sizes, random and adversarial inputs) on every QEMU core — Cortex-M0 (w8a16
+ * weights stored offset and read in Thumb-1 assembly, portable kernels otherwise, no long
+ * multiply), M3, M4 and M7 (DSP kernels: SMLAD / SMLALD), M33, M55 (Helium) and
  * riscv32 — many models per image (src/verify/batch.ts); and `verify` on every target for a
  * realistic model of each scheme. The C must equal the simulator bit for bit everywhere.
  *

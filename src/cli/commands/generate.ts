@@ -10,7 +10,7 @@ import { generateC, type GeneratedFile } from "../../codegen/generate.js";
 import { sizeFigures } from "../../codegen/figures.js";
 import { loadQuantModel, type QuantModel } from "../../model/quant-model-file.js";
 import { assertNoOverflow } from "../../quant/overflow.js";
-import { loadTarget } from "../../toolchain/targets.js";
+import { loadTarget, offsetWeightsOf } from "../../toolchain/targets.js";
 import { assertNotAnInput, writeFileAtomic } from "../../util/atomic-write.js";
 import { OptionError } from "../../errors.js";
 import { stringFlag } from "../flag-values.js";
@@ -37,7 +37,7 @@ async function generateFiles(model: QuantModel, args: GenerateArgs, name: string
   const target = stringFlag("target", args.target);
   const described = loadTarget(target);
   const optimize = args.optimize ?? ("optimize" in described ? described.optimize : undefined);
-  return generateC(model, { prefix: name, target, floatIo: args["float-io"], optimize });
+  return generateC(model, { prefix: name, target, floatIo: args["float-io"], optimize, offsetWeights: offsetWeightsOf(target) });
 }
 
 export async function run(args: GenerateArgs): Promise<number> {

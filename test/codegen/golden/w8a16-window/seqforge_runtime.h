@@ -56,12 +56,13 @@
 
 /*
  * SEQFORGE_UNROLL_GATES: 1 unrolls the loop over a unit's four gates (faster: each gate's kind
- * becomes a constant), 0 keeps one copy of it (smaller). By default 0 with SEQFORGE_OPTIMIZE_SIZE
- * and on Armv6-M (Cortex-M0, M0+: the smallest flash, and the copies cost about 450 bytes
- * there), 1 elsewhere; define it to choose. Same integers either way.
+ * becomes a constant), 0 keeps one copy of it (smaller). By default 0 with SEQFORGE_OPTIMIZE_SIZE,
+ * 1 otherwise, Armv6-M included (there the copies cost the bench's model M 284 bytes of flash
+ * and save it 3,078 of 38,704 instructions per step: make bench, cortex-m0 speed build); define
+ * it to choose. Same integers either way.
  */
 #if !defined(SEQFORGE_UNROLL_GATES)
-#if SEQFORGE_OPTIMIZE_SIZE || defined(__ARM_ARCH_6M__)
+#if SEQFORGE_OPTIMIZE_SIZE
 #define SEQFORGE_UNROLL_GATES 0
 #else
 #define SEQFORGE_UNROLL_GATES 1
@@ -149,7 +150,71 @@ static inline int8_t seqforge_sat8(int32_t v)
  * a negative value is undefined in C99; gcc emits the shift.) test/codegen/split-mul.test.ts
  * checks it against int64 products on the host, edge values included.
  */
-#if SEQFORGE_SPLIT_MUL
+#if SEQFORGE_SPLIT_MUL && defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+/*
+ * Armv6-M: the same four partial products per product in Thumb-1 assembly, accumulated in one
+ * 64-bit pair (lo, hi) by ADDS/ADCS: 34 instructions (37 with the push, pop and move gcc adds
+ * around them) where gcc's code for the C below took 82 (it widened every partial sum to int64
+ * and spilled to the high registers). Each addend is the exact 64-bit value of its term: aL * mL (unsigned) and aH * mH as the low and high words, the
+ * cross products shifted left by 16 with their high parts shifted right logically (aL * mH,
+ * unsigned) or arithmetically (aH * mL, signed). Every MULS keeps its product whole (the bounds
+ * above hold for any 0 <= m < 2^31), and the sum of the addends is the exact int64 result, so
+ * adding them modulo 2^64 gives it bit for bit. test/codegen/split-mul.qemu.test.ts checks it on
+ * Cortex-M0 against int64 products, edge values included. (The final conversion of the uint64 to
+ * int64 is modulo 2^64 in gcc, the only compiler this path is built with.)
+ */
+__attribute__((noinline, unused))
+static int64_t seqforge_requant_dot2_s64(int32_t ax, int32_t mx, int32_t ah, int32_t mh)
+{
+    uint32_t lo;
+    uint32_t cross_l; /* aL * mH: unsigned */
+    uint32_t cross_h; /* aH * mL: signed */
+    __asm__(
+        ".syntax unified\n\t"
+        /* ax * mx into (lo, mx): ax becomes aH, mx becomes mH, then the high word */
+        "uxth %[lo], %[ax]\n\t"
+        "asrs %[ax], %[ax], #16\n\t"
+        "uxth %[cross_h], %[mx]\n\t"
+        "lsrs %[mx], %[mx], #16\n\t"
+        "movs %[cross_l], %[lo]\n\t"
+        "muls %[cross_l], %[mx]\n\t"
+        "muls %[lo], %[cross_h]\n\t"
+        "muls %[cross_h], %[ax]\n\t"
+        "muls %[mx], %[ax]\n\t"
+        "lsls %[ax], %[cross_l], #16\n\t"
+        "lsrs %[cross_l], %[cross_l], #16\n\t"
+        "adds %[lo], %[lo], %[ax]\n\t"
+        "adcs %[mx], %[cross_l]\n\t"
+        "lsls %[ax], %[cross_h], #16\n\t"
+        "asrs %[cross_h], %[cross_h], #16\n\t"
+        "adds %[lo], %[lo], %[ax]\n\t"
+        "adcs %[mx], %[cross_h]\n\t"
+        /* + ah * mh: ax is free, ah becomes ahH, mh becomes mhH, then the product's high word */
+        "uxth %[ax], %[ah]\n\t"
+        "asrs %[ah], %[ah], #16\n\t"
+        "uxth %[cross_h], %[mh]\n\t"
+        "lsrs %[mh], %[mh], #16\n\t"
+        "movs %[cross_l], %[ax]\n\t"
+        "muls %[cross_l], %[mh]\n\t"
+        "muls %[ax], %[cross_h]\n\t"
+        "muls %[cross_h], %[ah]\n\t"
+        "muls %[mh], %[ah]\n\t"
+        "adds %[lo], %[lo], %[ax]\n\t"
+        "adcs %[mx], %[mh]\n\t"
+        "lsls %[ax], %[cross_l], #16\n\t"
+        "lsrs %[cross_l], %[cross_l], #16\n\t"
+        "adds %[lo], %[lo], %[ax]\n\t"
+        "adcs %[mx], %[cross_l]\n\t"
+        "lsls %[ax], %[cross_h], #16\n\t"
+        "asrs %[cross_h], %[cross_h], #16\n\t"
+        "adds %[lo], %[lo], %[ax]\n\t"
+        "adcs %[mx], %[cross_h]"
+        : [lo] "=&l"(lo), [cross_l] "=&l"(cross_l), [cross_h] "=&l"(cross_h), [ax] "+l"(ax), [mx] "+l"(mx), [ah] "+l"(ah), [mh] "+l"(mh)
+        :
+        : "cc");
+    return (int64_t)(((uint64_t)(uint32_t)mx << 32) | lo);
+}
+#elif SEQFORGE_SPLIT_MUL
 #if defined(__GNUC__)
 __attribute__((noinline, unused))
 #endif
@@ -413,6 +478,127 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
     acc[1] = a1;
     acc[2] = a2;
     acc[3] = a3;
+}
+
+/*
+ * The exact int32 value of a sum taken modulo 2^32 in uint32, for a sum known to lie in int32
+ * (no implementation-defined conversion; gcc emits no instruction for it).
+ */
+static inline int32_t seqforge_s32_from_u32(uint32_t u)
+{
+    return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)~u - 1;
+}
+
+/*
+ * -128 * sum_k x[k] modulo 2^32: where the offset kernel below starts every row's sum, computed
+ * once per input vector and step and shared by all the rows that read the vector.
+ */
+static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
+{
+    uint32_t sum = 0;
+    int k;
+    for (k = 0; k < n; k++) {
+        const uint32_t v = (uint32_t)x[k]; /* modulo 2^32; gcc 12 warns (-Wsign-conversion) on sum += (uint32_t)x[k] */
+        sum += v;
+    }
+    return 0u - (sum << 7);
+}
+
+/*
+ * w8a16 with offset weights: what seqforge generate writes for a target whose description sets
+ * `offsetWeights` (Armv6-M: Cortex-M0, M0+). The weights and their order are
+ * seqforge_dot4_w8_a16's, each stored as u = w + 128 in a uint8_t: Armv6-M loads it with LDRB at an
+ * immediate offset, where a signed byte needs LDRSB, which takes its offset from a register (one
+ * more instruction per weight). The sums are corrected exactly:
+ *   sum_k w[k] * x[k] = sum_k u[k] * x[k] - 128 * sum_k x[k],    start = -128 * sum_k x[k]
+ * (seqforge_offset_start_a16). A partial sum of u * x may leave int32, so the sums run in uint32,
+ * modulo 2^32 (no undefined behaviour); the final sum is the row's sum_k w[k] * x[k], which the
+ * quantizer keeps below 2^31 in magnitude (docs/fixed-point.md), so the int32 it stands for is
+ * the one the other kernels compute.
+ */
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+/*
+ * Armv6-M: one input x[k] against its four weights (byte offsets wi, wf, wg, wo from w) in Thumb-1
+ * assembly, x[k] at byte offset xo from x: LDRH + SXTH, then LDRB, MULS, ADDS per gate, 14
+ * instructions for four multiply-accumulates, 28 per input pair, where gcc's code for the C below
+ * took 34 (it reassociated the unsigned sums and moved partial sums through the high registers).
+ */
+#define SEQFORGE_V6M_INPUT(xo, wi, wf, wg, wo) \
+    "ldrh %[xk], [%[x], #" #xo "]\n\t" \
+    "sxth %[xk], %[xk]\n\t" \
+    "ldrb %[t], [%[w], #" #wi "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a0], %[t]\n\t" \
+    "ldrb %[t], [%[w], #" #wf "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a1], %[t]\n\t" \
+    "ldrb %[t], [%[w], #" #wg "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a2], %[t]\n\t" \
+    "ldrb %[t], [%[w], #" #wo "]\n\t" \
+    "muls %[t], %[xk]\n\t" \
+    "adds %[a3], %[t]\n\t"
+/* Input pair p (inputs 2p, 2p + 1) of a group of pairs read from x and w: its bytes are 8p .. 8p + 7. */
+#define SEQFORGE_V6M_PAIR(p) \
+    SEQFORGE_V6M_INPUT(4 * (p), 8 * (p), 8 * (p) + 1, 8 * (p) + 4, 8 * (p) + 5) \
+    SEQFORGE_V6M_INPUT(4 * (p) + 2, 8 * (p) + 2, 8 * (p) + 3, 8 * (p) + 6, 8 * (p) + 7)
+/* The operands: the four sums, the two pointers, and two scratch registers: Armv6-M's eight low
+ * registers. "memory": the block reads x and w, which the compiler does not see. */
+#define SEQFORGE_V6M_OPERANDS \
+    : [a0] "+l"(a0), [a1] "+l"(a1), [a2] "+l"(a2), [a3] "+l"(a3), [xk] "=&l"(xk), [t] "=&l"(t) \
+    : [x] "l"(x), [w] "l"(w) \
+    : "cc", "memory"
+#endif
+
+SEQFORGE_KERNEL void seqforge_dot4_w8_a16_offset(const uint8_t *w, const int16_t *x, int n, uint32_t start, int32_t acc[4])
+{
+    const int16_t *const pairs_end = x + (n & ~1);
+    uint32_t a0 = start;
+    uint32_t a1 = start;
+    uint32_t a2 = start;
+    uint32_t a3 = start;
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+    uint32_t xk;
+    uint32_t t;
+#if !SEQFORGE_OPTIMIZE_SIZE
+    /* Four pairs (eight inputs, 32 bytes of weights: LDRB's immediate offsets reach 31) per
+     * iteration: the loop's four instructions once per 32 multiply-accumulates. */
+    const int16_t *const octets_end = x + (n & ~7);
+    for (; x != octets_end; x += 8, w += 32) {
+        __asm__(".syntax unified\n\t" SEQFORGE_V6M_PAIR(0) SEQFORGE_V6M_PAIR(1) SEQFORGE_V6M_PAIR(2) SEQFORGE_V6M_PAIR(3) SEQFORGE_V6M_OPERANDS);
+    }
+#endif
+    for (; x != pairs_end; x += 2, w += 8) {
+        __asm__(".syntax unified\n\t" SEQFORGE_V6M_PAIR(0) SEQFORGE_V6M_OPERANDS);
+    }
+#else
+    SEQFORGE_UNROLL
+    for (; x != pairs_end; x += 2, w += 8) {
+        /* One input at a time against its four gate rows (i f at +0 +1, g o at +4 +5 for x[0];
+         * +2 +3 and +6 +7 for x[1]). */
+        const uint32_t x0 = (uint32_t)x[0];
+        const uint32_t x1 = (uint32_t)x[1];
+        a0 += w[0] * x0;
+        a1 += w[1] * x0;
+        a2 += w[4] * x0;
+        a3 += w[5] * x0;
+        a0 += w[2] * x1;
+        a1 += w[3] * x1;
+        a2 += w[6] * x1;
+        a3 += w[7] * x1;
+    }
+#endif
+    if (n & 1) {
+        const uint32_t x0 = (uint32_t)x[0];
+        a0 += w[0] * x0;
+        a1 += w[1] * x0;
+        a2 += w[2] * x0;
+        a3 += w[3] * x0;
+    }
+    acc[0] = seqforge_s32_from_u32(a0);
+    acc[1] = seqforge_s32_from_u32(a1);
+    acc[2] = seqforge_s32_from_u32(a2);
+    acc[3] = seqforge_s32_from_u32(a3);
 }
 
 /*
