@@ -85,6 +85,32 @@
 #endif
 #endif
 
+#if SEQFORGE_DSP
+/*
+ * Four bytes from any address: x and the weights may be only 2- or 1-byte aligned (int16_t and
+ * int8_t arrays: the caller's input, h after an odd hidden size in the state). memcpy, not a
+ * cast: no strict-aliasing or alignment assumption in C, and gcc emits one LDR, which Armv7-M and
+ * Armv8-M allow unaligned (only with SEQFORGE_DSP: never on Armv6-M, where an unaligned LDR
+ * faults). A firmware that sets CCR.UNALIGN_TRP to trap unaligned accesses must define
+ * SEQFORGE_NO_DSP.
+ */
+static inline int32_t seqforge_load32(const void *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Bytes 1 and 3 of w, sign-extended into two halfwords: SXTB16 with ROR #8 (one instruction;
+ * gcc 12 has no intrinsic for the rotated form). */
+static inline int32_t seqforge_sxtb16_ror8(int32_t w)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
+    return r;
+}
+#endif
+
 /* Models and seqforge_runtime.c check this against the runtime version they were generated with. */
 #define SEQFORGE_RUNTIME_VERSION 2
 
@@ -195,15 +221,44 @@ static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 static inline int32_t seqforge_tanh_walk(int32_t a)
 {
     const int16_t *const T = seqforge_tanh_table;
+#if SEQFORGE_DSP && !defined(__ARM_BIG_ENDIAN)
+    /*
+     * With the DSP extension, the same integer in three instructions after the address: since
+     * T[k] * 1024 is a multiple of 2^10 it passes the floor unchanged, so
+     *   walk(a) = (T[k] * (1024 - u) + T[k+1] * u + 512) >> 10.
+     * One LDR reads T[k] (low halfword) and T[k+1] (high), SMLAD multiplies them by the halfwords
+     * of u * 65535 + 1024 = (u << 16) + (1024 - u) (1024 - u in 1 .. 1024 fills the low halfword
+     * without a borrow) and adds 512. Products below 2^25, the sum below 2^26: no overflow.
+     */
+    const uint32_t u = (uint32_t)a & 1023u;
+    return __smlad(seqforge_load32(T + (a >> 10)), (int32_t)(u * 65535u + 1024u), 512) >> 10;
+#else
     const int32_t k = a >> 10;
     return T[k] + (((T[k + 1] - T[k]) * (a & 1023) + 512) >> 10);
+#endif
+}
+
+/*
+ * The table read for the sigmoid (is_tanh = 0: walk(a), a = |z|) or tanh (is_tanh = 1:
+ * walk(2a)), including the flat end: 32767 where that argument reaches 2^19. With USAT (the DSP
+ * cores) the flat end costs one instruction and no branch: a is clamped to 2^19 - 1 (tanh:
+ * 2^18 - 1, then doubled to 2^19 - 2), where the walk reads k = 511, and T[511] = T[512] = 32767
+ * (tanh(511 / 64) * 2^15 > 32767.5; test/codegen/gate-requant.test.ts checks the table) make it
+ * 32767 + ((0 * u + 512) >> 10) = 32767, the flat end's value.
+ */
+static inline int32_t seqforge_walk_flat(int32_t a, int is_tanh)
+{
+#if SEQFORGE_DSP
+    return seqforge_tanh_walk(is_tanh ? (int32_t)__usat(a, 18) * 2 : (int32_t)__usat(a, 19));
+#else
+    return a >= (524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(a << is_tanh);
+#endif
 }
 
 /* tanh(z), z int32 Q15 with |z| < 2^31 -> int16 Q15 in [-32767, 32767]. */
 static inline int16_t seqforge_tanh_q15(int32_t z)
 {
-    const int32_t a = z < 0 ? -z : z;
-    const int32_t t = a >= 262144 ? 32767 : seqforge_tanh_walk(2 * a);
+    const int32_t t = seqforge_walk_flat(z < 0 ? -z : z, 1);
     return (int16_t)(z < 0 ? -t : t);
 }
 
@@ -245,7 +300,7 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
         const int32_t z = v + bc;
         const int32_t a = z < 0 ? -z : z;
         negative = z < 0;
-        t = a >= (524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(a << is_tanh);
+        t = seqforge_walk_flat(a, is_tanh);
     } else {
         const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
         const int64_t a = z < 0 ? -z : z;
@@ -308,32 +363,6 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
 #define SEQFORGE_KERNEL static inline
 #define SEQFORGE_UNROLL
 #define SEQFORGE_UNIT_DOTS static inline
-#endif
-
-#if SEQFORGE_DSP
-/*
- * Four bytes from any address: x and the weights may be only 2- or 1-byte aligned (int16_t and
- * int8_t arrays: the caller's input, h after an odd hidden size in the state). memcpy, not a
- * cast: no strict-aliasing or alignment assumption in C, and gcc emits one LDR, which Armv7-M and
- * Armv8-M allow unaligned (only with SEQFORGE_DSP: never on Armv6-M, where an unaligned LDR
- * faults). A firmware that sets CCR.UNALIGN_TRP to trap unaligned accesses must define
- * SEQFORGE_NO_DSP.
- */
-static inline int32_t seqforge_load32(const void *p)
-{
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* Bytes 1 and 3 of w, sign-extended into two halfwords: SXTB16 with ROR #8 (one instruction;
- * gcc 12 has no intrinsic for the rotated form). */
-static inline int32_t seqforge_sxtb16_ror8(int32_t w)
-{
-    int32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
-    return r;
-}
 #endif
 
 /*
