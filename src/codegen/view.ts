@@ -244,6 +244,8 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     wType: t.w,
     accType: t.acc,
     kernel: kernelName(scheme),
+    // w8a16 stores its paired i and g weights offset by 128 (layout.ts): its kernel starts their sums from seqforge_ig_start_w8_a16.
+    igStart: scheme === "w8a16",
     wide: integerFacts(scheme).accumulatorBits === 64,
     a8: integerFacts(scheme).activationBits === 8,
     inFormats: inputFormatsText(fixed),

@@ -17,10 +17,11 @@
 /*
  * Arm DSP extension (Cortex-M4, M7, M33, M55): the dot products use SMLAD / SMLALD on pairs of
  * 16-bit values, two multiply-accumulates per instruction. Same integers as the portable C (every
- * partial sum stays inside the accumulator by the bounds in docs/fixed-point.md). Define
- * SEQFORGE_NO_DSP to build the portable C on a DSP core.
+ * partial sum stays inside the accumulator by the bounds in docs/fixed-point.md). Little-endian
+ * only: the w8a16 kernel and the table walk read the two halfwords of a word in memory order.
+ * Define SEQFORGE_NO_DSP to build the portable C on a DSP core.
  */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(SEQFORGE_NO_DSP)
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(__ARM_BIG_ENDIAN) && !defined(SEQFORGE_NO_DSP)
 #define SEQFORGE_DSP 1
 #include <arm_acle.h>
 #include <string.h>
@@ -221,7 +222,7 @@ static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 static inline int32_t seqforge_tanh_walk(int32_t a)
 {
     const int16_t *const T = seqforge_tanh_table;
-#if SEQFORGE_DSP && !defined(__ARM_BIG_ENDIAN)
+#if SEQFORGE_DSP
     /*
      * With the DSP extension, the same integer in three instructions after the address: since
      * T[k] * 1024 is a multiple of 2^10 it passes the floor unchanged, so
@@ -371,77 +372,118 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
  * writes (and the comment above each weight array states).
  *
  * w8a16: int8 w, int16 x, int32 sums (|w x| <= 2^22; the quantizer bounds each row's sum).
- * Per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; an odd last input: i f g o.
- * Every partial sum, in any order, is at most the row's sum_k |w[k]| * 2^15, which the quantizer
- * keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which add the
- * same products in different orders, give the same int32, and none overflows.
+ * Per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1], the i and g bytes
+ * with the top bit flipped (read as uint8: w + 128); an odd last input: i f g o as they are.
+ * Every partial sum of f and o, in any order, is at most the row's sum_k |w[k]| * 2^15, which the
+ * quantizer keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which
+ * add the same products in different orders, give the same int32, and none overflows.
+ * i and g are summed modulo 2^32 (uint32_t, or the wrapping SMLAD and VMLADAVA) from ig_start =
+ * -128 * (the sum of the inputs in pairs, seqforge_ig_start_w8_a16), which cancels the 128 every
+ * paired weight carries: the result is the true sum modulo 2^32, and the true sum fits int32.
  */
-SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[4])
+SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t ig_start, int32_t acc[4])
 {
     /* x walks to its end: indexing x[k] costs Armv6-M an extra register and instruction. */
     const int16_t *const pairs_end = x + (n & ~1);
-    int32_t a0 = 0;
+    uint32_t a0 = (uint32_t)ig_start;
     int32_t a1 = 0;
-    int32_t a2 = 0;
+    uint32_t a2 = (uint32_t)ig_start;
     int32_t a3 = 0;
 #if SEQFORGE_MVE
     /*
      * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time: offsets holds the byte
      * offsets of gate i's weights i[k] .. i[k+7] in them; f, g and o are at +1, +4 and +5. A
-     * gathering VLDRB.S16 puts them in x's lane order and widens them to int16, VMLADAVA.S16 adds
-     * the eight products to the gate's int32 accumulator. (Gathers take more cycles than
-     * contiguous loads on a real M55; the layout stays the one the DSP kernel reads fastest.)
-     * Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26 (built in
-     * registers: no constant in flash).
+     * gathering VLDRB puts them in x's lane order and widens them to 16 bits (i and g as uint8:
+     * w + 128), VMLADAVA.S16 adds the eight products to the gate's accumulator. (Gathers take more
+     * cycles than contiguous loads on a real M55; the layout stays the one the DSP kernel reads
+     * fastest.) Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26
+     * (built in registers: no constant in flash).
      */
     const uint16x8_t even = vidupq_n_u16(0, 2);
     const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
     const int16_t *const octets_end = x + (n & ~7);
     SEQFORGE_UNROLL
     for (; x != octets_end; x += 8, w += 32) {
+        const uint8_t *const u = (const uint8_t *)w;
         const int16x8_t xv = vldrhq_s16(x);
-        a0 = vmladavaq_s16(a0, vldrbq_gather_offset_s16(w, offsets), xv);
+        a0 = (uint32_t)vmladavaq_s16((int32_t)a0, vreinterpretq_s16_u16(vldrbq_gather_offset_u16(u, offsets)), xv);
         a1 = vmladavaq_s16(a1, vldrbq_gather_offset_s16(w + 1, offsets), xv);
-        a2 = vmladavaq_s16(a2, vldrbq_gather_offset_s16(w + 4, offsets), xv);
+        a2 = (uint32_t)vmladavaq_s16((int32_t)a2, vreinterpretq_s16_u16(vldrbq_gather_offset_u16(u + 4, offsets)), xv);
         a3 = vmladavaq_s16(a3, vldrbq_gather_offset_s16(w + 5, offsets), xv);
     }
 #endif
+#if SEQFORGE_DSP
+    {
+        /*
+         * Each halfword i[k] f[k] of a word as stored is, as int16, 256 * f[k] + i[k] + 128: SMLAD
+         * on the word adds x[k] (256 f[k] + i[k] + 128) + x[k+1] (256 f[k+1] + i[k+1] + 128) to
+         * a0, and on f's bytes (SXTB16 ROR #8) f's two products to a1; after the pairs, 256 times
+         * f's sum over them comes off a0 (modulo 2^32, like the rest of a0). Likewise g and o.
+         * The f and o sums the octets above added are not in a0 and a2: they are kept apart.
+         */
+        const int32_t a1_octets = a1;
+        const int32_t a3_octets = a3;
+        SEQFORGE_UNROLL
+        for (; x != pairs_end; x += 2, w += 8) {
+            const int32_t xx = seqforge_load32(x);
+            const int32_t wif = seqforge_load32(w);
+            const int32_t wgo = seqforge_load32(w + 4);
+            a0 = (uint32_t)__smlad(xx, wif, (int32_t)a0);
+            a1 = __smlad(xx, seqforge_sxtb16_ror8(wif), a1);
+            a2 = (uint32_t)__smlad(xx, wgo, (int32_t)a2);
+            a3 = __smlad(xx, seqforge_sxtb16_ror8(wgo), a3);
+        }
+        a0 -= (uint32_t)(a1 - a1_octets) << 8;
+        a2 -= (uint32_t)(a3 - a3_octets) << 8;
+    }
+#else
     SEQFORGE_UNROLL
     for (; x != pairs_end; x += 2, w += 8) {
-#if SEQFORGE_DSP
-        const int32_t xx = seqforge_load32(x);
-        const int32_t wif = seqforge_load32(w);
-        const int32_t wgo = seqforge_load32(w + 4);
-        a0 = __smlad(xx, __sxtb16(wif), a0);
-        a1 = __smlad(xx, seqforge_sxtb16_ror8(wif), a1);
-        a2 = __smlad(xx, __sxtb16(wgo), a2);
-        a3 = __smlad(xx, seqforge_sxtb16_ror8(wgo), a3);
-#else
         /* One product per statement, in weight order: gcc then keeps the four sums in registers
-         * on Armv6-M (a sum of two products per statement made it spill them). */
+         * on Armv6-M (a sum of two products per statement made it spill them). i and g as uint8. */
+        const uint8_t *const u = (const uint8_t *)w;
         const int32_t x0 = x[0];
         const int32_t x1 = x[1];
-        a0 += w[0] * x0;
+        a0 += (uint32_t)(u[0] * x0);
         a1 += w[1] * x0;
-        a0 += w[2] * x1;
+        a0 += (uint32_t)(u[2] * x1);
         a1 += w[3] * x1;
-        a2 += w[4] * x0;
+        a2 += (uint32_t)(u[4] * x0);
         a3 += w[5] * x0;
-        a2 += w[6] * x1;
+        a2 += (uint32_t)(u[6] * x1);
         a3 += w[7] * x1;
-#endif
     }
+#endif
     if (n & 1) {
         const int32_t x0 = x[0];
-        a0 += w[0] * x0;
+        a0 += (uint32_t)(w[0] * x0);
         a1 += w[1] * x0;
-        a2 += w[2] * x0;
+        a2 += (uint32_t)(w[2] * x0);
         a3 += w[3] * x0;
     }
-    acc[0] = a0;
+    acc[0] = (int32_t)a0;
     acc[1] = a1;
-    acc[2] = a2;
+    acc[2] = (int32_t)a2;
     acc[3] = a3;
+}
+
+/*
+ * ig_start of seqforge_dot4_w8_a16 for the input vector x of n values: -128 * (x[0] + .. +
+ * x[(n & ~1) - 1]) modulo 2^32. The same for every unit of a layer: the layer computes it once
+ * per step.
+ */
+static inline int32_t seqforge_ig_start_w8_a16(const int16_t *x, int n)
+{
+    const int16_t *const pairs_end = x + (n & ~1);
+    uint32_t sum = 0;
+    for (; x != pairs_end; x += 2) {
+#if SEQFORGE_DSP
+        sum = (uint32_t)__smlad(seqforge_load32(x), 0x00010001, (int32_t)sum); /* x[k] * 1 + x[k+1] * 1 + sum */
+#else
+        sum += (uint32_t)(x[0] + x[1]);
+#endif
+    }
+    return (int32_t)(0u - (sum << 7));
 }
 
 /*
