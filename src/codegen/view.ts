@@ -244,8 +244,10 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     wType: t.w,
     accType: t.acc,
     kernel: kernelName(scheme),
-    // w8a16 stores its paired i and g weights offset by 128 (layout.ts): its kernel starts their sums from seqforge_ig_start_w8_a16.
+    // w8a16 stores its paired i and g weights offset by 128 (layout.ts): its kernel starts their sums
+    // from a fifth element of the accumulator array, seqforge_ig_start_w8_a16.
     igStart: scheme === "w8a16",
+    accLength: scheme === "w8a16" ? 5 : 4,
     wide: integerFacts(scheme).accumulatorBits === 64,
     a8: integerFacts(scheme).activationBits === 8,
     inFormats: inputFormatsText(fixed),

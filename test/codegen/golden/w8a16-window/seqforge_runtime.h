@@ -377,17 +377,19 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
  * Every partial sum of f and o, in any order, is at most the row's sum_k |w[k]| * 2^15, which the
  * quantizer keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which
  * add the same products in different orders, give the same int32, and none overflows.
- * i and g are summed modulo 2^32 (uint32_t, or the wrapping SMLAD and VMLADAVA) from ig_start =
- * -128 * (the sum of the inputs in pairs, seqforge_ig_start_w8_a16), which cancels the 128 every
- * paired weight carries: the result is the true sum modulo 2^32, and the true sum fits int32.
+ * i and g are summed modulo 2^32 (uint32_t, or the wrapping SMLAD and VMLADAVA) from acc[4],
+ * which the caller sets to -128 * (the sum of the inputs in pairs, seqforge_ig_start_w8_a16)
+ * once for every unit: it cancels the 128 every paired weight carries, and the result is the
+ * true sum modulo 2^32, which fits int32. (In acc, not a fifth argument: that would go on the
+ * stack.)
  */
-SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t ig_start, int32_t acc[4])
+SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[5])
 {
     /* x walks to its end: indexing x[k] costs Armv6-M an extra register and instruction. */
     const int16_t *const pairs_end = x + (n & ~1);
-    uint32_t a0 = (uint32_t)ig_start;
+    uint32_t a0 = (uint32_t)acc[4];
     int32_t a1 = 0;
-    uint32_t a2 = (uint32_t)ig_start;
+    uint32_t a2 = (uint32_t)acc[4];
     int32_t a3 = 0;
 #if SEQFORGE_MVE
     /*
@@ -468,9 +470,9 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
 }
 
 /*
- * ig_start of seqforge_dot4_w8_a16 for the input vector x of n values: -128 * (x[0] + .. +
- * x[(n & ~1) - 1]) modulo 2^32. The same for every unit of a layer: the layer computes it once
- * per step.
+ * Where seqforge_dot4_w8_a16 starts the i and g sums for the input vector x of n values:
+ * -128 * (x[0] + .. + x[(n & ~1) - 1]) modulo 2^32. The same for every unit of a layer: the
+ * layer computes it once per step.
  */
 static inline int32_t seqforge_ig_start_w8_a16(const int16_t *x, int n)
 {

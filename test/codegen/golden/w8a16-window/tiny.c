@@ -102,27 +102,26 @@ static const int32_t tiny_l0_b[16] = {
  * SEQFORGE_INLINE_KERNELS the kernels are unrolled here for this layer's sizes, in a function of
  * their own so that the unrolled loops have every register to themselves.
  */
-SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t x_start, int32_t h_start, int32_t ax[4], int32_t ah[4])
+SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t ax[5], int32_t ah[5])
 {
-    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, x_start, ax);
-    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, h_start, ah);
+    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, ax);
+    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, ah);
 }
 
 static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 {
     int16_t h_new[4]; /* scratch: every row reads the old h, so the new h waits here */
-    /* Where the i and g sums of every unit start, against x and against h (seqforge_dot4_w8_a16). */
-    const int32_t x_start = seqforge_ig_start_w8_a16(x, 3);
-    const int32_t h_start = seqforge_ig_start_w8_a16(h, 4);
+    int32_t ax[5]; /* unit j's four gate sums against x, and where the i and g sums start (seqforge_dot4_w8_a16) */
+    int32_t ah[5]; /* the same against h */
     int j;
+    ax[4] = seqforge_ig_start_w8_a16(x, 3);
+    ah[4] = seqforge_ig_start_w8_a16(h, 4);
     for (j = 0; j < 4; j++) {
-        int32_t ax[4];
-        int32_t ah[4];
         int16_t q[4]; /* the gates i, f, g, o of unit j, Q15 */
         int g;
         int16_t cn;
 
-        tiny_l0_dots(j, x, h, x_start, h_start, ax, ah);
+        tiny_l0_dots(j, x, h, ax, ah);
 #if SEQFORGE_UNROLL_GATES && defined(__GNUC__)
 #pragma GCC unroll 4
 #endif
