@@ -147,7 +147,11 @@ static inline int64_t seqforge_rshr64(int64_t v, int n)
 /* sat16: clamp to [-32768, 32767]; sat8: clamp to [-128, 127]. */
 static inline int16_t seqforge_sat16(int32_t v)
 {
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    return (int16_t)__builtin_arm_ssat(v, 16); /* SSAT #16: one instruction, no branch */
+#else
     return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+#endif
 }
 
 static inline int8_t seqforge_sat8(int32_t v)
@@ -259,8 +263,8 @@ static inline int32_t seqforge_walk_flat(int32_t a, int is_tanh)
 /* tanh(z), z int32 Q15 with |z| < 2^31 -> int16 Q15 in [-32767, 32767]. */
 static inline int16_t seqforge_tanh_q15(int32_t z)
 {
-    const int32_t t = seqforge_walk_flat(z < 0 ? -z : z, 1);
-    return (int16_t)(z < 0 ? -t : t);
+    const int32_t sign = z >> 31; /* as in seqforge_gate_q15 */
+    return (int16_t)((seqforge_walk_flat((z ^ sign) - sign, 1) ^ sign) - sign);
 }
 
 /*
@@ -288,8 +292,7 @@ static inline int16_t seqforge_tanh_q15(int32_t z)
  */
 static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
 {
-    int32_t t;
-    int negative;
+    int32_t t; /* tanh(z) or, for the sigmoid, tanh(z / 2), in Q15 */
     if (s >= 33) {
         const int32_t hi = (int32_t)(seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) >> 32);
         const int32_t v = (hi + ((int32_t)1 << (s - 33))) >> (s - 32);
@@ -299,17 +302,13 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
         const int32_t bc = b > 1073741824 ? 1073741824 : (b < -1073741824 ? -1073741824 : b);
 #endif
         const int32_t z = v + bc;
-        const int32_t a = z < 0 ? -z : z;
-        negative = z < 0;
-        t = seqforge_walk_flat(a, is_tanh);
+        const int32_t sign = z >> 31; /* -1 where z < 0, else 0: (u ^ sign) - sign gives u z's sign without a branch */
+        t = (seqforge_walk_flat((z ^ sign) - sign, is_tanh) ^ sign) - sign;
     } else {
         const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
         const int64_t a = z < 0 ? -z : z;
-        negative = z < 0;
-        t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
-    }
-    if (negative) {
-        t = -t;
+        const int32_t m = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
+        t = z < 0 ? -m : m;
     }
     if (is_tanh) {
         return (int16_t)t;
@@ -478,6 +477,7 @@ static inline int32_t seqforge_ig_start_w8_a16(const int16_t *x, int n)
 {
     const int16_t *const pairs_end = x + (n & ~1);
     uint32_t sum = 0;
+    SEQFORGE_UNROLL
     for (; x != pairs_end; x += 2) {
 #if SEQFORGE_DSP
         sum = (uint32_t)__smlad(seqforge_load32(x), 0x00010001, (int32_t)sum); /* x[k] * 1 + x[k+1] * 1 + sum */
