@@ -102,32 +102,32 @@ static const int32_t tiny_l0_b[16] = {
  * SEQFORGE_INLINE_KERNELS the kernels are unrolled here for this layer's sizes, in a function of
  * their own so that the unrolled loops have every register to themselves.
  */
-SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t ax[5], int32_t ah[5])
+SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t acc[2][5])
 {
-    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, ax);
-    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, ah);
+    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, acc[0]);
+    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, acc[1]);
 }
 
 static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 {
     int16_t h_new[4]; /* scratch: every row reads the old h, so the new h waits here */
-    int32_t ax[5]; /* unit j's four gate sums against x, and where the i and g sums start (seqforge_dot4_w8_a16) */
-    int32_t ah[5]; /* the same against h */
+    /* Unit j's four gate sums against x (acc[0]) and against h (acc[1]), and where their i and g sums start (seqforge_dot4_w8_a16); one array: one argument fewer. */
+    int32_t acc[2][5];
     int j;
-    ax[4] = seqforge_ig_start_w8_a16(x, 3);
-    ah[4] = seqforge_ig_start_w8_a16(h, 4);
+    acc[0][4] = seqforge_ig_start_w8_a16(x, 3);
+    acc[1][4] = seqforge_ig_start_w8_a16(h, 4);
     for (j = 0; j < 4; j++) {
         int16_t q[4]; /* the gates i, f, g, o of unit j, Q15 */
         int g;
         int16_t cn;
 
-        tiny_l0_dots(j, x, h, ax, ah);
+        tiny_l0_dots(j, x, h, acc);
 #if SEQFORGE_UNROLL_GATES && defined(__GNUC__)
 #pragma GCC unroll 4
 #endif
         for (g = 0; g < 4; g++) {
             const int r = 4 * j + g; /* row of gate g of unit j in mx, mh, b */
-            q[g] = seqforge_gate_q15(ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
+            q[g] = seqforge_gate_q15(acc[0][g], tiny_l0_mx[r], acc[1][g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
         }
 
         cn = seqforge_sat16(seqforge_rshr32((int32_t)q[1] * c[j], 15) + seqforge_rshr32((int32_t)q[0] * q[2], 16));
