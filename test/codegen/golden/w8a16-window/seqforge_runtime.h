@@ -42,6 +42,16 @@
 #endif
 
 /*
+ * The models' weight arrays are word-aligned where the compiler can be told (gcc, clang): the
+ * Helium w8a16 kernel reads them with VLD2, which needs it. At most 3 bytes of padding each.
+ */
+#if defined(__GNUC__)
+#define SEQFORGE_WEIGHTS_ALIGNED __attribute__((aligned(4)))
+#else
+#define SEQFORGE_WEIGHTS_ALIGNED
+#endif
+
+/*
  * SEQFORGE_OPTIMIZE_SIZE: 1 chooses the smaller code wherever the paths below differ only in
  * speed and size, 0 the faster. A generated model defines it (seqforge generate --optimize
  * speed|size); otherwise 1 when the compiler optimises for size (gcc and clang define
@@ -391,26 +401,30 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
     uint32_t a2 = (uint32_t)acc[4];
     int32_t a3 = 0;
 #if SEQFORGE_MVE
-    /*
-     * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time: offsets holds the byte
-     * offsets of gate i's weights i[k] .. i[k+7] in them; f, g and o are at +1, +4 and +5. A
-     * gathering VLDRB puts them in x's lane order and widens them to 16 bits (i and g as uint8:
-     * w + 128), VMLADAVA.S16 adds the eight products to the gate's accumulator. (Gathers take more
-     * cycles than contiguous loads on a real M55; the layout stays the one the DSP kernel reads
-     * fastest.) Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26
-     * (built in registers: no constant in flash).
-     */
-    const uint16x8_t even = vidupq_n_u16(0, 2);
-    const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
-    const int16_t *const octets_end = x + (n & ~7);
-    SEQFORGE_UNROLL
-    for (; x != octets_end; x += 8, w += 32) {
-        const uint8_t *const u = (const uint8_t *)w;
-        const int16x8_t xv = vldrhq_s16(x);
-        a0 = (uint32_t)vmladavaq_s16((int32_t)a0, vreinterpretq_s16_u16(vldrbq_gather_offset_u16(u, offsets)), xv);
-        a1 = vmladavaq_s16(a1, vldrbq_gather_offset_s16(w + 1, offsets), xv);
-        a2 = (uint32_t)vmladavaq_s16((int32_t)a2, vreinterpretq_s16_u16(vldrbq_gather_offset_u16(u + 4, offsets)), xv);
-        a3 = vmladavaq_s16(a3, vldrbq_gather_offset_s16(w + 5, offsets), xv);
+    {
+        /*
+         * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time. VLD2 splits the eight
+         * words into the four i/f words and the four g/o words, each four in x's lane order: read
+         * as int16, a lane of the first is 256 * f[k] + i[k] + 128 (as in the DSP loop below),
+         * shifted right by 8 it is f[k]. VMLADAVA.S16 adds the eight products of each to its
+         * accumulator (a0 and a2 modulo 2^32); after the octets, 256 times their f and o sums
+         * come off a0 and a2. VLD2 needs the weights word-aligned: the model declares its weight
+         * arrays SEQFORGE_WEIGHTS_ALIGNED, and every unit block and octet is a multiple of 4 bytes.
+         */
+        const int16_t *const octets_end = x + (n & ~7);
+        SEQFORGE_UNROLL
+        for (; x != octets_end; x += 8, w += 32) {
+            const int16x8_t xv = vldrhq_s16(x);
+            const int32x4x2_t words = vld2q_s32((const int32_t *)(const void *)w);
+            const int16x8_t wif = vreinterpretq_s16_s32(words.val[0]);
+            const int16x8_t wgo = vreinterpretq_s16_s32(words.val[1]);
+            a0 = (uint32_t)vmladavaq_s16((int32_t)a0, wif, xv);
+            a1 = vmladavaq_s16(a1, vshrq_n_s16(wif, 8), xv);
+            a2 = (uint32_t)vmladavaq_s16((int32_t)a2, wgo, xv);
+            a3 = vmladavaq_s16(a3, vshrq_n_s16(wgo, 8), xv);
+        }
+        a0 -= (uint32_t)a1 << 8;
+        a2 -= (uint32_t)a3 << 8;
     }
 #endif
 #if SEQFORGE_DSP
@@ -420,7 +434,7 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int
          * on the word adds x[k] (256 f[k] + i[k] + 128) + x[k+1] (256 f[k+1] + i[k+1] + 128) to
          * a0, and on f's bytes (SXTB16 ROR #8) f's two products to a1; after the pairs, 256 times
          * f's sum over them comes off a0 (modulo 2^32, like the rest of a0). Likewise g and o.
-         * The f and o sums the octets above added are not in a0 and a2: they are kept apart.
+         * The f and o sums of the octets above have come off a0 and a2 already: kept apart.
          */
         const int32_t a1_octets = a1;
         const int32_t a3_octets = a3;

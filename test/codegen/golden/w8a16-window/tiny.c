@@ -49,7 +49,7 @@ typedef char tiny_check_window_index[TINY_WINDOW <= 65535 ? 1 : -1];
 
 /* Input weights, int8_t [4 units][4 gates * 3]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1], i and g with the top bit flipped (as uint8: w + 128); then the last input: i[k] f[k] g[k] o[k].
  * Per-feature input formats: feature k in Q f[k] (Q10, Q15, Q10 by feature); column k carries 2^(15 - f[k]), so every row sums in Q15. */
-static const int8_t tiny_l0_wx[4][12] = {
+static const int8_t tiny_l0_wx[4][12] SEQFORGE_WEIGHTS_ALIGNED = {
     {  -36,  -51,  126,  -68, -127, -128, -112, -128,  -18,  -17,   14,  127 }, /* unit 0 */
     {  125,   58,    2,  -95,  116,    1,  115,    9,  -55, -115,   -6,   15 }, /* unit 1 */
     {    0,  108,    0,  -22,   72, -111,  -82,    0,  127,   39,  -44,   49 }, /* unit 2 */
@@ -57,7 +57,7 @@ static const int8_t tiny_l0_wx[4][12] = {
 };
 
 /* Recurrent weights, int8_t [4 units][4 gates * 4]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1], i and g with the top bit flipped (as uint8: w + 128). */
-static const int8_t tiny_l0_wh[4][16] = {
+static const int8_t tiny_l0_wh[4][16] SEQFORGE_WEIGHTS_ALIGNED = {
     { /* unit 0 */
            0,    2,   -1,   -7, -128,  -57,   95,   72,    0,   -1,   -1,    2,  101,  -70,
         -121,    7 },
