@@ -86,6 +86,16 @@ export function unitMajorValues(values: ArrayLike<number>, hidden: number): numb
   return unitMajorRows(values, hidden, 1);
 }
 
+/**
+ * The per-row requantisation constants of a layer, one block of 12 per unit j: for each gate g
+ * (i, f, g, o) its mx, mh and bias, from the file's gate-major vectors (entry g·H + j).
+ */
+export function unitGateTriples(mx: ArrayLike<number>, mh: ArrayLike<number>, bias: ArrayLike<number>, hidden: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < hidden; j++) for (let g = 0; g < 4; g++) out.push(mx[g * hidden + j]!, mh[g * hidden + j]!, bias[g * hidden + j]!);
+  return out;
+}
+
 /** Label of row `4j + g` in unit-major order, for comments: `unit 3, gate f`. */
 export function unitMajorLabel(row: number): string {
   return `unit ${Math.floor(row / 4)}, gate ${GATES[row % 4]}`;

@@ -11,7 +11,7 @@ import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "
 import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
 import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
 import { macroPrefix } from "./identifier.js";
-import { blockOrderComment, packUnitBlocks, unitMajorLabel, unitMajorRows, unitMajorValues } from "./layout.js";
+import { blockOrderComment, packUnitBlocks, unitGateTriples, unitMajorLabel, unitMajorRows } from "./layout.js";
 
 const INDENT = "    ";
 
@@ -208,9 +208,7 @@ function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: 
     wh: blocks(l.wh, H),
     wxOrder: blockOrderComment(scheme, I),
     whOrder: blockOrderComment(scheme, H),
-    mx: vector(unitMajorValues(l.mx, H), int),
-    mh: vector(unitMajorValues(l.mh, H), int),
-    bias: vector(unitMajorValues(l.bias, H), int),
+    gates: matrix(unitGateTriples(l.mx, l.mh, l.bias, H), 12, int, (j) => `unit ${j}`),
   };
 }
 

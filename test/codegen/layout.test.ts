@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockOrderComment, flipTopBit, packUnitBlocks, unitMajorRows, unitMajorValues } from "../../src/codegen/layout.js";
+import { blockOrderComment, flipTopBit, packUnitBlocks, unitGateTriples, unitMajorRows, unitMajorValues } from "../../src/codegen/layout.js";
 
 /** A gate-major [4H × n] matrix whose entries name themselves: gate*1000 + unit*100 + k. */
 function named(H: number, n: number): number[] {
@@ -56,6 +56,12 @@ describe("weight layout of the generated C", () => {
   it("f32 and per-row values: unit-major rows", () => {
     expect(unitMajorRows(named(2, 1), 2, 1)).toEqual([w("i", 0, 0), w("f", 0, 0), w("g", 0, 0), w("o", 0, 0), w("i", 1, 0), w("f", 1, 0), w("g", 1, 0), w("o", 1, 0)]);
     expect(unitMajorValues([0, 1, 10, 11, 20, 21, 30, 31], 2)).toEqual([0, 10, 20, 30, 1, 11, 21, 31]);
+    // Gate-major vectors (g·H + j) to one block per unit of (mx, mh, b) for i, f, g, o.
+    const gateMajor = (base: number) => [0, 1, 10, 11, 20, 21, 30, 31].map((v) => base + v);
+    expect(unitGateTriples(gateMajor(100), gateMajor(200), gateMajor(300), 2)).toEqual([
+      100, 200, 300, 110, 210, 310, 120, 220, 320, 130, 230, 330,
+      101, 201, 301, 111, 211, 311, 121, 221, 321, 131, 231, 331,
+    ]);
     expect(() => packUnitBlocks([1, 2, 3], 1, 1, "w8a16")).toThrow(RangeError);
   });
 

@@ -72,21 +72,25 @@ static const int8_t tiny_l0_wh[4][16] SEQFORGE_WEIGHTS_ALIGNED = {
         -128,  127 },
 };
 
-/* Per gate row, unit by unit (i, f, g, o of unit 0, then unit 1, ...): the multipliers of
- * acc_x and acc_h (< 2^30), and the bias in z's Q15. */
-static const int32_t tiny_l0_mx[16] = {
-       357786,        27,   7503447,       760,  12163420,      2980,   9593094,         2,
-         3478,     38119,         1,         3,   2891592,      7616,  11151045, 289875124,
-};
-static const int32_t tiny_l0_mh[16] = {
-          4806,       4878,     396576,          1,         20,      15489,  158385435,      14355,
-      14990107, 1002456737,  178206758,        602,      17712,         60, 1073741823,  153171425,
-};
-static const int32_t tiny_l0_b[16] = {
-                33551,           -118914, (-2147483647 - 1),        2147483647,             25831,
-                23937,            124899,            -84094,            -77311,            -90861,
-                -5308,            101133,            114923,            -59521,        2147483647,
-                22234,
+/* Per unit, gate by gate (i, f, g, o), three numbers: the multipliers of acc_x and acc_h
+ * (mx, mh < 2^30) and the bias b in z's Q15. One block per unit: one pointer walks them. */
+static const int32_t tiny_l0_gates[4][12] = {
+    { /* unit 0 */
+                   357786,              4806,             33551,                27,
+                     4878,           -118914,           7503447,            396576,
+        (-2147483647 - 1),               760,                 1,        2147483647 },
+    { /* unit 1 */
+                 12163420,                20,             25831,              2980,
+                    15489,             23937,           9593094,         158385435,
+                   124899,                 2,             14355,            -84094 },
+    { /* unit 2 */
+                     3478,          14990107,            -77311,             38119,
+               1002456737,            -90861,                 1,         178206758,
+                    -5308,                 3,               602,            101133 },
+    { /* unit 3 */
+                  2891592,             17712,            114923,              7616,
+                       60,            -59521,          11151045,        1073741823,
+               2147483647,         289875124,         153171425,             22234 },
 };
 
 /*
@@ -126,8 +130,8 @@ static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 #pragma GCC unroll 4
 #endif
         for (g = 0; g < 4; g++) {
-            const int r = 4 * j + g; /* row of gate g of unit j in mx, mh, b */
-            q[g] = seqforge_gate_q15(acc[0][g], tiny_l0_mx[r], acc[1][g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
+            const int32_t *const k = tiny_l0_gates[j] + 3 * g; /* gate g of unit j: mx, mh, b */
+            q[g] = seqforge_gate_q15(acc[0][g], k[0], acc[1][g], k[1], 32, k[2], g == 2 /* g: tanh; i, f, o: sigmoid */);
         }
 
         cn = seqforge_sat16(seqforge_rshr32((int32_t)q[1] * c[j], 15) + seqforge_rshr32((int32_t)q[0] * q[2], 16));
