@@ -361,18 +361,25 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
 #define SEQFORGE_KERNEL static inline __attribute__((always_inline, unused))
 #define SEQFORGE_UNROLL _Pragma("GCC unroll 64")
 #define SEQFORGE_UNIT_DOTS static __attribute__((noinline, optimize("no-schedule-insns")))
+/* The layer's function (the unit loop, the gates, the cell) without the second scheduling pass:
+ * scheduled, its live values took two more stack slots, and model M's RAM in step on Cortex-M4
+ * was 324 bytes in place of 316, for 33 fewer instructions per step. */
+#define SEQFORGE_LAYER static __attribute__((optimize("no-schedule-insns2")))
 #elif SEQFORGE_INLINE_KERNELS && defined(__GNUC__)
 #define SEQFORGE_KERNEL static inline __attribute__((always_inline, unused))
 #define SEQFORGE_UNROLL _Pragma("GCC unroll 64")
 #define SEQFORGE_UNIT_DOTS static __attribute__((noinline))
+#define SEQFORGE_LAYER static
 #elif defined(__GNUC__)
 #define SEQFORGE_KERNEL static __attribute__((noinline, unused))
 #define SEQFORGE_UNROLL
 #define SEQFORGE_UNIT_DOTS static inline
+#define SEQFORGE_LAYER static
 #else
 #define SEQFORGE_KERNEL static inline
 #define SEQFORGE_UNROLL
 #define SEQFORGE_UNIT_DOTS static inline
+#define SEQFORGE_LAYER static
 #endif
 
 /*

@@ -112,7 +112,7 @@ SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[
     seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, acc[1]);
 }
 
-static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
+SEQFORGE_LAYER void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 {
     int16_t h_new[4]; /* scratch: every row reads the old h, so the new h waits here */
     /* Unit j's four gate sums against x (acc[0]) and against h (acc[1]), and where their i and g sums start (seqforge_dot4_w8_a16); one array: one argument fewer. */
