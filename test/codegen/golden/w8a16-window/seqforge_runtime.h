@@ -270,11 +270,27 @@ static inline int32_t seqforge_walk_flat(int32_t a, int is_tanh)
 #endif
 }
 
+/*
+ * seqforge_walk_flat at |z| with z's sign, |z| < 2^31 (both functions are odd). On the DSP cores
+ * branch-free: with s = z >> 31 (-1 or 0), (u ^ s) - s is u with z's sign, two instructions where
+ * the conditional took an IT block of three (M4 model M: 10,964 -> 10,611 instructions per step);
+ * elsewhere the conditional, which compiled to fewer instructions on Cortex-M3 and RISC-V.
+ */
+static inline int32_t seqforge_walk_odd(int32_t z, int is_tanh)
+{
+#if SEQFORGE_DSP
+    const int32_t s = z >> 31;
+    return (seqforge_walk_flat((z ^ s) - s, is_tanh) ^ s) - s;
+#else
+    const int32_t t = seqforge_walk_flat(z < 0 ? -z : z, is_tanh);
+    return z < 0 ? -t : t;
+#endif
+}
+
 /* tanh(z), z int32 Q15 with |z| < 2^31 -> int16 Q15 in [-32767, 32767]. */
 static inline int16_t seqforge_tanh_q15(int32_t z)
 {
-    const int32_t sign = z >> 31; /* as in seqforge_gate_q15 */
-    return (int16_t)((seqforge_walk_flat((z ^ sign) - sign, 1) ^ sign) - sign);
+    return (int16_t)seqforge_walk_odd(z, 1);
 }
 
 /*
@@ -312,8 +328,7 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
         const int32_t bc = b > 1073741824 ? 1073741824 : (b < -1073741824 ? -1073741824 : b);
 #endif
         const int32_t z = v + bc;
-        const int32_t sign = z >> 31; /* -1 where z < 0, else 0: (u ^ sign) - sign gives u z's sign without a branch */
-        t = (seqforge_walk_flat((z ^ sign) - sign, is_tanh) ^ sign) - sign;
+        t = seqforge_walk_odd(z, is_tanh);
     } else {
         const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
         const int64_t a = z < 0 ? -z : z;
