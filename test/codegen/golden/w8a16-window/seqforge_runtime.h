@@ -276,6 +276,9 @@ static inline int32_t seqforge_walk_flat(int32_t a, int is_tanh)
  * the conditional took an IT block of three (M4 model M: 10,964 -> 10,611 instructions per step);
  * elsewhere the conditional, which compiled to fewer instructions on Cortex-M3 and RISC-V.
  */
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* -Os called it out of line: 32 bytes less flash, 8 % more instructions (M4 model M) */
+#endif
 static inline int32_t seqforge_walk_odd(int32_t z, int is_tanh)
 {
 #if SEQFORGE_DSP
