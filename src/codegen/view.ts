@@ -179,12 +179,10 @@ function foldNote(fixed: FixedPoint): string | null {
 }
 
 function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme, fixed: FixedPoint) {
-  const rows = 4 * H;
   const blocks = (v: number[], n: number) => matrix(packUnitBlocks(v, H, n, scheme), 4 * n, int, (j) => `unit ${j}`);
   return {
     index,
     prev: index - 1,
-    rows,
     rowX: 4 * I,
     rowH: 4 * H,
     inputSize: I,

@@ -141,6 +141,9 @@ extern const int16_t seqforge_tanh_table[SEQFORGE_TANH_TABLE_SIZE];
 typedef char seqforge_check_arithmetic_shift_32[((int32_t)-5 >> 1) == (int32_t)-3 ? 1 : -1];
 typedef char seqforge_check_arithmetic_shift_64[((int64_t)-5 >> 1) == (int64_t)-3 ? 1 : -1];
 typedef char seqforge_check_int_width[sizeof(int) >= 4 ? 1 : -1];
+/* Sums taken modulo 2^32 in uint32_t (seqforge_dot4_w8_a16) come back to int32_t by the same bits,
+ * which C99 leaves implementation-defined too (gcc, clang: modulo 2^32). */
+typedef char seqforge_check_modular_int32[(int32_t)(uint32_t)0xFFFFFF80u == -128 ? 1 : -1];
 
 /* rshr(v, n): rounding right shift, round half up: (v + 2^(n-1)) >> n; rshr(v, 0) = v.
  * The caller keeps v + 2^(n-1) inside the type (docs/fixed-point.md bounds every use). */
