@@ -12,7 +12,8 @@ const TYPE_BYTES: Record<string, number> = {
 
 export function declaredConstArrays(source: string): SymbolBytes[] {
   const out: SymbolBytes[] = [];
-  for (const m of source.matchAll(/^static const (\w+) (\w+)((?:\[\d+\])+)\s*=/gm)) {
+  // An attribute macro may follow the dimensions (SEQFORGE_WEIGHTS_ALIGNED).
+  for (const m of source.matchAll(/^static const (\w+) (\w+)((?:\[\d+\])+)(?: \w+)?\s*=/gm)) {
     const bytes = TYPE_BYTES[m[1]!];
     if (bytes === undefined) throw new Error(`unknown element type ${m[1]} of ${m[2]}`);
     const dims = [...m[3]!.matchAll(/\[(\d+)\]/g)].map((d) => Number(d[1]));

@@ -11,7 +11,7 @@ import { integerFacts, isIntegerScheme, type IntegerScheme, type Scheme } from "
 import { commentSafe, doubleLiteral, floatLiteral, formatValues, intLiteral, perLineFor } from "./c-format.js";
 import { elementBytes, sizeFigures, type SizeFigures } from "./figures.js";
 import { macroPrefix } from "./identifier.js";
-import { blockOrderComment, packUnitBlocks, unitMajorLabel, unitMajorRows, unitMajorValues } from "./layout.js";
+import { blockOrderComment, packUnitBlocks, unitGateTriples, unitMajorLabel, unitMajorRows } from "./layout.js";
 
 const INDENT = "    ";
 
@@ -215,9 +215,6 @@ function offsetWeightsApply(scheme: Scheme, offsetWeights: boolean): boolean {
   return offsetWeights && scheme === "w8a16";
 }
 
-/** What a stored offset weight is: w + 128, in [0, 255] for an int8 w. */
-const OFFSET = 128;
-
 /**
  * Layer 0 of a model whose features have different formats: what the input weights' columns
  * carry (the quantizer folded 2^(frac - fracs[k]) into column k), or null when they share one.
@@ -229,13 +226,10 @@ function foldNote(fixed: FixedPoint): string | null {
 }
 
 function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: IntegerScheme, fixed: FixedPoint, offset: boolean) {
-  const rows = 4 * H;
-  const stored = (values: number[]) => (offset ? values.map((w) => w + OFFSET) : values);
-  const blocks = (v: number[], n: number) => matrix(stored(packUnitBlocks(v, H, n, scheme)), 4 * n, int, (j) => `unit ${j}`);
+  const blocks = (v: number[], n: number) => matrix(packUnitBlocks(v, H, n, scheme, offset ? "offset" : "kernel"), 4 * n, int, (j) => `unit ${j}`);
   return {
     index,
     prev: index - 1,
-    rows,
     rowX: 4 * I,
     rowH: 4 * H,
     inputSize: I,
@@ -259,9 +253,7 @@ function intLayerView(l: IntLayer, index: number, H: number, I: number, scheme: 
     wh: blocks(l.wh, H),
     wxOrder: blockOrderComment(scheme, I),
     whOrder: blockOrderComment(scheme, H),
-    mx: vector(unitMajorValues(l.mx, H), int),
-    mh: vector(unitMajorValues(l.mh, H), int),
-    bias: vector(unitMajorValues(l.bias, H), int),
+    gates: matrix(unitGateTriples(l.mx, l.mh, l.bias, H), 12, int, (j) => `unit ${j}`),
   };
 }
 
@@ -298,6 +290,10 @@ export function integerView(model: QuantModel, fixed: FixedPoint, common: Common
     offsetWeights: offset,
     layerWType: offset ? "uint8_t" : t.w,
     layerKernel: kernelName(scheme, offset),
+    // Both w8a16 kernels start sums from -128 times a sum of the inputs (their weights carry +128:
+    // layout.ts), which the layer computes once per step into a fifth element of the accumulator array.
+    sumStart: scheme === "w8a16" ? (offset ? "seqforge_offset_start_a16" : "seqforge_ig_start_w8_a16") : null,
+    accLength: scheme === "w8a16" ? 5 : 4,
     wide: integerFacts(scheme).accumulatorBits === 64,
     a8: integerFacts(scheme).activationBits === 8,
     inFormats: inputFormatsText(fixed),

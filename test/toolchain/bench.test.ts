@@ -86,7 +86,7 @@ describe("linker map", () => {
 
   it("holds declared constant arrays against the map, naming folded and mismatched ones", () => {
     const declared = declaredConstArrays(
-      "static const int8_t m_w[128][8] = {\n};\nstatic const int16_t m_table[513] = {\n};\nstatic const int32_t m_head_b[1] = {\n 5 };\n",
+      "static const int8_t m_w[128][8] SEQFORGE_WEIGHTS_ALIGNED = {\n};\nstatic const int16_t m_table[513] = {\n};\nstatic const int32_t m_head_b[1] = {\n 5 };\n",
     );
     expect(declared).toEqual([{ symbol: "m_w", bytes: 1024 }, { symbol: "m_table", bytes: 1026 }, { symbol: "m_head_b", bytes: 4 }]);
     const ok = checkConstArrays(declared, [{ symbol: "m_w", bytes: 1024 }, { symbol: "m_table", bytes: 1026 }]);

@@ -71,12 +71,14 @@ describe("a wrong constant in the C", () => {
     mkdirSync(dir);
     const files = generateC(q, { prefix: "model", target: "host", floatIo: false });
     for (const f of files) writeFileSync(join(dir, f.name), f.content);
-    // One bias of layer 0 (unit 2, gate g) changed by a large amount: c of unit 2 must differ first.
+    // One bias of layer 0 (unit 2, gate g: the third of its mx, mh, b) changed by a large amount: c of unit 2 must differ first.
     const c = readFileSync(join(dir, "model.c"), "utf8");
-    const biasBlock = /static const int32_t model_l0_b\[16\] = \{\n([^}]*)\};/.exec(c)!;
-    const values = biasBlock[1]!.split(",").map((v) => v.trim()).filter(Boolean);
-    values[4 * 2 + 2] = String(Number(values[4 * 2 + 2]) + 20000);
-    writeFileSync(join(dir, "model.c"), c.replace(biasBlock[1]!, `    ${values.join(", ")},\n`));
+    const block = /(static const int32_t model_l0_gates\[4\]\[12\] = \{\n)([^;]*)(\};)/.exec(c)!;
+    const values = block[2]!.replace(/\/\*[^*]*\*\//g, "").match(/-?\d+/g)!.map(Number);
+    expect(values).toHaveLength(48);
+    values[12 * 2 + 3 * 2 + 2] += 20000;
+    const units = [0, 1, 2, 3].map((u) => `    { ${values.slice(12 * u, 12 * u + 12).join(", ")} },`);
+    writeFileSync(join(dir, "model.c"), c.replace(block[0], `${block[1]}${units.join("\n")}\n${block[3]}`));
     writeFileSync(join(dir, "driver.c"), driverSource(q, "model"));
     const xq = quantizeInputs(q, seriesData(fm, 20).inputs);
     writeFileSync(join(dir, "in.bin"), encodeInputs(q, xq));

@@ -17,10 +17,11 @@
 /*
  * Arm DSP extension (Cortex-M4, M7, M33, M55): the dot products use SMLAD / SMLALD on pairs of
  * 16-bit values, two multiply-accumulates per instruction. Same integers as the portable C (every
- * partial sum stays inside the accumulator by the bounds in docs/fixed-point.md). Define
- * SEQFORGE_NO_DSP to build the portable C on a DSP core.
+ * partial sum stays inside the accumulator by the bounds in docs/fixed-point.md). Little-endian
+ * only: the w8a16 kernel and the table walk read the two halfwords of a word in memory order.
+ * Define SEQFORGE_NO_DSP to build the portable C on a DSP core.
  */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(SEQFORGE_NO_DSP)
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(__ARM_BIG_ENDIAN) && !defined(SEQFORGE_NO_DSP)
 #define SEQFORGE_DSP 1
 #include <arm_acle.h>
 #include <string.h>
@@ -38,6 +39,16 @@
 #include <arm_mve.h>
 #else
 #define SEQFORGE_MVE 0
+#endif
+
+/*
+ * The models' weight arrays are word-aligned where the compiler can be told (gcc, clang): the
+ * Helium w8a16 kernel reads them with VLD2, which needs it. At most 3 bytes of padding each.
+ */
+#if defined(__GNUC__)
+#define SEQFORGE_WEIGHTS_ALIGNED __attribute__((aligned(4)))
+#else
+#define SEQFORGE_WEIGHTS_ALIGNED
 #endif
 
 /*
@@ -86,6 +97,32 @@
 #endif
 #endif
 
+#if SEQFORGE_DSP
+/*
+ * Four bytes from any address: x and the weights may be only 2- or 1-byte aligned (int16_t and
+ * int8_t arrays: the caller's input, h after an odd hidden size in the state). memcpy, not a
+ * cast: no strict-aliasing or alignment assumption in C, and gcc emits one LDR, which Armv7-M and
+ * Armv8-M allow unaligned (only with SEQFORGE_DSP: never on Armv6-M, where an unaligned LDR
+ * faults). A firmware that sets CCR.UNALIGN_TRP to trap unaligned accesses must define
+ * SEQFORGE_NO_DSP.
+ */
+static inline int32_t seqforge_load32(const void *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Bytes 1 and 3 of w, sign-extended into two halfwords: SXTB16 with ROR #8 (one instruction;
+ * gcc 12 has no intrinsic for the rotated form). */
+static inline int32_t seqforge_sxtb16_ror8(int32_t w)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
+    return r;
+}
+#endif
+
 /* Models and seqforge_runtime.c check this against the runtime version they were generated with. */
 #define SEQFORGE_RUNTIME_VERSION 2
 
@@ -105,6 +142,9 @@ extern const int16_t seqforge_tanh_table[SEQFORGE_TANH_TABLE_SIZE];
 typedef char seqforge_check_arithmetic_shift_32[((int32_t)-5 >> 1) == (int32_t)-3 ? 1 : -1];
 typedef char seqforge_check_arithmetic_shift_64[((int64_t)-5 >> 1) == (int64_t)-3 ? 1 : -1];
 typedef char seqforge_check_int_width[sizeof(int) >= 4 ? 1 : -1];
+/* Sums taken modulo 2^32 in uint32_t (seqforge_dot4_w8_a16) come back to int32_t by the same bits,
+ * which C99 leaves implementation-defined too (gcc, clang: modulo 2^32). */
+typedef char seqforge_check_modular_int32[(int32_t)(uint32_t)0xFFFFFF80u == -128 ? 1 : -1];
 
 /* rshr(v, n): rounding right shift, round half up: (v + 2^(n-1)) >> n; rshr(v, 0) = v.
  * The caller keeps v + 2^(n-1) inside the type (docs/fixed-point.md bounds every use). */
@@ -121,7 +161,11 @@ static inline int64_t seqforge_rshr64(int64_t v, int n)
 /* sat16: clamp to [-32768, 32767]; sat8: clamp to [-128, 127]. */
 static inline int16_t seqforge_sat16(int32_t v)
 {
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    return (int16_t)__builtin_arm_ssat(v, 16); /* SSAT #16: one instruction, no branch */
+#else
     return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+#endif
 }
 
 static inline int8_t seqforge_sat8(int32_t v)
@@ -260,16 +304,64 @@ static inline int16_t seqforge_head_y(int32_t acc, int32_t m, int s, int32_t b)
 static inline int32_t seqforge_tanh_walk(int32_t a)
 {
     const int16_t *const T = seqforge_tanh_table;
+#if SEQFORGE_DSP
+    /*
+     * With the DSP extension, the same integer in three instructions after the address: since
+     * T[k] * 1024 is a multiple of 2^10 it passes the floor unchanged, so
+     *   walk(a) = (T[k] * (1024 - u) + T[k+1] * u + 512) >> 10.
+     * One LDR reads T[k] (low halfword) and T[k+1] (high), SMLAD multiplies them by the halfwords
+     * of u * 65535 + 1024 = (u << 16) + (1024 - u) (1024 - u in 1 .. 1024 fills the low halfword
+     * without a borrow) and adds 512. Products below 2^25, the sum below 2^26: no overflow.
+     */
+    const uint32_t u = (uint32_t)a & 1023u;
+    return __smlad(seqforge_load32(T + (a >> 10)), (int32_t)(u * 65535u + 1024u), 512) >> 10;
+#else
     const int32_t k = a >> 10;
     return T[k] + (((T[k + 1] - T[k]) * (a & 1023) + 512) >> 10);
+#endif
+}
+
+/*
+ * The table read for the sigmoid (is_tanh = 0: walk(a), a = |z|) or tanh (is_tanh = 1:
+ * walk(2a)), including the flat end: 32767 where that argument reaches 2^19. With USAT (the DSP
+ * cores) the flat end costs one instruction and no branch: a is clamped to 2^19 - 1 (tanh:
+ * 2^18 - 1, then doubled to 2^19 - 2), where the walk reads k = 511, and T[511] = T[512] = 32767
+ * (tanh(511 / 64) * 2^15 > 32767.5; test/codegen/gate-requant.test.ts checks the table) make it
+ * 32767 + ((0 * u + 512) >> 10) = 32767, the flat end's value.
+ */
+static inline int32_t seqforge_walk_flat(int32_t a, int is_tanh)
+{
+#if SEQFORGE_DSP
+    return seqforge_tanh_walk(is_tanh ? (int32_t)__usat(a, 18) * 2 : (int32_t)__usat(a, 19));
+#else
+    return a >= (524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(a << is_tanh);
+#endif
+}
+
+/*
+ * seqforge_walk_flat at |z| with z's sign, |z| < 2^31 (both functions are odd). On the DSP cores
+ * branch-free: with s = z >> 31 (-1 or 0), (u ^ s) - s is u with z's sign, two instructions where
+ * the conditional took an IT block of three (M4 model M: 10,964 -> 10,611 instructions per step);
+ * elsewhere the conditional, which compiled to fewer instructions on Cortex-M3 and RISC-V.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* -Os called it out of line: 32 bytes less flash, 8 % more instructions (M4 model M) */
+#endif
+static inline int32_t seqforge_walk_odd(int32_t z, int is_tanh)
+{
+#if SEQFORGE_DSP
+    const int32_t s = z >> 31;
+    return (seqforge_walk_flat((z ^ s) - s, is_tanh) ^ s) - s;
+#else
+    const int32_t t = seqforge_walk_flat(z < 0 ? -z : z, is_tanh);
+    return z < 0 ? -t : t;
+#endif
 }
 
 /* tanh(z), z int32 Q15 with |z| < 2^31 -> int16 Q15 in [-32767, 32767]. */
 static inline int16_t seqforge_tanh_q15(int32_t z)
 {
-    const int32_t a = z < 0 ? -z : z;
-    const int32_t t = a >= 262144 ? 32767 : seqforge_tanh_walk(2 * a);
-    return (int16_t)(z < 0 ? -t : t);
+    return (int16_t)seqforge_walk_odd(z, 1);
 }
 
 /*
@@ -297,8 +389,7 @@ static inline int16_t seqforge_tanh_q15(int32_t z)
  */
 static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h, int32_t mh, int s, int32_t b, int is_tanh)
 {
-    int32_t t;
-    int negative;
+    int32_t t; /* tanh(z) or, for the sigmoid, tanh(z / 2), in Q15 */
     if (s >= 33) {
         const int32_t hi = (int32_t)(seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) >> 32);
         const int32_t v = (hi + ((int32_t)1 << (s - 33))) >> (s - 32);
@@ -308,17 +399,12 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
         const int32_t bc = b > 1073741824 ? 1073741824 : (b < -1073741824 ? -1073741824 : b);
 #endif
         const int32_t z = v + bc;
-        const int32_t a = z < 0 ? -z : z;
-        negative = z < 0;
-        t = a >= (524288 >> is_tanh) ? 32767 : seqforge_tanh_walk(a << is_tanh);
+        t = seqforge_walk_odd(z, is_tanh);
     } else {
         const int64_t z = ((seqforge_requant_dot2_s64(acc_x, mx, acc_h, mh) + ((int64_t)1 << (s - 1))) >> s) + b;
         const int64_t a = z < 0 ? -z : z;
-        negative = z < 0;
-        t = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
-    }
-    if (negative) {
-        t = -t;
+        const int32_t m = a >= ((int64_t)524288 >> is_tanh) ? 32767 : seqforge_tanh_walk((int32_t)a << is_tanh);
+        t = z < 0 ? -m : m;
     }
     if (is_tanh) {
         return (int16_t)t;
@@ -361,44 +447,25 @@ static inline int16_t seqforge_gate_q15(int32_t acc_x, int32_t mx, int32_t acc_h
 #define SEQFORGE_KERNEL static inline __attribute__((always_inline, unused))
 #define SEQFORGE_UNROLL _Pragma("GCC unroll 64")
 #define SEQFORGE_UNIT_DOTS static __attribute__((noinline, optimize("no-schedule-insns")))
+/* The layer's function (the unit loop, the gates, the cell) without the second scheduling pass:
+ * scheduled, its live values took two more stack slots, and model M's RAM in step on Cortex-M4
+ * was 324 bytes in place of 316, for 33 fewer instructions per step. */
+#define SEQFORGE_LAYER static __attribute__((optimize("no-schedule-insns2")))
 #elif SEQFORGE_INLINE_KERNELS && defined(__GNUC__)
 #define SEQFORGE_KERNEL static inline __attribute__((always_inline, unused))
 #define SEQFORGE_UNROLL _Pragma("GCC unroll 64")
 #define SEQFORGE_UNIT_DOTS static __attribute__((noinline))
+#define SEQFORGE_LAYER static
 #elif defined(__GNUC__)
 #define SEQFORGE_KERNEL static __attribute__((noinline, unused))
 #define SEQFORGE_UNROLL
 #define SEQFORGE_UNIT_DOTS static inline
+#define SEQFORGE_LAYER static
 #else
 #define SEQFORGE_KERNEL static inline
 #define SEQFORGE_UNROLL
 #define SEQFORGE_UNIT_DOTS static inline
-#endif
-
-#if SEQFORGE_DSP
-/*
- * Four bytes from any address: x and the weights may be only 2- or 1-byte aligned (int16_t and
- * int8_t arrays: the caller's input, h after an odd hidden size in the state). memcpy, not a
- * cast: no strict-aliasing or alignment assumption in C, and gcc emits one LDR, which Armv7-M and
- * Armv8-M allow unaligned (only with SEQFORGE_DSP: never on Armv6-M, where an unaligned LDR
- * faults). A firmware that sets CCR.UNALIGN_TRP to trap unaligned accesses must define
- * SEQFORGE_NO_DSP.
- */
-static inline int32_t seqforge_load32(const void *p)
-{
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* Bytes 1 and 3 of w, sign-extended into two halfwords: SXTB16 with ROR #8 (one instruction;
- * gcc 12 has no intrinsic for the rotated form). */
-static inline int32_t seqforge_sxtb16_ror8(int32_t w)
-{
-    int32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
-    return r;
-}
+#define SEQFORGE_LAYER static
 #endif
 
 /*
@@ -407,93 +474,133 @@ static inline int32_t seqforge_sxtb16_ror8(int32_t w)
  * writes (and the comment above each weight array states).
  *
  * w8a16: int8 w, int16 x, int32 sums (|w x| <= 2^22; the quantizer bounds each row's sum).
- * Per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; an odd last input: i f g o.
- * Every partial sum, in any order, is at most the row's sum_k |w[k]| * 2^15, which the quantizer
- * keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which add the
- * same products in different orders, give the same int32, and none overflows.
+ * Per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1], the i and g bytes
+ * with the top bit flipped (read as uint8: w + 128); an odd last input: i f g o as they are.
+ * Every partial sum of f and o, in any order, is at most the row's sum_k |w[k]| * 2^15, which the
+ * quantizer keeps below 2^31 (docs/fixed-point.md): so the Helium, DSP and portable paths, which
+ * add the same products in different orders, give the same int32, and none overflows.
+ * i and g are summed modulo 2^32 (uint32_t, or the wrapping SMLAD and VMLADAVA) from acc[4],
+ * which the caller sets to -128 * (the sum of the inputs in pairs, seqforge_ig_start_w8_a16)
+ * once for every unit: it cancels the 128 every paired weight carries, and the result is the
+ * true sum modulo 2^32, which fits int32. (In acc, not a fifth argument: that would go on the
+ * stack.)
  */
-SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[4])
+SEQFORGE_KERNEL void seqforge_dot4_w8_a16(const int8_t *w, const int16_t *x, int n, int32_t acc[5])
 {
     /* x walks to its end: indexing x[k] costs Armv6-M an extra register and instruction. */
     const int16_t *const pairs_end = x + (n & ~1);
-    int32_t a0 = 0;
+    uint32_t a0 = (uint32_t)acc[4];
     int32_t a1 = 0;
-    int32_t a2 = 0;
+    uint32_t a2 = (uint32_t)acc[4];
     int32_t a3 = 0;
 #if SEQFORGE_MVE
-    /*
-     * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time: offsets holds the byte
-     * offsets of gate i's weights i[k] .. i[k+7] in them; f, g and o are at +1, +4 and +5. A
-     * gathering VLDRB.S16 puts them in x's lane order and widens them to int16, VMLADAVA.S16 adds
-     * the eight products to the gate's int32 accumulator. (Gathers take more cycles than
-     * contiguous loads on a real M55; the layout stays the one the DSP kernel reads fastest.)
-     * Lanes 0 .. 7: e = 0, 2, 4, .. 14, then e + (e & ~3) = 0, 2, 8, 10, 16, 18, 24, 26 (built in
-     * registers: no constant in flash).
-     */
-    const uint16x8_t even = vidupq_n_u16(0, 2);
-    const uint16x8_t offsets = vaddq_u16(even, vbicq_n_u16(even, 3));
-    const int16_t *const octets_end = x + (n & ~7);
-    SEQFORGE_UNROLL
-    for (; x != octets_end; x += 8, w += 32) {
-        const int16x8_t xv = vldrhq_s16(x);
-        a0 = vmladavaq_s16(a0, vldrbq_gather_offset_s16(w, offsets), xv);
-        a1 = vmladavaq_s16(a1, vldrbq_gather_offset_s16(w + 1, offsets), xv);
-        a2 = vmladavaq_s16(a2, vldrbq_gather_offset_s16(w + 4, offsets), xv);
-        a3 = vmladavaq_s16(a3, vldrbq_gather_offset_s16(w + 5, offsets), xv);
+    {
+        /*
+         * Helium, eight inputs k .. k+7 (four pairs, 32 bytes) at a time. VLD2 splits the eight
+         * words into the four i/f words and the four g/o words, each four in x's lane order: read
+         * as int16, a lane of the first is 256 * f[k] + i[k] + 128 (as in the DSP loop below),
+         * shifted right by 8 it is f[k]. VMLADAVA.S16 adds the eight products of each to its
+         * accumulator (a0 and a2 modulo 2^32); after the octets, 256 times their f and o sums
+         * come off a0 and a2. VLD2 needs the weights word-aligned: the model declares its weight
+         * arrays SEQFORGE_WEIGHTS_ALIGNED, and every unit block and octet is a multiple of 4 bytes.
+         */
+        const int16_t *const octets_end = x + (n & ~7);
+        SEQFORGE_UNROLL
+        for (; x != octets_end; x += 8, w += 32) {
+            const int16x8_t xv = vldrhq_s16(x);
+            const int32x4x2_t words = vld2q_s32((const int32_t *)(const void *)w);
+            const int16x8_t wif = vreinterpretq_s16_s32(words.val[0]);
+            const int16x8_t wgo = vreinterpretq_s16_s32(words.val[1]);
+            a0 = (uint32_t)vmladavaq_s16((int32_t)a0, wif, xv);
+            a1 = vmladavaq_s16(a1, vshrq_n_s16(wif, 8), xv);
+            a2 = (uint32_t)vmladavaq_s16((int32_t)a2, wgo, xv);
+            a3 = vmladavaq_s16(a3, vshrq_n_s16(wgo, 8), xv);
+        }
+        a0 -= (uint32_t)a1 << 8;
+        a2 -= (uint32_t)a3 << 8;
     }
 #endif
+#if SEQFORGE_DSP
+    {
+        /*
+         * Each halfword i[k] f[k] of a word as stored is, as int16, 256 * f[k] + i[k] + 128: SMLAD
+         * on the word adds x[k] (256 f[k] + i[k] + 128) + x[k+1] (256 f[k+1] + i[k+1] + 128) to
+         * a0, and on f's bytes (SXTB16 ROR #8) f's two products to a1; after the pairs, 256 times
+         * f's sum over them comes off a0 (modulo 2^32, like the rest of a0). Likewise g and o.
+         * The f and o sums of the octets above have come off a0 and a2 already: kept apart.
+         */
+        const int32_t a1_octets = a1;
+        const int32_t a3_octets = a3;
+        SEQFORGE_UNROLL
+        for (; x != pairs_end; x += 2, w += 8) {
+            const int32_t xx = seqforge_load32(x);
+            const int32_t wif = seqforge_load32(w);
+            const int32_t wgo = seqforge_load32(w + 4);
+            a0 = (uint32_t)__smlad(xx, wif, (int32_t)a0);
+            a1 = __smlad(xx, seqforge_sxtb16_ror8(wif), a1);
+            a2 = (uint32_t)__smlad(xx, wgo, (int32_t)a2);
+            a3 = __smlad(xx, seqforge_sxtb16_ror8(wgo), a3);
+        }
+        a0 -= (uint32_t)(a1 - a1_octets) << 8;
+        a2 -= (uint32_t)(a3 - a3_octets) << 8;
+    }
+#else
     SEQFORGE_UNROLL
     for (; x != pairs_end; x += 2, w += 8) {
-#if SEQFORGE_DSP
-        const int32_t xx = seqforge_load32(x);
-        const int32_t wif = seqforge_load32(w);
-        const int32_t wgo = seqforge_load32(w + 4);
-        a0 = __smlad(xx, __sxtb16(wif), a0);
-        a1 = __smlad(xx, seqforge_sxtb16_ror8(wif), a1);
-        a2 = __smlad(xx, __sxtb16(wgo), a2);
-        a3 = __smlad(xx, seqforge_sxtb16_ror8(wgo), a3);
-#else
         /* One product per statement, in weight order: gcc then keeps the four sums in registers
-         * on Armv6-M (a sum of two products per statement made it spill them). */
+         * on Armv6-M (a sum of two products per statement made it spill them). i and g as uint8. */
+        const uint8_t *const u = (const uint8_t *)w;
         const int32_t x0 = x[0];
         const int32_t x1 = x[1];
-        a0 += w[0] * x0;
+        a0 += (uint32_t)(u[0] * x0);
         a1 += w[1] * x0;
-        a0 += w[2] * x1;
+        a0 += (uint32_t)(u[2] * x1);
         a1 += w[3] * x1;
-        a2 += w[4] * x0;
+        a2 += (uint32_t)(u[4] * x0);
         a3 += w[5] * x0;
-        a2 += w[6] * x1;
+        a2 += (uint32_t)(u[6] * x1);
         a3 += w[7] * x1;
-#endif
     }
+#endif
     if (n & 1) {
         const int32_t x0 = x[0];
-        a0 += w[0] * x0;
+        a0 += (uint32_t)(w[0] * x0);
         a1 += w[1] * x0;
-        a2 += w[2] * x0;
+        a2 += (uint32_t)(w[2] * x0);
         a3 += w[3] * x0;
     }
-    acc[0] = a0;
+    acc[0] = (int32_t)a0;
     acc[1] = a1;
-    acc[2] = a2;
+    acc[2] = (int32_t)a2;
     acc[3] = a3;
 }
 
 /*
- * The exact int32 value of a sum taken modulo 2^32 in uint32, for a sum known to lie in int32
- * (no implementation-defined conversion; gcc emits no instruction for it).
+ * Where seqforge_dot4_w8_a16 starts the i and g sums for the input vector x of n values:
+ * -128 * (x[0] + .. + x[(n & ~1) - 1]) modulo 2^32. The same for every unit of a layer: the
+ * layer computes it once per step.
  */
-static inline int32_t seqforge_s32_from_u32(uint32_t u)
+static inline int32_t seqforge_ig_start_w8_a16(const int16_t *x, int n)
 {
-    return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)~u - 1;
+    const int16_t *const pairs_end = x + (n & ~1);
+    uint32_t sum = 0;
+    SEQFORGE_UNROLL
+    for (; x != pairs_end; x += 2) {
+#if SEQFORGE_DSP
+        sum = (uint32_t)__smlad(seqforge_load32(x), 0x00010001, (int32_t)sum); /* x[k] * 1 + x[k+1] * 1 + sum */
+#else
+        sum += (uint32_t)(x[0] + x[1]);
+#endif
+    }
+    return (int32_t)(0u - (sum << 7));
 }
 
 /*
  * -128 * sum_k x[k] modulo 2^32: where the offset kernel below starts every row's sum, computed
- * once per input vector and step and shared by all the rows that read the vector.
+ * once per input vector and step and shared by all the rows that read the vector (the layer sets
+ * acc[4] to it, as for seqforge_dot4_w8_a16).
  */
-static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
+static inline int32_t seqforge_offset_start_a16(const int16_t *x, int n)
 {
     uint32_t sum = 0;
     int k;
@@ -501,7 +608,7 @@ static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
         const uint32_t v = (uint32_t)x[k]; /* modulo 2^32; gcc 12 warns (-Wsign-conversion) on sum += (uint32_t)x[k] */
         sum += v;
     }
-    return 0u - (sum << 7);
+    return (int32_t)(0u - (sum << 7));
 }
 
 /*
@@ -511,7 +618,7 @@ static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
  * immediate offset, where a signed byte needs LDRSB, which takes its offset from a register (one
  * more instruction per weight). The sums are corrected exactly:
  *   sum_k w[k] * x[k] = sum_k u[k] * x[k] - 128 * sum_k x[k],    start = -128 * sum_k x[k]
- * (seqforge_offset_start_a16). A partial sum of u * x may leave int32, so the sums run in uint32,
+ * (seqforge_offset_start_a16, in acc[4]). A partial sum of u * x may leave int32, so the sums run in uint32,
  * modulo 2^32 (no undefined behaviour); the final sum is the row's sum_k w[k] * x[k], which the
  * quantizer keeps below 2^31 in magnitude (docs/fixed-point.md), so the int32 it stands for is
  * the one the other kernels compute.
@@ -550,9 +657,10 @@ static inline uint32_t seqforge_offset_start_a16(const int16_t *x, int n)
     : "cc", "memory"
 #endif
 
-SEQFORGE_KERNEL void seqforge_dot4_w8_a16_offset(const uint8_t *w, const int16_t *x, int n, uint32_t start, int32_t acc[4])
+SEQFORGE_KERNEL void seqforge_dot4_w8_a16_offset(const uint8_t *w, const int16_t *x, int n, int32_t acc[5])
 {
     const int16_t *const pairs_end = x + (n & ~1);
+    const uint32_t start = (uint32_t)acc[4];
     uint32_t a0 = start;
     uint32_t a1 = start;
     uint32_t a2 = start;
@@ -595,10 +703,10 @@ SEQFORGE_KERNEL void seqforge_dot4_w8_a16_offset(const uint8_t *w, const int16_t
         a2 += w[2] * x0;
         a3 += w[3] * x0;
     }
-    acc[0] = seqforge_s32_from_u32(a0);
-    acc[1] = seqforge_s32_from_u32(a1);
-    acc[2] = seqforge_s32_from_u32(a2);
-    acc[3] = seqforge_s32_from_u32(a3);
+    acc[0] = (int32_t)a0;
+    acc[1] = (int32_t)a1;
+    acc[2] = (int32_t)a2;
+    acc[3] = (int32_t)a3;
 }
 
 /*

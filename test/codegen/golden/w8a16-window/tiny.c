@@ -47,46 +47,50 @@ typedef char tiny_check_window_index[TINY_WINDOW <= 65535 ? 1 : -1];
  * are read once, front to back. Real weight = w * its row's scale, folded into mx, mh.
  */
 
-/* Input weights, int8_t [4 units][4 gates * 3]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]; then the last input: i[k] f[k] g[k] o[k].
+/* Input weights, int8_t [4 units][4 gates * 3]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1], i and g with the top bit flipped (as uint8: w + 128); then the last input: i[k] f[k] g[k] o[k].
  * Per-feature input formats: feature k in Q f[k] (Q10, Q15, Q10 by feature); column k carries 2^(15 - f[k]), so every row sums in Q15. */
-static const int8_t tiny_l0_wx[4][12] = {
-    {   92,  -51,   -2,  -68,    1, -128,   16, -128,  -18,  -17,   14,  127 }, /* unit 0 */
-    {   -3,   58, -126,  -95,  -12,    1,  -13,    9,  -55, -115,   -6,   15 }, /* unit 1 */
-    { -128,  108, -128,  -22,  -56, -111,   46,    0,  127,   39,  -44,   49 }, /* unit 2 */
-    {   12,   99,   20,  103,  -82,    9,   11,    7,   17, -109,  -87,  -10 }, /* unit 3 */
+static const int8_t tiny_l0_wx[4][12] SEQFORGE_WEIGHTS_ALIGNED = {
+    {  -36,  -51,  126,  -68, -127, -128, -112, -128,  -18,  -17,   14,  127 }, /* unit 0 */
+    {  125,   58,    2,  -95,  116,    1,  115,    9,  -55, -115,   -6,   15 }, /* unit 1 */
+    {    0,  108,    0,  -22,   72, -111,  -82,    0,  127,   39,  -44,   49 }, /* unit 2 */
+    { -116,   99, -108,  103,   46,    9, -117,    7,   17, -109,  -87,  -10 }, /* unit 3 */
 };
 
-/* Recurrent weights, int8_t [4 units][4 gates * 4]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1]. */
-static const int8_t tiny_l0_wh[4][16] = {
+/* Recurrent weights, int8_t [4 units][4 gates * 4]: per input pair (k, k+1): i[k] f[k] i[k+1] f[k+1] g[k] o[k] g[k+1] o[k+1], i and g with the top bit flipped (as uint8: w + 128). */
+static const int8_t tiny_l0_wh[4][16] SEQFORGE_WEIGHTS_ALIGNED = {
     { /* unit 0 */
-        -128,    2,  127,   -7,    0,  -57,  -33,   72, -128,   -1,  127,    2,  -27,  -70,
-           7,    7 },
+           0,    2,   -1,   -7, -128,  -57,   95,   72,    0,   -1,   -1,    2,  101,  -70,
+        -121,    7 },
     { /* unit 1 */
-          31,  -45,  -62,    4,  -36,   59,   46, -109,  -45,   13,  -55,  -40,    4,  -66,
-         -49,   62 },
+         -97,  -45,   66,    4,   92,   59,  -82, -109,   83,   13,   73,  -40, -124,  -66,
+          79,   62 },
     { /* unit 2 */
-         -42,   -8, -123,   -8,    9,    0,  -30,    0,  -28,   16,  -87,  -18,  -31,    0,
-          11,    0 },
+          86,   -8,    5,   -8, -119,    0,   98,    0,  100,   16,   41,  -18,   97,    0,
+        -117,    0 },
     { /* unit 3 */
-           2,  127,   15, -128,   36,  127,  -98, -128,  -21,  127,   21, -128,   86,  127,
-           0,  127 },
+        -126,  127, -113, -128,  -92,  127,   30, -128,  107,  127, -107, -128,  -42,  127,
+        -128,  127 },
 };
 
-/* Per gate row, unit by unit (i, f, g, o of unit 0, then unit 1, ...): the multipliers of
- * acc_x and acc_h (< 2^30), and the bias in z's Q15. */
-static const int32_t tiny_l0_mx[16] = {
-       357786,        27,   7503447,       760,  12163420,      2980,   9593094,         2,
-         3478,     38119,         1,         3,   2891592,      7616,  11151045, 289875124,
-};
-static const int32_t tiny_l0_mh[16] = {
-          4806,       4878,     396576,          1,         20,      15489,  158385435,      14355,
-      14990107, 1002456737,  178206758,        602,      17712,         60, 1073741823,  153171425,
-};
-static const int32_t tiny_l0_b[16] = {
-                33551,           -118914, (-2147483647 - 1),        2147483647,             25831,
-                23937,            124899,            -84094,            -77311,            -90861,
-                -5308,            101133,            114923,            -59521,        2147483647,
-                22234,
+/* Per unit, gate by gate (i, f, g, o), three numbers: the multipliers of acc_x and acc_h
+ * (mx, mh < 2^30) and the bias b in z's Q15. One block per unit: one pointer walks them. */
+static const int32_t tiny_l0_gates[4][12] = {
+    { /* unit 0 */
+                   357786,              4806,             33551,                27,
+                     4878,           -118914,           7503447,            396576,
+        (-2147483647 - 1),               760,                 1,        2147483647 },
+    { /* unit 1 */
+                 12163420,                20,             25831,              2980,
+                    15489,             23937,           9593094,         158385435,
+                   124899,                 2,             14355,            -84094 },
+    { /* unit 2 */
+                     3478,          14990107,            -77311,             38119,
+               1002456737,            -90861,                 1,         178206758,
+                    -5308,                 3,               602,            101133 },
+    { /* unit 3 */
+                  2891592,             17712,            114923,              7616,
+                       60,            -59521,          11151045,        1073741823,
+               2147483647,         289875124,         153171425,             22234 },
 };
 
 /*
@@ -102,30 +106,32 @@ static const int32_t tiny_l0_b[16] = {
  * SEQFORGE_INLINE_KERNELS the kernels are unrolled here for this layer's sizes, in a function of
  * their own so that the unrolled loops have every register to themselves.
  */
-SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t ax[4], int32_t ah[4])
+SEQFORGE_UNIT_DOTS void tiny_l0_dots(int j, const int16_t x[3], const int16_t h[4], int32_t acc[2][5])
 {
-    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, ax);
-    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, ah);
+    seqforge_dot4_w8_a16(tiny_l0_wx[j], x, 3, acc[0]);
+    seqforge_dot4_w8_a16(tiny_l0_wh[j], h, 4, acc[1]);
 }
 
-static void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
+SEQFORGE_LAYER void tiny_layer0(const int16_t x[3], int16_t h[4], int16_t c[4])
 {
     int16_t h_new[4]; /* scratch: every row reads the old h, so the new h waits here */
+    /* Unit j's four gate sums against x (acc[0]) and against h (acc[1]), and where they start (seqforge_dot4_w8_a16); one array: one argument fewer. */
+    int32_t acc[2][5];
     int j;
+    acc[0][4] = seqforge_ig_start_w8_a16(x, 3);
+    acc[1][4] = seqforge_ig_start_w8_a16(h, 4);
     for (j = 0; j < 4; j++) {
-        int32_t ax[4];
-        int32_t ah[4];
         int16_t q[4]; /* the gates i, f, g, o of unit j, Q15 */
         int g;
         int16_t cn;
 
-        tiny_l0_dots(j, x, h, ax, ah);
+        tiny_l0_dots(j, x, h, acc);
 #if SEQFORGE_UNROLL_GATES && defined(__GNUC__)
 #pragma GCC unroll 4
 #endif
         for (g = 0; g < 4; g++) {
-            const int r = 4 * j + g; /* row of gate g of unit j in mx, mh, b */
-            q[g] = seqforge_gate_q15(ax[g], tiny_l0_mx[r], ah[g], tiny_l0_mh[r], 32, tiny_l0_b[r], g == 2 /* g: tanh; i, f, o: sigmoid */);
+            const int32_t *const k = tiny_l0_gates[j] + 3 * g; /* gate g of unit j: mx, mh, b */
+            q[g] = seqforge_gate_q15(acc[0][g], k[0], acc[1][g], k[1], 32, k[2], g == 2 /* g: tanh; i, f, o: sigmoid */);
         }
 
         cn = seqforge_sat16(seqforge_rshr32((int32_t)q[1] * c[j], 15) + seqforge_rshr32((int32_t)q[0] * q[2], 16));
