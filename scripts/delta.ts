@@ -6,12 +6,11 @@
  * bench/delta.json and bench/delta.md. Runs the built command line (bin/seqforge.js), so it
  * measures what a user gets.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../src/util/atomic-write.js";
-import { SERIES } from "./series.js";
+import { SERIES, seqforgeJson } from "./series.js";
 
 const SEEDS = [1, 2, 3];
 const FEATURE_SETS = ["CO2", "CO2,adjusted CO2"];
@@ -26,10 +25,6 @@ interface Run {
   linearRmse: number | null;
 }
 
-function seqforge(args: string[]): any {
-  return JSON.parse(execFileSync("node", ["bin/seqforge.js", ...args, "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
-}
-
 /** The task's flags with its --features replaced. */
 function withFeatures(flags: string[], features: string): string[] {
   return flags.map((f, i) => (flags[i - 1] === "--features" ? features : f));
@@ -42,8 +37,8 @@ for (const features of FEATURE_SETS) {
   for (const delta of [false, true]) {
     for (const seed of SEEDS) {
       const model = join(work, `model.json`);
-      seqforge(["train", "--data", co2.train, ...withFeatures(co2.flags, features), ...(delta ? ["--delta"] : []), "--seed", String(seed), "--out", model]);
-      const t = seqforge(["predict", model, "--data", co2.test, "--engine", "float", "--out", join(work, "p.csv")]).targets[0];
+      seqforgeJson(["train", "--data", co2.train, ...withFeatures(co2.flags, features), ...(delta ? ["--delta"] : []), "--seed", String(seed), "--out", model]);
+      const t = seqforgeJson(["predict", model, "--data", co2.test, "--engine", "float", "--out", join(work, "p.csv")]).targets[0];
       runs.push({ features, delta, seed, rmse: t.rmse, persistenceRmse: t.persistenceRmse, linearRmse: t.linearRmse });
       process.stderr.write(`features ${features}${delta ? " --delta" : ""} seed ${seed}: test RMSE ${t.rmse.toPrecision(4)}\n`);
     }

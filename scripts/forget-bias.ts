@@ -5,12 +5,11 @@
  * Writes bench/forget-bias.json and bench/forget-bias.md. Runs the built command line
  * (bin/seqforge.js), so it measures what a user gets.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../src/util/atomic-write.js";
-import { SERIES } from "./series.js";
+import { SERIES, seqforgeJson } from "./series.js";
 
 const BIASES = [0, 1];
 const SEEDS = [1, 2, 3];
@@ -24,10 +23,6 @@ interface Run {
   linearRmse: number | null;
 }
 
-function seqforge(args: string[]): any {
-  return JSON.parse(execFileSync("node", ["bin/seqforge.js", ...args, "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
-}
-
 const outDir = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1]! : "bench";
 const work = mkdtempSync(join(tmpdir(), "forget-bias-"));
 const runs: Run[] = [];
@@ -35,8 +30,8 @@ for (const s of SERIES) {
   for (const bias of BIASES) {
     for (const seed of SEEDS) {
       const model = join(work, `${s.name}-${bias}-${seed}.json`);
-      seqforge(["train", "--data", s.train, ...s.flags, "--forget-bias", String(bias), "--seed", String(seed), "--out", model]);
-      const p = seqforge(["predict", model, "--data", s.test, "--engine", "float", "--out", join(work, "p.csv")]);
+      seqforgeJson(["train", "--data", s.train, ...s.flags, "--forget-bias", String(bias), "--seed", String(seed), "--out", model]);
+      const p = seqforgeJson(["predict", model, "--data", s.test, "--engine", "float", "--out", join(work, "p.csv")]);
       const t = p.targets[0];
       runs.push({ series: s.name, forgetBias: bias, seed, rmse: t.rmse, persistenceRmse: t.persistenceRmse, linearRmse: t.linearRmse });
       process.stderr.write(`${s.name} forget-bias ${bias} seed ${seed}: test RMSE ${t.rmse.toPrecision(4)}\n`);

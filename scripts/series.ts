@@ -1,7 +1,9 @@
 /**
- * The bundled series the accuracy scripts (forget-bias.ts, bench-quant.ts) run on: one row per
+ * The bundled series the accuracy scripts (forget-bias.ts, delta.ts, bench-quant.ts) run on: one row per
  * series, its files (data/README.md) and the training flags of its task.
  */
+import { execFileSync } from "node:child_process";
+
 export interface SeriesTask {
   name: string;
   train: string;
@@ -30,3 +32,8 @@ export const SERIES: SeriesTask[] = [
     flags: ["--target", "temperature", "--features", "temperature,pressure,wind", "--window", "24", "--hidden", "16", "--epochs", "30"],
   },
 ];
+
+/** Runs the seqforge command line with --json and returns what it printed (its progress lines discarded); each script reads the fields it needs. */
+export function seqforgeJson(args: string[]): any {
+  return JSON.parse(execFileSync("node", ["bin/seqforge.js", ...args, "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+}
