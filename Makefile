@@ -39,9 +39,11 @@ setup: deps build
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.test.json
 
+# Two workers, as for test-fast: vitest's default (one fewer than the cores) ran the files one at a
+# time here, while most of them wait on a compiler or QEMU process for much of their run.
 test: setup typecheck
 	@mkdir -p $(OUT)
-	$(PLAIN_IF_REDIRECTED) npx vitest run --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
+	$(PLAIN_IF_REDIRECTED) npx vitest run --maxWorkers=2 --reporter=default --reporter=json --outputFile.json=$(OUT)/test-results.json; \
 	  status=$$?; node test/print-summary.mjs $(OUT)/test-results.json && exit $$status
 
 # Two workers: vitest's default leaves one of two cores idle, and these tests are CPU-bound.

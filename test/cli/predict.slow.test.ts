@@ -159,7 +159,7 @@ describe("seqforge predict, bad model files and data: one line, exit 2, nothing 
     ["missing model file", () => [join(dir, "none.json")], /none\.json: model file not found$/],
     ["not JSON", () => [writeModel("nj.json", "{ weights: ")], /nj\.json: not valid JSON/],
     ["wrong format", () => [writeModel("wf.json", { ...good(), format: "keras" })], /wf\.json: field format: "seqforge-model" expected, found "keras"$/],
-    ["newer version", () => [writeModel("nv.json", { ...good(), version: 7 })], /nv\.json: field version: format version 7 is newer than this seqforge reads \(1\); upgrade seqforge$/],
+    ["newer version", () => [writeModel("nv.json", { ...good(), version: 7 })], /nv\.json: field version: format version 7 is newer than this seqforge reads \(2\); upgrade seqforge$/],
     [
       "wrong weight length",
       () => {
