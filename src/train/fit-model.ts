@@ -52,8 +52,13 @@ export interface Divergence {
   /** The epoch whose weights were kept, and its training loss. */
   epoch: number;
   loss: number;
-  /** The same objective for a prediction of the training mean (zero, normalised) at every sample. */
+  /**
+   * The same objective for a prediction of zero at every sample: the training mean (normalised),
+   * or for a delta model (`train --delta`) no change from the last observed value.
+   */
   meanLoss: number;
+  /** Whether the model predicts changes: then zero means "no change", not "the mean". */
+  delta: boolean;
 }
 
 /**
@@ -70,7 +75,7 @@ export function meanPredictionLoss(s: SampleSet, config: Pick<TrainConfig, "loss
 }
 
 export function describeDivergence(d: Divergence): string {
-  return `the kept epoch ${d.epoch} has a training loss of ${d.loss.toPrecision(3)}, ${(d.loss / d.meanLoss).toPrecision(3)} times that of predicting the mean (${d.meanLoss.toPrecision(3)})`;
+  return `the kept epoch ${d.epoch} has a training loss of ${d.loss.toPrecision(3)}, ${(d.loss / d.meanLoss).toPrecision(3)} times that of predicting ${d.delta ? "no change" : "the mean"} (${d.meanLoss.toPrecision(3)})`;
 }
 
 export function fitModel(input: FitInput): FitOutput {
@@ -136,6 +141,6 @@ export function fitModel(input: FitInput): FitOutput {
   const history = model.training.lossHistory;
   const kept = history.find((r) => r.epoch === model.training.bestEpoch) ?? history[history.length - 1];
   const meanLoss = meanPredictionLoss(prepared.train, config);
-  const divergence = kept && kept.loss > DIVERGENCE_FACTOR * meanLoss ? { epoch: kept.epoch, loss: kept.loss, meanLoss } : null;
+  const divergence = kept && kept.loss > DIVERGENCE_FACTOR * meanLoss ? { epoch: kept.epoch, loss: kept.loss, meanLoss, delta: spec.delta === true } : null;
   return { model, prepared, validation, divergence, stoppedAt: result.stoppedAt ?? null };
 }

@@ -186,6 +186,8 @@ describe("seqforge train, bad input: one line, exit 2, nothing written", () => {
     ["--delta with --loss hidden", () => ["--data", data, "--target", "temp", "--delta", "--loss", "hidden"], /^seqforge: --delta: trains the head's output as a change; --loss mse expected, found hidden/],
     // Training that diverges is refused unless --keep-diverged (tested below) asks for the model anyway.
     ["diverging training (--lr 1e10)", () => ["--data", data, "--target", "temp", "--lr", "1e10"], /^seqforge: --lr: training diverged: the kept epoch 1 has a training loss of \S+, \S+ times that of predicting the mean \(\S+\); lower --lr or clip gradients \(--clip\), or pass --keep-diverged to write the model anyway$/, "after training"],
+    // A delta model's zero is "no change from the last value", not the mean.
+    ["diverging delta training (--delta --lr 1e10)", () => ["--data", data, "--target", "temp", "--delta", "--lr", "1e10"], /^seqforge: --lr: training diverged: the kept epoch 1 has a training loss of \S+, \S+ times that of predicting no change \(\S+\); lower --lr/, "after training"],
   ];
   // All cases run at once (they are independent), each in its own output folder; the checks
   // below read the results. "Nothing written" means: the case's folder does not exist after.
