@@ -30,7 +30,9 @@ export function numberFlag(flag: string, value: unknown, min: number, max = Infi
   const v = single(flag, value);
   const ok = typeof v === "number" && Number.isFinite(v) && v >= min && (maxIncluded ? v <= max : v < max);
   if (!ok) {
-    const range = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}${maxIncluded ? "]" : ")"}`;
+    // Number.MIN_VALUE as the least means "above zero": say so, not "≥ 5e-324".
+    const least = min === Number.MIN_VALUE ? "> 0" : `≥ ${min}`;
+    const range = max === Infinity ? least : `in [${min}, ${max}${maxIncluded ? "]" : ")"}`;
     throw new InputError(`--${flag}`, "", `a number ${range} expected, found ${shown(v)}`);
   }
   return v as number;

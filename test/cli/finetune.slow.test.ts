@@ -72,7 +72,7 @@ describe("quantize --finetune", () => {
       [[...base, "--finetune", "2", "--scheme", "f32", "--float-out", float], /^seqforge: --finetune: scheme f32 rounds nothing to fine-tune for; an integer scheme \(w8a16, w16a16, w8a8\) expected$/],
       [[...base, "--finetune", "2"], /^seqforge: --finetune: needs --float-out FILE/],
       [[...base, "--float-out", float], /^seqforge: --float-out: only with --finetune$/],
-      [[...base, "--finetune", "2", "--float-out", float, "--finetune-lr", "0"], /^seqforge: --finetune-lr: a number ≥ 5e-324 expected, found 0$/],
+      [[...base, "--finetune", "2", "--float-out", float, "--finetune-lr", "0"], /^seqforge: --finetune-lr: a number > 0 expected, found 0$/],
       [[...base, "--finetune", "2", "--float-out", out], /^seqforge: --float-out: \S+never\.q\.json is also --out; the fine-tuned float model and the quantized one need two files$/],
       [["quantize", moved, "--calib", TRAIN, "--out", out, "--finetune", "2", "--float-out", float], /moved\.json: field training\.flags\.data: the training data \S+ is not where training read it, or has changed since \(hash differs\); fine-tuning trains on the model's own training data$/],
     ];
