@@ -81,10 +81,8 @@ export function rescale(v: number, from: number, to: number): number {
   return to >= from ? v * 2 ** (to - from) : rshr(v, from - to);
 }
 
-/** round(v), half away from zero: the quantizer's offline rounding (never used at run time). */
-export function roundHalfAway(v: number): number {
-  return v < 0 ? -Math.round(-v) : Math.round(v);
-}
+/** The quantizer's offline rounding, shared with the fine-tuning's rounded weights (src/train/fake-quant.ts). */
+export { roundHalfAway } from "../util/rounding.js";
 
 /** The driver's input quantisation: sat(floor(v · 2^f + 0.5)) in float64 (the C driver: double). */
 export function quantizeInput(v: number, frac: number, bits: 8 | 16, sat?: SatCounter): number {

@@ -22,6 +22,7 @@
  * (under 5e-5). With `spec` null nothing is rounded and an update is plain training's, bit for bit.
  */
 import { OptionError } from "../errors.js";
+import { roundHalfAway } from "../util/rounding.js";
 import type { EpochReport, SampleSet, TrainConfig, TrainResult } from "./api.js";
 import { backwardChunk } from "./backward.js";
 import { forwardChunk } from "./forward.js";
@@ -57,20 +58,21 @@ export interface ActivationGrids {
   gateFrac: number;
 }
 
-/** round half up onto the grid, saturated: the simulator's float-to-integer rule (docs/fixed-point.md). */
-export function onGrid(v: number, g: Grid): number {
+/** v in units of 2^-frac, rounded half up and not yet saturated: the simulator's float-to-integer rule (docs/fixed-point.md). */
+function gridSteps(v: number, g: Grid): number {
+  return Math.floor(v * 2 ** g.frac + 0.5);
+}
+
+/** The grid's value for `steps` units, saturated to its bits. */
+function saturatedValue(steps: number, g: Grid): number {
   const lim = 2 ** (g.bits - 1);
-  return Math.max(-lim, Math.min(lim - 1, Math.floor(v * 2 ** g.frac + 0.5))) * 2 ** -g.frac;
+  return Math.max(-lim, Math.min(lim - 1, steps)) * 2 ** -g.frac;
 }
 
-/** Whether v lies beyond what the grid holds (onGrid saturates it). */
-function saturates(v: number, g: Grid): boolean {
-  const q = Math.floor(v * 2 ** g.frac + 0.5);
-  return q < -(2 ** (g.bits - 1)) || q > 2 ** (g.bits - 1) - 1;
+/** round half up onto the grid, saturated. */
+export function onGrid(v: number, g: Grid): number {
+  return saturatedValue(gridSteps(v, g), g);
 }
-
-/** round half away from zero (the quantizer's weight rounding). */
-const roundHalfAway = (v: number) => (v < 0 ? -Math.round(-v) : Math.round(v));
 
 /** Rows × cols of `from` at `off`, each row quantized with its own scale, written into `to` at the same place. */
 function roundRows(from: Float64Array, to: Float64Array, off: number, rows: number, cols: number, qmax: number, fold: readonly number[] | null): void {
@@ -164,6 +166,7 @@ export class QuantAwareStep {
     const h = ws.h[l]!;
     const tanhC = ws.tanhC[l];
     const sat = this.hSaturated[l]!;
+    const hLimit = 2 ** (hGrid.bits - 1);
     for (let b = 0; b < nb; b++) {
       const n = t * nb + b;
       for (let j = 0; j < H; j++) {
@@ -182,8 +185,10 @@ export class QuantAwareStep {
         } else {
           hNew = cNew * o;
         }
-        h[(n + nb) * H + j] = onGrid(hNew, hGrid);
-        sat[n * H + j] = saturates(hNew, hGrid) ? 1 : 0;
+        // One rounding for both the value and whether it saturated.
+        const steps = gridSteps(hNew, hGrid);
+        h[(n + nb) * H + j] = saturatedValue(steps, hGrid);
+        sat[n * H + j] = steps < -hLimit || steps > hLimit - 1 ? 1 : 0;
       }
     }
   };
